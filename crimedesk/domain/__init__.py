@@ -1,0 +1,1 @@
+"""Canonical incident schema, category vocabularies and errors shared by every layer."""

@@ -1,0 +1,1 @@
+"""Storage: schema, engines (SQLite / PostgreSQL), migrations and queries. No Qt here."""

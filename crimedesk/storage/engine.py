@@ -1,0 +1,85 @@
+"""Open a crimedesk store: SQLite file (default) or PostgreSQL, migrated to the current schema.
+
+There is no global engine: every storage function takes an Engine or a Connection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+from crimedesk.config.paths import default_database_path
+from crimedesk.config.secrets import get_secret
+from crimedesk.storage.migrate import upgrade_to_head
+
+
+def default_url() -> str:
+    return f"sqlite:///{default_database_path()}"
+
+
+def secret_account(url: URL) -> str:
+    """Keyring account name for a PostgreSQL URL's password: user@host:port/database."""
+    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def resolve_url(url: str | URL | None) -> URL:
+    """Parse ``url``; a PostgreSQL URL without password gets it from the keyring (if stored)."""
+    parsed = make_url(url or default_url())
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.password is None:
+            password = get_secret(secret_account(parsed))
+            if password:
+                parsed = parsed.set(password=password)
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI connection
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA cache_size=-262144")  # 256 MB page cache: bulk index updates stay in RAM
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.execute("PRAGMA threads=2")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001
+    # Take the write lock at BEGIN so a long import cannot fail half-way on a lock upgrade.
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine:
+    """Engine for ``url`` (default: the SQLite file in the user data directory), migrated to head.
+
+    The password of a PostgreSQL URL is looked up in the OS keyring when the URL has none; it is
+    never logged (SQLAlchemy masks it in ``repr``).
+    """
+    resolved = resolve_url(url)
+    if resolved.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(resolved)
+    else:
+        engine = create_engine(resolved, pool_pre_ping=True)
+    if migrate:
+        upgrade_to_head(engine)
+    return engine
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    # pysqlite's own transaction handling is disabled so SQLAlchemy's BEGIN is the real one.
+    event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def backend_name(engine: Engine) -> str:
+    return engine.dialect.name

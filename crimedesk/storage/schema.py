@@ -1,0 +1,190 @@
+"""The whole database schema, in one place (SQLAlchemy 2 Core).
+
+Alembic migrations in ``migrations/versions`` create and evolve exactly these tables; a test checks
+that the migrated database and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+from crimedesk.domain.timecodec import from_seconds, to_seconds
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class LocalTime(TypeDecorator[datetime]):
+    """A local wall-clock datetime stored as integer seconds (see domain.timecodec)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201 - SQLAlchemy signature
+        if value is None or isinstance(value, int):
+            return value
+        return to_seconds(value)
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        return None if value is None else from_seconds(value)
+
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_name", String(400), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("profile", String(60), nullable=False),
+    Column("source", String(60), nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("started_at", LocalTime, nullable=False),
+    Column("finished_at", LocalTime),
+    Column("status", String(20), nullable=False),  # running / ok / failed / cancelled
+    Column("error", Text),
+    Column("rows_read", BigInteger, nullable=False, default=0),
+    Column("inserted", BigInteger, nullable=False, default=0),
+    Column("updated", BigInteger, nullable=False, default=0),
+    Column("unchanged", BigInteger, nullable=False, default=0),
+    Column("rejected", BigInteger, nullable=False, default=0),
+    Column("unmappable", BigInteger, nullable=False, default=0),
+    Column("corrected", BigInteger, nullable=False, default=0),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("source", String(60), nullable=False),
+    Column("source_key", String(80), nullable=False),
+    Column("case_number", String(40)),
+    Column("occurred_from", LocalTime, nullable=False),
+    Column("occurred_to", LocalTime),
+    Column("reported_at", LocalTime),
+    Column("offense_code", String(20)),
+    Column("offense_type", String(100)),
+    Column("offense_description", String(200)),
+    Column("law_category", String(20)),
+    Column("category", String(10), nullable=False),
+    Column("location_description", String(200)),
+    Column("block", String(200)),
+    Column("arrest", Boolean),
+    Column("domestic", Boolean),
+    Column("district", String(20)),
+    Column("beat", String(20)),
+    Column("ward", String(20)),
+    Column("community_area", String(20)),
+    Column("precinct", String(20)),
+    Column("borough", String(40)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("x", Float),
+    Column("y", Float),
+    Column("xy_epsg", Integer),
+    Column("mappable", Boolean, nullable=False),
+    Column("quality_flags", Integer, nullable=False, default=0),
+    Column("source_updated_at", LocalTime),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    UniqueConstraint("source", "source_key"),
+    Index(None, "occurred_from"),
+)
+
+rejected_rows = Table(
+    "rejected_rows",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("line_number", BigInteger),
+    Column("raw_text", Text, nullable=False),
+    Column("reasons", Text, nullable=False),
+    Index(None, "import_id", "line_number"),
+)
+
+boundary_layers = Table(
+    "boundary_layers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("source_file", String(400), nullable=False),
+    Column("id_field", String(80), nullable=False),
+    Column("name_field", String(80)),
+    Column("incident_field", String(40)),  # the incidents column holding the source's own code
+    Column("crs", String(80), nullable=False),
+    Column("loaded_at", LocalTime, nullable=False),
+)
+
+boundaries = Table(
+    "boundaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("layer_id", Integer, ForeignKey("boundary_layers.id", ondelete="CASCADE"), nullable=False),
+    Column("region_id", String(80), nullable=False),
+    Column("name", String(200)),
+    Column("geometry_wkb", Text, nullable=False),  # hex WKB, WGS84
+    Column("properties", Text),  # JSON of the remaining attributes
+    UniqueConstraint("layer_id", "region_id"),
+)
+
+incident_regions = Table(
+    "incident_regions",
+    metadata,
+    Column("layer_id", Integer, ForeignKey("boundary_layers.id", ondelete="CASCADE"), primary_key=True),
+    Column("incident_id", BigInteger, primary_key=True),
+    Column("region_id", String(80), nullable=False),
+    Index(None, "layer_id", "region_id"),
+)
+
+ucr_counts = Table(
+    "ucr_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("state_abbr", String(2), nullable=False),  # "US" for national rows
+    Column("state_name", String(60), nullable=False),
+    Column("population", BigInteger),
+    Column("violent_crime", BigInteger),
+    Column("homicide", BigInteger),
+    Column("rape_legacy", BigInteger),
+    Column("rape_revised", BigInteger),
+    Column("robbery", BigInteger),
+    Column("aggravated_assault", BigInteger),
+    Column("property_crime", BigInteger),
+    Column("burglary", BigInteger),
+    Column("larceny", BigInteger),
+    Column("motor_vehicle_theft", BigInteger),
+    Column("caveats", Text),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    UniqueConstraint("year", "state_abbr"),
+)
+
+import_mappings = Table(
+    "import_mappings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("spec_json", Text, nullable=False),
+    Column("created_at", LocalTime, nullable=False),
+)
