@@ -28,7 +28,7 @@ def resolve_url(url: str | URL | None) -> URL:
     """Parse ``url``; a PostgreSQL URL without password gets it from the keyring (if stored)."""
     parsed = make_url(url or default_url())
     if parsed.get_backend_name() == "postgresql":
-        if parsed.get_driver_name() in ("", "psycopg2"):
+        if "+" not in parsed.drivername or parsed.get_driver_name() == "psycopg2":
             parsed = parsed.set(drivername="postgresql+psycopg")
         if parsed.password is None:
             password = get_secret(secret_account(parsed))

@@ -1,0 +1,55 @@
+"""Shared fixtures: isolated user dirs, real data paths, and stores on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.memkeyring.MemoryKeyring")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = Path(os.environ.get("CRIMEDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+pytest_plugins = ["tests.stores"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Never touch the real user's data or config directories."""
+    home = tmp_path_factory.mktemp("xdg")
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not DATA.is_dir():
+        pytest.fail(f"shared data not found at {DATA} (set CRIMEDESK_SHARED_DATA)")
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def chicago_sample(data_dir: Path) -> Path:
+    return data_dir / "chicago_crimes_sample_2017-01-01_to_03.csv"
+
+
+@pytest.fixture(scope="session")
+def chicago_full(data_dir: Path) -> Path:
+    return data_dir / "chicago_crimes_2016_2017.csv.gz"
+
+
+@pytest.fixture(scope="session")
+def nypd_sample(data_dir: Path) -> Path:
+    return data_dir / "nypd_complaints_historic_sample_10k.csv.gz"
+
+
+@pytest.fixture(scope="session")
+def ucr_table(data_dir: Path) -> Path:
+    return data_dir / "fbi_ucr_estimated_crimes_1979_2019.csv"
