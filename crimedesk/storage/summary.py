@@ -1,0 +1,82 @@
+"""What a store holds, in a few cheap aggregate queries (the app's "Store" overview, no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, case, func, select
+
+from crimedesk.storage.schema import boundary_layers, imports, incidents
+
+RECENT_IMPORTS = 10
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One row of the upload history with its reconciliation counts."""
+
+    file_name: str
+    profile: str
+    status: str
+    started_at: datetime
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    total_incidents: int
+    by_source: dict[str, int]
+    first_occurred: datetime | None
+    last_occurred: datetime | None
+    mappable_share: float | None  # None when there are no incidents
+    recent_imports: list[ImportRecord]
+    boundary_layers: list[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total_incidents == 0
+
+
+def store_summary(engine: Engine, recent: int = RECENT_IMPORTS) -> StoreSummary:
+    """Counts, time span and import history of the store behind ``engine``."""
+    with engine.connect() as conn:
+        by_source = _counts_by_source(conn)
+        first, last, mappable = _span_and_mappable(conn)
+        total = sum(by_source.values())
+        return StoreSummary(
+            total_incidents=total,
+            by_source=by_source,
+            first_occurred=first,
+            last_occurred=last,
+            mappable_share=mappable / total if total else None,
+            recent_imports=_recent_imports(conn, recent),
+            boundary_layers=list(
+                conn.scalars(select(boundary_layers.c.name).order_by(boundary_layers.c.name))
+            ),
+        )
+
+
+def _counts_by_source(conn: Connection) -> dict[str, int]:
+    query = select(incidents.c.source, func.count()).group_by(incidents.c.source).order_by(incidents.c.source)
+    return {source: int(count) for source, count in conn.execute(query)}
+
+
+def _span_and_mappable(conn: Connection) -> tuple[datetime | None, datetime | None, int]:
+    query = select(
+        func.min(incidents.c.occurred_from),
+        func.max(incidents.c.occurred_from),
+        func.coalesce(func.sum(case((incidents.c.mappable, 1), else_=0)), 0),
+    )
+    first, last, mappable = conn.execute(query).one()
+    return first, last, int(mappable)
+
+
+def _recent_imports(conn: Connection, limit: int) -> list[ImportRecord]:
+    columns = [imports.c[name] for name in ImportRecord.__dataclass_fields__]
+    query = select(*columns).order_by(imports.c.started_at.desc(), imports.c.id.desc()).limit(limit)
+    return [ImportRecord(**row._mapping) for row in conn.execute(query)]
