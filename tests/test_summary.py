@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import insert
 
 from crimedesk.storage.schema import boundary_layers
-from crimedesk.storage.summary import store_summary
+from crimedesk.storage.summary import store_label, store_summary
 from tests.fill import add_import, add_incident
 
 
@@ -58,3 +58,12 @@ def test_recent_imports_are_limited(store):
             add_import(conn, f"f{day}.csv", started_at=datetime(2024, 1, day))
     names = [r.file_name for r in store_summary(store, recent=3).recent_imports]
     assert names == ["f5.csv", "f4.csv", "f3.csv"]
+
+
+def test_store_label_names_backend_and_place(store):
+    label = store_label(store)
+    if store.dialect.name == "sqlite":
+        assert label == f"SQLite · {store.url.database}"
+    else:
+        assert label.startswith("PostgreSQL · postgres@127.0.0.1:5432/crimedesk_test_")
+        assert "password" not in label

@@ -42,6 +42,14 @@ class StoreSummary:
         return self.total_incidents == 0
 
 
+def store_label(engine: Engine) -> str:
+    """Backend and location for the status bar, e.g. ``SQLite · /home/a/crimedesk.sqlite``."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite · {url.database or ':memory:'}"
+    return f"PostgreSQL · {url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
 def store_summary(engine: Engine, recent: int = RECENT_IMPORTS) -> StoreSummary:
     """Counts, time span and import history of the store behind ``engine``."""
     with engine.connect() as conn:
