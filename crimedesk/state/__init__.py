@@ -1,0 +1,1 @@
+"""Qt-free application state (filters, selection) that widgets write and panes observe."""
