@@ -1,0 +1,116 @@
+"""Translate filters into one SQL WHERE clause that SQLite and PostgreSQL both run.
+
+Neither backend is assumed to have a spatial extension, so a drawn polygon becomes plain
+arithmetic: its bounding box plus the even-odd crossing test over every ring edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import pairwise
+
+from sqlalchemy import ColumnElement, Table, and_, case, or_, select, true
+
+from crimedesk.analytics.sqltime import Period, seconds
+from crimedesk.domain.timecodec import SECONDS_PER_DAY, day_number
+from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.storage.schema import incident_regions
+
+
+def snapshot_of(filters: FilterState | FilterSnapshot) -> FilterSnapshot:
+    """The immutable values, safe to hand to a worker thread."""
+    return filters.snapshot if isinstance(filters, FilterState) else filters
+
+
+def where_clause(filters: FilterState | FilterSnapshot, incidents: Table) -> ColumnElement[bool]:
+    """All filter conditions ANDed together (``true()`` when nothing is restricted)."""
+    f = snapshot_of(filters)
+    c = incidents.c
+    conditions: list[ColumnElement[bool]] = []
+    if f.date_from is not None:
+        conditions.append(seconds(c.occurred_from) >= day_number(f.date_from) * SECONDS_PER_DAY)
+    if f.date_to is not None:
+        conditions.append(seconds(c.occurred_from) < (day_number(f.date_to) + 1) * SECONDS_PER_DAY)
+    if f.region_ids:
+        conditions.append(_region_condition(f, incidents))
+    if f.categories:
+        conditions.append(c.category.in_(sorted(f.categories)))
+    if f.offense_types:
+        conditions.append(c.offense_type.in_(sorted(f.offense_types)))
+    if f.text.strip():
+        pattern = "%" + _escape_like(f.text.strip()) + "%"
+        conditions.append(
+            or_(c.block.ilike(pattern, escape="\\"), c.location_description.ilike(pattern, escape="\\"))
+        )
+    if f.mappable_only:
+        conditions.append(c.mappable.is_(True))
+    if f.bbox is not None:
+        conditions.append(_bbox_condition(incidents, f.bbox))
+    if f.polygon_wkt:
+        conditions.append(polygon_condition(incidents, f.polygon_wkt))
+    return and_(true(), *conditions)
+
+
+def without_dates(filters: FilterState | FilterSnapshot) -> FilterSnapshot:
+    """The same filters over all time (for functions that set their own periods)."""
+    return replace(snapshot_of(filters), date_from=None, date_to=None)
+
+
+def filter_period(filters: FilterState | FilterSnapshot) -> Period:
+    """The filter's closed date range; an error when either end is open."""
+    f = snapshot_of(filters)
+    if f.date_from is None or f.date_to is None:
+        raise ValueError("this aggregate needs both date_from and date_to (apply a preset first)")
+    return Period(f.date_from, f.date_to)
+
+
+def _region_condition(f: FilterSnapshot, incidents: Table) -> ColumnElement[bool]:
+    ids = sorted(f.region_ids)
+    if isinstance(f.region_layer_id, str):
+        return incidents.c[f.region_layer_id].in_(ids)
+    members = select(incident_regions.c.incident_id).where(
+        incident_regions.c.layer_id == f.region_layer_id, incident_regions.c.region_id.in_(ids)
+    )
+    return incidents.c.id.in_(members)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _bbox_condition(incidents: Table, bbox: tuple[float, ...]) -> ColumnElement[bool]:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return and_(
+        incidents.c.longitude.between(min_lon, max_lon), incidents.c.latitude.between(min_lat, max_lat)
+    )
+
+
+def polygon_condition(incidents: Table, wkt: str) -> ColumnElement[bool]:
+    """Point-in-(multi)polygon by the even-odd rule; holes and disjoint parts come out right."""
+    from shapely import wkt as shapely_wkt
+
+    geometry = shapely_wkt.loads(wkt)
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"spatial filter must be a Polygon or MultiPolygon, got {geometry.geom_type}")
+    parts = getattr(geometry, "geoms", [geometry])
+    rings = [ring for part in parts for ring in (part.exterior, *part.interiors)]
+    lon, lat = incidents.c.longitude, incidents.c.latitude
+    crossings = []
+    for ring in rings:
+        for (x1, y1), (x2, y2) in pairwise(ring.coords):
+            if y1 == y2:
+                continue  # a horizontal edge never crosses a horizontal ray
+            low, high = min(y1, y2), max(y1, y2)
+            edge_x = x1 + (lat - y1) * ((x2 - x1) / (y2 - y1))
+            crossings.append(case(((lat >= low) & (lat < high) & (lon < edge_x), 1), else_=0))
+    if not crossings:
+        raise ValueError("spatial filter polygon has no area")
+    return and_(_bbox_condition(incidents, geometry.bounds), _added(crossings) % 2 == 1)
+
+
+def _added(terms: list[ColumnElement]) -> ColumnElement:
+    """Left-nested ``a + b + ...`` (``func.sum`` would be an aggregate)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total

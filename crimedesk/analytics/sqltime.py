@@ -1,0 +1,58 @@
+"""Integer SQL on stored local times (seconds since 1970-01-01 00:00 local, see domain.timecodec).
+
+``//`` renders as integer division on both backends (SQLite ``/`` on integers, PostgreSQL ``/``
+on bigint), which truncates toward zero: correct for times from 1970 on, which all incidents are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import BigInteger, ColumnElement, case, type_coerce
+
+from crimedesk.domain.timecodec import SECONDS_PER_DAY, day_number
+
+
+def seconds(column: ColumnElement) -> ColumnElement[int]:
+    """The raw integer seconds of a LocalTime column (skips the datetime result conversion)."""
+    return type_coerce(column, BigInteger)
+
+
+def day_of(column: ColumnElement) -> ColumnElement[int]:
+    """Day number (days since 1970-01-01)."""
+    return seconds(column) // SECONDS_PER_DAY
+
+
+def hour_of(column: ColumnElement) -> ColumnElement[int]:
+    return seconds(column) % SECONDS_PER_DAY // 3600
+
+
+def weekday_of(column: ColumnElement) -> ColumnElement[int]:
+    """Monday = 0 (1970-01-01 was a Thursday)."""
+    return (seconds(column) // SECONDS_PER_DAY + 3) % 7
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of calendar days."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[int, int]:
+        """Half-open [start, end) in stored seconds."""
+        return day_number(self.start) * SECONDS_PER_DAY, (day_number(self.end) + 1) * SECONDS_PER_DAY
+
+    def contains(self, column: ColumnElement) -> ColumnElement[bool]:
+        low, high = self.bounds()
+        return (seconds(column) >= low) & (seconds(column) < high)
+
+    def count(self, column: ColumnElement, condition: ColumnElement[bool] | None = None) -> ColumnElement:
+        """1/0 per row: inside the period (and ``condition``); wrap in ``func.sum``."""
+        inside = self.contains(column) if condition is None else self.contains(column) & condition
+        return case((inside, 1), else_=0)
