@@ -1,0 +1,1 @@
+"""Feature engineering shared by training and scoring: projected grids, spatial aggregates."""

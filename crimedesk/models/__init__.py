@@ -1,0 +1,1 @@
+"""Models: hotspot predictors, clustering, spatial statistics, forecasts and their evaluation."""
