@@ -57,10 +57,10 @@ def hand_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["source"] = frame.get("source", "hand")
     frame["source_key"] = [str(i) for i in range(len(frame))]
-    frame["occurred"] = pd.to_datetime(frame["occurred"])
+    frame["occurred"] = pd.to_datetime(frame["occurred"], format="ISO8601")
     frame["occurred_from"] = to_seconds(frame["occurred"])
     if "until" in frame:
-        frame["occurred_to"] = to_seconds(frame["until"])
+        frame["occurred_to"] = to_seconds(pd.to_datetime(frame["until"], format="ISO8601"))
     for column, default in (("category", OTHER), ("mappable", False)):
         frame[column] = frame[column].fillna(default) if column in frame else default
     return frame
