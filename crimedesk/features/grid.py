@@ -97,12 +97,16 @@ class Grid:
         return replace(self, active=self.counts(x, y) > 0)
 
     def masked_to_geometry(self, geometry: shapely.Geometry) -> Grid:
-        """Study area = cells that intersect ``geometry`` (same projected CRS as the grid)."""
+        """Study area = cells sharing some area with ``geometry`` (same projected CRS as the grid).
+
+        Cells that only touch the boundary (an edge or a corner) are outside.
+        """
         cx, cy = self.cell_centres()
         half = self.cell_size / 2
         boxes = shapely.box(cx - half, cy - half, cx + half, cy + half)
         shapely.prepare(geometry)
-        return replace(self, active=shapely.intersects(geometry, boxes))
+        inside = shapely.intersects(geometry, boxes) & ~shapely.touches(geometry, boxes)
+        return replace(self, active=inside)
 
 
 def counts_per_period(

@@ -35,6 +35,7 @@ def read_chicago(csv_path: Path) -> pd.DataFrame:
     raw = pd.read_csv(
         csv_path,
         usecols=list(SOURCE_COLUMNS),
+        engine="pyarrow",
         dtype=dict.fromkeys(SOURCE_COLUMNS, "string") | dict.fromkeys(COORDINATES, float),
     ).rename(columns=SOURCE_COLUMNS)
     frame = raw.dropna(subset=["x", "y"]).copy()
