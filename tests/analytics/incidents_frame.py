@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert, select
 
 from crimedesk.domain.categories import CHICAGO_FBI_CODE, OTHER
 from crimedesk.domain.timecodec import EPOCH
-from crimedesk.storage.schema import imports, incidents
+from crimedesk.storage.schema import boundary_layers, imports, incident_regions, incidents
 
 CHICAGO_COLUMNS = {
     "ID": "source_key",
@@ -66,22 +66,32 @@ def hand_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def insert_import(conn: Connection) -> int:
+    """An ``imports`` row for rows the tests insert themselves."""
+    values = {"file_name": "test", "sha256": "0" * 64, "size_bytes": 0, "profile": "test"}
+    values |= {"source": "test", "username": "test", "started_at": 0, "status": "ok"}
+    return conn.execute(insert(imports).values(**values)).inserted_primary_key[0]
+
+
 def load_incidents(engine: Engine, frame: pd.DataFrame) -> None:
     """Insert an ``imports`` row and the frame's incident columns in one transaction."""
     columns = [c for c in frame.columns if c in incidents.c and c != "id"]
     data = frame[columns].astype(object).where(frame[columns].notna(), None)
     records = [{**row, "quality_flags": 0} for row in data.to_dict("records")]
     with engine.begin() as conn:
-        import_id = conn.execute(
-            insert(imports).values(
-                file_name="test",
-                sha256="0" * 64,
-                size_bytes=0,
-                profile="test",
-                source="test",
-                username="test",
-                started_at=0,
-                status="ok",
-            )
-        ).inserted_primary_key[0]
+        import_id = insert_import(conn)
         conn.execute(insert(incidents), [{**r, "import_id": import_id} for r in records])
+
+
+def add_layer(engine: Engine) -> dict[str, str]:
+    """Boundary layer 7: region = the beat's first two digits, for odd incident ids only."""
+    with engine.begin() as conn:
+        conn.execute(
+            insert(boundary_layers).values(
+                id=7, name="test", source_file="x", id_field="id", crs="EPSG:4326", loaded_at=0
+            )
+        )
+        rows = conn.execute(select(incidents.c.id, incidents.c.source_key, incidents.c.beat)).all()
+        links = [{"layer_id": 7, "incident_id": i, "region_id": beat[:2]} for i, _, beat in rows if i % 2]
+        conn.execute(insert(incident_regions), links)
+    return {key: beat[:2] for i, key, beat in rows if i % 2}

@@ -6,11 +6,12 @@ from datetime import date
 
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, select
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.state.filters import FilterSnapshot, FilterState
-from crimedesk.storage.schema import boundary_layers, incident_regions, incidents
+from crimedesk.storage.schema import incidents
+from tests.analytics.incidents_frame import add_layer
 
 JAN2 = date(2017, 1, 2)
 LAYER_IDS = ["04", "11"]
@@ -28,20 +29,6 @@ def count(conn: Connection, filters: FilterSnapshot | FilterState) -> int:
 
 def inside(frame: pd.DataFrame, wkt: str) -> pd.Series:
     return pd.Series(shapely.contains_xy(shapely.from_wkt(wkt), frame["longitude"], frame["latitude"]))
-
-
-def add_layer(engine: Engine) -> dict[str, str]:
-    """A boundary layer whose region is the first digit of the beat, for every other incident."""
-    with engine.begin() as conn:
-        conn.execute(
-            insert(boundary_layers).values(
-                id=7, name="test", source_file="x", id_field="id", crs="EPSG:4326", loaded_at=0
-            )
-        )
-        rows = conn.execute(select(incidents.c.id, incidents.c.source_key, incidents.c.beat)).all()
-        links = [{"layer_id": 7, "incident_id": i, "region_id": beat[:2]} for i, _, beat in rows if i % 2]
-        conn.execute(insert(incident_regions), links)
-    return {key: beat[:2] for i, key, beat in rows if i % 2}
 
 
 def test_each_filter_matches_pandas(chicago_store: Engine, chicago_df: pd.DataFrame) -> None:

@@ -1,0 +1,110 @@
+"""CompStat table: week-to-date, 28-day and year-to-date counts per region vs one year earlier.
+
+Periods end on ``as_of`` (inclusive). Weeks run Monday-Sunday. Week-to-date and 28-day compare
+with the same days 52 weeks (364 days) earlier, so both sides hold the same weekdays; year-to-date
+compares Jan 1..as_of with Jan 1..the same calendar date a year earlier (Feb 29 -> Feb 28).
+Incidents outside every region (no code, not inside a loaded boundary) form a ``None`` row, so
+the citywide row is the sum of all rows, as in NYPD CompStat where ungeocoded reports still count.
+The filter's own date range is ignored; its other filters apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, and_, func, select
+
+from crimedesk.analytics.filters_sql import where_clause, without_dates
+from crimedesk.analytics.sqltime import Period, seconds
+from crimedesk.analytics.stats import SIGNIFICANT_Z, poisson_z
+from crimedesk.state.filters import SOURCE_REGION_COLUMNS, FilterSnapshot, FilterState
+from crimedesk.storage.schema import incident_regions, incidents
+
+PERIODS: tuple[str, ...] = ("wtd", "d28", "ytd")
+CITYWIDE = "Citywide"
+
+
+@dataclass(frozen=True)
+class CompStat:
+    """``periods[name]`` = (current, previous); ``table`` has one row per region, citywide last."""
+
+    as_of: date
+    periods: dict[str, tuple[Period, Period]]
+    table: pd.DataFrame
+
+
+def compstat_periods(as_of: date) -> dict[str, tuple[Period, Period]]:
+    """The three CompStat periods ending on ``as_of`` and their prior-year counterparts."""
+    year = timedelta(days=364)
+    week = Period(as_of - timedelta(days=as_of.weekday()), as_of)
+    d28 = Period(as_of - timedelta(days=27), as_of)
+    ytd = Period(as_of.replace(month=1, day=1), as_of)
+    leap_day = (as_of.month, as_of.day) == (2, 29)
+    prior_ytd = Period(
+        date(as_of.year - 1, 1, 1), as_of.replace(year=as_of.year - 1, day=28 if leap_day else as_of.day)
+    )
+    return {
+        "wtd": (week, Period(week.start - year, week.end - year)),
+        "d28": (d28, Period(d28.start - year, d28.end - year)),
+        "ytd": (ytd, prior_ytd),
+    }
+
+
+def compstat(
+    conn: Connection, filters: FilterState | FilterSnapshot, layer: str | int, as_of: date
+) -> CompStat:
+    """Per-region rows: ``<p>``, ``<p>_prev``, ``<p>_diff``, ``<p>_pct`` (None when prev is 0), ``<p>_z``.
+
+    ``layer`` is a source region column (``"district"``, ``"beat"``, ...) or a boundary layer id.
+    """
+    periods = compstat_periods(as_of)
+    region, source = _region(layer)
+    sums = []
+    for name, (current, previous) in periods.items():
+        sums.append(func.coalesce(func.sum(current.count(incidents.c.occurred_from)), 0).label(name))
+        sums.append(
+            func.coalesce(func.sum(previous.count(incidents.c.occurred_from)), 0).label(f"{name}_prev")
+        )
+    low = min(p.bounds()[0] for pair in periods.values() for p in pair)
+    high = max(p.bounds()[1] for pair in periods.values() for p in pair)
+    in_range = and_(seconds(incidents.c.occurred_from) >= low, seconds(incidents.c.occurred_from) < high)
+    query = (
+        select(region.label("region"), *sums)
+        .select_from(source)
+        .where(where_clause(without_dates(filters), incidents), in_range)
+        .group_by(region)
+    )
+    rows = pd.DataFrame(conn.execute(query).mappings().all(), columns=["region", *(s.name for s in sums)])
+    rows = rows.sort_values("region", na_position="last", key=lambda s: s.astype("string"))
+    total = rows.drop(columns="region").sum().to_frame().T.assign(region=CITYWIDE)
+    table = pd.concat([rows, total], ignore_index=True)
+    return CompStat(as_of, periods, _with_changes(table))
+
+
+def _region(layer: str | int) -> tuple:
+    """(region expression, FROM clause) for a source column or a boundary layer (outer join)."""
+    if isinstance(layer, str):
+        if layer not in SOURCE_REGION_COLUMNS:
+            raise ValueError(f"unknown region column {layer!r}; expected one of {SOURCE_REGION_COLUMNS}")
+        return incidents.c[layer], incidents
+    joined = incidents.outerjoin(
+        incident_regions,
+        and_(incident_regions.c.incident_id == incidents.c.id, incident_regions.c.layer_id == layer),
+    )
+    return incident_regions.c.region_id, joined
+
+
+def _with_changes(table: pd.DataFrame) -> pd.DataFrame:
+    region = table["region"].astype(object)
+    columns: dict[str, pd.Series] = {"region": region.where(region.notna(), None)}
+    for name in PERIODS:
+        now, before = table[name].astype("int64"), table[f"{name}_prev"].astype("int64")
+        columns[name], columns[f"{name}_prev"], columns[f"{name}_diff"] = now, before, now - before
+        pct = 100.0 * (now - before) / before.where(before > 0)
+        columns[f"{name}_pct"] = pct.astype(object).where(before > 0, None)
+        columns[f"{name}_z"] = pd.Series(poisson_z(now.to_numpy(float), before.to_numpy(float)))
+        columns[f"{name}_significant"] = np.abs(columns[f"{name}_z"]) >= SIGNIFICANT_Z
+    return pd.DataFrame(columns)
