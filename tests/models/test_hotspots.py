@@ -62,7 +62,7 @@ def test_prospective_hand_case() -> None:
     frame = events(
         (250, 250, "2017-02-26"),  # A: cell (col 2, row 2), 3 days old -> t = 0
         (550, 250, "2017-02-19"),  # B: cell (5, 2), 10 days old -> t = 1
-        (250, 250, "2016-12-01"),  # 12 weeks old: outside the 8 weeks
+        (250, 250, "2017-01-04"),  # exactly 8 weeks old: t = 8 is outside t < 8
     )
     raster = ProspectiveHotspot().fit(frame).predict_scores(GRID, NOW).reshape(GRID.shape)
     # cell (2, 2): A 1/(1+0)·1/(1+0) = 1; B d = 3: 1/4 · 1/2 = 0.125 -> 1.125
