@@ -42,12 +42,12 @@ class LocalTime(TypeDecorator[datetime]):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201 - SQLAlchemy signature
+    def process_bind_param(self, value, dialect):
         if value is None or isinstance(value, int):
             return value
         return to_seconds(value)
 
-    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+    def process_result_value(self, value, dialect):
         return None if value is None else from_seconds(value)
 
 

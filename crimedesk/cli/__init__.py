@@ -1,0 +1,12 @@
+"""Headless commands over the same services as the app (`crimedesk --help`)."""
+
+from __future__ import annotations
+
+import typer
+
+from crimedesk.cli.boundaries import boundaries_app
+from crimedesk.cli.imports import register as register_imports
+
+app = typer.Typer(help="crimedesk: import, inspect and analyse police incident data.", no_args_is_help=True)
+register_imports(app)
+app.add_typer(boundaries_app, name="boundaries")

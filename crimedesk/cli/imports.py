@@ -1,0 +1,132 @@
+"""`crimedesk import`, `imports`, `rejected`, `stats` and `mapping`."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from crimedesk.cli.common import DbOption, console, fail, run_with_progress
+from crimedesk.domain.errors import CrimedeskError
+from crimedesk.ingest import rejected
+from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
+from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.engine import make_engine
+from crimedesk.storage.schema import imports
+from crimedesk.storage.summary import store_summary
+
+mapping_app = typer.Typer(help="Saved column mappings for generic CSV files.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("imports")(list_imports)
+    app.command("rejected")(show_rejected)
+    app.command("stats")(stats)
+    app.add_typer(mapping_app, name="mapping")
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) to import.")],
+    profile: Annotated[
+        str | None, typer.Option(help="Profile name; detected from the header if omitted.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import incidents (or a UCR table) and print the reconciliation."""
+    engine = make_engine(db)
+    result = run_with_progress(
+        f"importing {file.name}",
+        lambda **kw: import_file(engine, file, profile=profile, user=getpass.getuser(), **kw),
+    )
+    console.print(result.summary(), highlight=False)
+    if result.counts.rejected:
+        console.print(f"see the rejected rows: crimedesk rejected {result.import_id}", highlight=False)
+
+
+def list_imports(db: DbOption = None, limit: int = 20) -> None:
+    """Upload history, newest first."""
+    engine = make_engine(db)
+    cols = (
+        "id",
+        "file_name",
+        "profile",
+        "status",
+        "rows_read",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "unmappable",
+        "started_at",
+    )
+    table = Table(*cols)
+    with engine.connect() as conn:
+        for row in conn.execute(
+            select(*(imports.c[c] for c in cols)).order_by(imports.c.id.desc()).limit(limit)
+        ):
+            cells = zip(cols, row, strict=True)
+            table.add_row(*(f"{v:,}" if isinstance(v, int) and k != "id" else str(v) for k, v in cells))
+    console.print(table)
+
+
+def show_rejected(
+    import_id: int,
+    export: Annotated[Path | None, typer.Option(help="Write all rejected rows to this CSV file.")] = None,
+    limit: int = 50,
+    db: DbOption = None,
+) -> None:
+    """List (or export) the rows an import rejected, with line numbers and reasons."""
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        if not rejected.import_exists(conn, import_id):
+            raise fail(f"no import with id {import_id}")
+        if export:
+            count = rejected.export_rejected(conn, import_id, export)
+            console.print(f"{count:,} rejected rows written to {export}", highlight=False)
+            return
+        table = Table("line", "reasons", "raw text")
+        for row in rejected.list_rejected(conn, import_id, limit):
+            table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
+        console.print(table)
+        console.print(f"{rejected.count_rejected(conn, import_id):,} rejected in all", highlight=False)
+
+
+def stats(db: DbOption = None) -> None:
+    """What the store holds."""
+    summary = store_summary(make_engine(db))
+    console.print(f"incidents: {summary.total_incidents:,}", highlight=False)
+    for source, count in summary.by_source.items():
+        console.print(f"  {source}: {count:,}", highlight=False)
+    if summary.first_occurred:
+        console.print(f"occurred: {summary.first_occurred:%Y-%m-%d} .. {summary.last_occurred:%Y-%m-%d}")
+    if summary.mappable_share is not None:
+        console.print(f"mappable: {summary.mappable_share:.2%}")
+    console.print(f"boundary layers: {', '.join(summary.boundary_layers) or 'none'}", highlight=False)
+
+
+@mapping_app.command("save")
+def mapping_save(
+    spec: Annotated[Path, typer.Argument(help="JSON file describing the mapping.")], db: DbOption = None
+) -> None:
+    """Save a column mapping so matching files import with it."""
+    try:
+        mapping = ColumnMapping.from_json(spec.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, CrimedeskError) as exc:
+        raise fail(f"{spec}: not a valid mapping ({exc})") from exc
+    save_mapping(make_engine(db), mapping)
+    console.print(f"saved mapping {mapping.name!r}", highlight=False)
+
+
+@mapping_app.command("list")
+def mapping_list(db: DbOption = None) -> None:
+    """The saved column mappings."""
+    with make_engine(db).connect() as conn:
+        for mapping in load_mappings(conn):
+            console.print(
+                f"{mapping.name}: source {mapping.source}, key {', '.join(mapping.key)}", highlight=False
+            )

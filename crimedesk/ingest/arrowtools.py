@@ -1,0 +1,49 @@
+"""Small vectorised helpers over Arrow string columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+EMPTY = pa.array(["", "NA"])  # NYPD writes the literal string "NA" for empty fields
+
+
+def blank_to_null(values: pa.Array) -> pa.Array:
+    """Empty, whitespace-only and literal "NA" strings become nulls; others are trimmed."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.is_in(trimmed, value_set=EMPTY), pa.scalar(None, pa.string()), trimmed)
+
+
+def is_blank(values: pa.Array) -> np.ndarray:
+    """True where a string is null, empty, whitespace only or the literal "NA"."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return np.asarray(pc.fill_null(pc.is_in(trimmed, value_set=EMPTY), True), dtype=bool)
+
+
+def to_float(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Parse numbers; returns (floats with NaN for blanks/garbage, mask of non-blank garbage)."""
+    cleaned = blank_to_null(values)
+    numeric = pc.match_substring_regex(cleaned, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    garbage = np.asarray(pc.fill_null(pc.invert(numeric), False), dtype=bool)
+    parsed = pc.cast(pc.if_else(numeric, cleaned, pa.scalar(None, pa.string())), pa.float64())
+    return parsed.to_numpy(zero_copy_only=False), garbage
+
+
+def to_bool(values: pa.Array) -> np.ndarray:
+    """true/false, t/f, yes/no, y/n, 1/0 (any case) -> object array of True/False/None."""
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+    true = np.asarray(pc.fill_null(pc.is_in(lowered, pa.array(["true", "t", "yes", "y", "1"])), False))
+    false = np.asarray(pc.fill_null(pc.is_in(lowered, pa.array(["false", "f", "no", "n", "0"])), False))
+    out = np.full(len(values), None, dtype=object)
+    out[true] = True
+    out[false] = False
+    return out
+
+
+def map_codes(values: pa.Array, mapping: dict[str, str], default: str) -> pa.Array:
+    """Map trimmed, upper-cased codes through ``mapping``; unknown codes get ``default``."""
+    keys = pa.array(list(mapping))
+    targets = pa.array(list(mapping.values()))
+    index = pc.index_in(pc.utf8_upper(pc.utf8_trim_whitespace(values)), value_set=keys)
+    return pc.fill_null(pc.take(targets, index), default)

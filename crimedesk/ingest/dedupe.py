@@ -1,0 +1,127 @@
+"""Classify accepted rows as insert / update / unchanged against the store and earlier rows.
+
+A key already stored is updated only when the source's updated-on is newer; sources without an
+updated-on update a row only when its content differs. Keys seen earlier in the same file are
+found through a compact set of key hashes, so a fresh import never has to ask the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Connection, select
+
+from crimedesk.ingest.rows import INCIDENT_COLUMNS
+from crimedesk.storage.schema import incidents
+
+COMPARED = tuple(c for c in INCIDENT_COLUMNS if c not in ("source", "source_key"))
+LOOKUP_CHUNK = 20_000
+
+
+@dataclass
+class Plan:
+    insert: np.ndarray  # row positions to insert
+    update: np.ndarray  # row positions to update
+    update_ids: np.ndarray  # stored ids of those rows
+    unchanged: int
+    folded_updates: int = 0  # updates of rows written by this same batch (counted, not re-written)
+
+    @property
+    def updated(self) -> int:
+        return len(self.update) + self.folded_updates
+
+
+@dataclass
+class KeyTracker:
+    """Remembers which keys this import has written, as sorted 64-bit hashes."""
+
+    source: str
+    source_had_rows: bool
+    seen: list[np.ndarray] = field(default_factory=list)
+
+    def maybe_seen(self, hashes: np.ndarray) -> np.ndarray:
+        if self.source_had_rows:
+            return np.ones(len(hashes), dtype=bool)
+        found = np.zeros(len(hashes), dtype=bool)
+        for block in self.seen:
+            pos = np.clip(np.searchsorted(block, hashes), 0, len(block) - 1)
+            found |= block[pos] == hashes
+        return found
+
+    def add(self, hashes: np.ndarray) -> None:
+        self.seen.append(np.sort(hashes))
+        if len(self.seen) > 8:
+            self.seen = [np.sort(np.concatenate(self.seen))]
+
+
+def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
+    """key -> (id, *COMPARED values) for stored rows among ``keys``."""
+    cols = [incidents.c.source_key, incidents.c.id, *(incidents.c[c] for c in COMPARED)]
+    found: dict[str, tuple] = {}
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        query = select(*cols).where(incidents.c.source == source, incidents.c.source_key.in_(chunk))
+        for row in conn.execute(query.execution_options(yield_per=LOOKUP_CHUNK)):
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+def _as_stored(value: object) -> object:
+    """Normalise a stored value (LocalTime decodes to datetime) for comparison with new rows."""
+    from datetime import datetime
+
+    from crimedesk.domain.timecodec import to_seconds
+
+    return to_seconds(value) if isinstance(value, datetime) else value
+
+
+def _is_newer(new: tuple, old: tuple) -> bool:
+    updated = COMPARED.index("source_updated_at")
+    new_time, old_time = new[updated], _as_stored(old[updated])
+    if new_time is not None and old_time is not None:
+        return new_time > old_time
+    return tuple(new) != tuple(_as_stored(v) for v in old)
+
+
+def plan(conn: Connection, table: pa.Table, tracker: KeyTracker) -> Plan:
+    keys = table.column("source_key").to_numpy(zero_copy_only=False)
+    hashes = pd.util.hash_array(keys.astype(object)).astype(np.int64)
+    suspects = tracker.maybe_seen(hashes) | pd.Series(hashes).duplicated(keep=False).to_numpy()
+    tracker.add(hashes)
+    if not suspects.any():
+        return Plan(np.arange(len(keys)), np.empty(0, np.int64), np.empty(0, np.int64), 0)
+    return _resolve(conn, table, keys, suspects, tracker.source)
+
+
+def _resolve(conn: Connection, table: pa.Table, keys: np.ndarray, suspects: np.ndarray, source: str) -> Plan:
+    """Walk the suspect rows in file order, as if they were written one by one."""
+    positions = np.flatnonzero(suspects)
+    stored = _stored(conn, source, sorted(set(keys[positions].tolist())))
+    rows = table.select(list(COMPARED)).take(pa.array(positions)).to_pylist()
+    insert = {int(p): int(p) for p in np.flatnonzero(~suspects)}  # first position -> row written
+    pending: dict[str, int] = {}  # key -> first position, for keys inserted by this batch
+    update: dict[int, int] = {}  # stored id -> row written
+    plan = Plan(np.empty(0), np.empty(0), np.empty(0), 0)
+    for pos, row in zip(positions.tolist(), rows, strict=True):
+        key, new = keys[pos], tuple(row[c] for c in COMPARED)
+        old = stored.get(key)
+        if old is None:
+            insert[pos] = pos
+            pending[key] = pos
+        elif not _is_newer(new, old[1:]):
+            plan.unchanged += 1
+            continue
+        elif key in pending:
+            insert[pending[key]] = pos
+            plan.folded_updates += 1
+        else:
+            plan.folded_updates += 1 if old[0] in update else 0
+            update[old[0]] = pos
+        stored[key] = (old[0] if old else None, *new)
+    plan.insert = np.array(sorted(insert.values()), dtype=np.int64)
+    plan.update_ids = np.array(list(update), dtype=np.int64)
+    plan.update = np.array(list(update.values()), dtype=np.int64)
+    return plan

@@ -1,0 +1,80 @@
+"""The ``imports`` table: one row per attempt, with its reconciliation counts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, update
+
+from crimedesk.ingest.profiles.base import Profile
+from crimedesk.ingest.source import FileFacts
+from crimedesk.storage.schema import imports
+
+
+@dataclass
+class Counts:
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    unmappable: int = 0
+    corrected: int = 0
+
+    def reconciles(self) -> bool:
+        return self.rows_read == self.inserted + self.updated + self.unchanged + self.rejected
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: int
+    profile: str
+    status: str
+    counts: Counts
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"import {self.import_id} ({self.profile}): {c.rows_read:,} rows read = {c.inserted:,} inserted"
+            f" + {c.updated:,} updated + {c.unchanged:,} unchanged + {c.rejected:,} rejected;"
+            f" {c.unmappable:,} kept as unmappable, {c.corrected:,} corrected"
+        )
+
+
+def start(engine: Engine, facts: FileFacts, profile: Profile, user: str) -> int:
+    with engine.begin() as conn:
+        return conn.execute(
+            imports.insert().values(
+                file_name=facts.path.name,
+                sha256=facts.sha256,
+                size_bytes=facts.size_bytes,
+                profile=profile.name,
+                source=profile.source,
+                username=user,
+                started_at=datetime.now(),
+                status="running",
+            )
+        ).inserted_primary_key[0]
+
+
+def finish(conn: Connection, import_id: int, counts: Counts) -> None:
+    conn.execute(
+        update(imports)
+        .where(imports.c.id == import_id)
+        .values(status="ok", finished_at=datetime.now(), **asdict(counts))
+    )
+
+
+def fail(engine: Engine, import_id: int, status: str, error: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(imports)
+            .where(imports.c.id == import_id)
+            .values(status=status, finished_at=datetime.now(), error=error)
+        )
+
+
+def claim_write_lock(conn: Connection, import_id: int) -> None:
+    """Write first so SQLite takes its lock now, not half-way through the import."""
+    conn.execute(update(imports).where(imports.c.id == import_id).values(status="running"))

@@ -1,0 +1,172 @@
+"""Import a file: detect its profile, stream it in batches through the stages, store it atomically.
+
+Rows read = inserted + updated + unchanged + rejected, for every import; the whole import is one
+transaction, so an error or a cancel leaves the store as it was (the attempt itself is recorded
+in ``imports`` with its status and error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from sqlalchemy import Connection, Engine, exists, select
+
+from crimedesk.domain.errors import ImportCancelled, ImportFileError
+from crimedesk.domain.quality import CORRECTIONS
+from crimedesk.ingest import history, ucr
+from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.context import ImportContext
+from crimedesk.ingest.dedupe import KeyTracker
+from crimedesk.ingest.detect import detect_profile
+from crimedesk.ingest.history import Counts, ImportResult
+from crimedesk.ingest.lines import LineCounter
+from crimedesk.ingest.mappings import saved_profiles
+from crimedesk.ingest.profiles import all_profiles
+from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
+from crimedesk.ingest.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
+from crimedesk.ingest.rows import accepted_table, rejected_records
+from crimedesk.ingest.source import FileFacts, RowSink, inspect_file, open_batches
+from crimedesk.ingest.validate import clean, coords, dates, lengths, required
+from crimedesk.ingest.writer import IncidentWriter
+from crimedesk.storage import bulk
+from crimedesk.storage.schema import incidents
+
+INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
+
+
+def available_profiles(conn: Connection) -> dict[str, Profile]:
+    return {**all_profiles(), **saved_profiles(conn)}
+
+
+def choose_profile(engine: Engine, facts: FileFacts, profile: str | Profile | None) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    with engine.connect() as conn:
+        profiles = available_profiles(conn)
+    if profile is None:
+        return detect_profile(facts.header, profiles)
+    if profile not in profiles:
+        raise ImportFileError(f"unknown profile {profile!r}; known: {', '.join(sorted(profiles))}")
+    chosen = profiles[profile]
+    missing = chosen.missing_columns({normalize_header(h) for h in facts.header})
+    if missing:
+        raise ImportFileError(
+            f"{facts.path.name} lacks columns the {chosen.name} profile needs: {', '.join(missing)}"
+        )
+    return chosen
+
+
+def import_file(
+    engine: Engine,
+    path: str | Path,
+    *,
+    profile: str | Profile | None = None,
+    user: str = "local",
+    progress: ProgressFn = no_progress,
+    cancel: CancelFn = never_cancel,
+) -> ImportResult:
+    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged."""
+    facts = inspect_file(Path(path))
+    chosen = choose_profile(engine, facts, profile)
+    import_id = history.start(engine, facts, chosen, user)
+    try:
+        with engine.begin() as conn:
+            history.claim_write_lock(conn, import_id)
+            counts = _run(conn, facts, chosen, import_id, progress, cancel)
+            history.finish(conn, import_id, counts)
+    except ImportCancelled as exc:
+        history.fail(engine, import_id, "cancelled", str(exc))
+        raise
+    except Exception as exc:
+        history.fail(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    progress(1.0, "done")
+    return ImportResult(import_id, chosen.name, "ok", counts)
+
+
+class _Run:
+    """One import's loop state: the writer, counters and line numbering."""
+
+    def __init__(self, conn: Connection, facts: FileFacts, profile: Profile, import_id: int) -> None:
+        self.conn, self.facts, self.profile, self.import_id = conn, facts, profile, import_id
+        self.context = ImportContext(profile)
+        self.counts = Counts()
+        self.lines = LineCounter()
+        self.names = [normalize_header(h) for h in facts.header]
+        if profile.kind == UCR:
+            self.writer = ucr.UcrWriter(conn, import_id)
+        else:
+            had_rows = conn.execute(select(exists().where(incidents.c.source == profile.source))).scalar()
+            self.writer = IncidentWriter(conn, import_id, KeyTracker(profile.source, bool(had_rows)))
+
+    def batch(self, raw: pa.RecordBatch, sink: RowSink) -> None:
+        raw = pa.RecordBatch.from_arrays(raw.columns, names=self.names)
+        bad = sink.take()
+        batch = Batch(raw, self.lines.assign(raw, bad))
+        if self.profile.kind == UCR:
+            written = self.writer.write(ucr.validate(batch))
+        else:
+            written = self._incidents(batch)
+        self.counts.rows_read += len(batch) + len(bad)
+        self.counts.inserted += written.inserted
+        self.counts.updated += written.updated
+        self.counts.unchanged += written.unchanged
+        self.counts.rejected += len(batch.reasons) + len(bad)
+        records = [(r.line_number, r.text, r.reason) for r in bad] + rejected_records(batch)
+        self._reject(records)
+
+    def _incidents(self, batch: Batch) -> object:
+        for stage in INCIDENT_STAGES:
+            stage(batch, self.context)
+        accepted = batch.accepted_mask()
+        self.counts.unmappable += int((accepted & ~batch.values["mappable"]).sum())
+        self.counts.corrected += int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
+        return self.writer.write(accepted_table(batch, self.profile.source, self.context.metric_epsg))
+
+    def _reject(self, records: list[tuple[int | None, str, str]]) -> None:
+        if not records:
+            return
+        table = pa.table(
+            {
+                "import_id": pa.array(np.full(len(records), self.import_id, dtype=np.int64)),
+                "line_number": pa.array([r[0] for r in records], type=pa.int64()),
+                "raw_text": pa.array([r[1] for r in records], type=pa.string()),
+                "reasons": pa.array([r[2] for r in records], type=pa.string()),
+            }
+        )
+        bulk.insert_arrow(self.conn, "rejected_rows", table)
+
+
+def _run(
+    conn: Connection,
+    facts: FileFacts,
+    profile: Profile,
+    import_id: int,
+    progress: ProgressFn,
+    cancel: CancelFn,
+) -> Counts:
+    run = _Run(conn, facts, profile, import_id)
+    sink = RowSink()
+    estimate = _estimated_rows(facts)
+    for raw in open_batches(facts.path, facts.header, sink):
+        check_cancel(cancel)
+        run.batch(raw, sink)
+        progress(min(run.counts.rows_read / estimate, 0.99), f"{run.counts.rows_read:,} rows read")
+    if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
+        run.batch(
+            pa.RecordBatch.from_arrays([pa.array([], pa.string())] * len(run.names), names=run.names), sink
+        )
+    check_cancel(cancel)
+    if run.counts.rows_read == 0:
+        raise ImportFileError(f"{facts.path.name}: the file has a header but no data rows")
+    if not run.counts.reconciles():
+        raise RuntimeError(f"reconciliation failed: {run.counts}")
+    return run.counts
+
+
+def _estimated_rows(facts: FileFacts) -> float:
+    """Rough row count for progress: size over the average line length of the first MB."""
+    size = facts.size_bytes * (4 if facts.compressed else 1)
+    return max(size / max(facts.mean_line_bytes, 1.0), 1.0)

@@ -1,0 +1,53 @@
+"""Rejected rows of an import: list them, or export them as CSV with their reasons."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, func, select
+
+from crimedesk.storage.schema import imports, rejected_rows
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line_number: int | None
+    reasons: str
+    raw_text: str
+
+
+def _query(import_id: int):
+    cols = (rejected_rows.c.line_number, rejected_rows.c.reasons, rejected_rows.c.raw_text)
+    return (
+        select(*cols)
+        .where(rejected_rows.c.import_id == import_id)
+        .order_by(rejected_rows.c.line_number, rejected_rows.c.id)
+    )
+
+
+def list_rejected(conn: Connection, import_id: int, limit: int = 100, offset: int = 0) -> list[RejectedRow]:
+    rows = conn.execute(_query(import_id).limit(limit).offset(offset))
+    return [RejectedRow(*row) for row in rows]
+
+
+def count_rejected(conn: Connection, import_id: int) -> int:
+    query = select(func.count()).select_from(rejected_rows).where(rejected_rows.c.import_id == import_id)
+    return conn.execute(query).scalar_one()
+
+
+def import_exists(conn: Connection, import_id: int) -> bool:
+    return conn.execute(select(imports.c.id).where(imports.c.id == import_id)).first() is not None
+
+
+def export_rejected(conn: Connection, import_id: int, path: Path) -> int:
+    """Write line number, reasons and raw text of every rejected row to a CSV file; returns the count."""
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line_number", "reasons", "raw_text"])
+        for row in conn.execute(_query(import_id).execution_options(yield_per=10_000)):
+            writer.writerow(row)
+            written += 1
+    return written

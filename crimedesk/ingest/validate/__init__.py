@@ -1,0 +1,1 @@
+"""Validation and cleaning stages, one per module; each mutates a Batch in place."""

@@ -1,0 +1,92 @@
+"""Coordinates: fill from state-plane X/Y, fix swaps, mark the unmappable, project to metres.
+
+Unmappable incidents are kept (analysts still need them in totals) with ``mappable = False`` and
+a quality flag saying why; lat/lon stay as the source gave them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from pyproj import Transformer
+
+from crimedesk.domain.quality import Quality
+from crimedesk.ingest.arrowtools import to_float
+from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.context import ImportContext
+from crimedesk.ingest.profiles.base import CoordSpec
+
+
+@lru_cache(maxsize=16)
+def transformer(source_epsg: int, target_epsg: int) -> Transformer:
+    return Transformer.from_crs(source_epsg, target_epsg, always_xy=True)
+
+
+def utm_epsg(lon: float, lat: float) -> int:
+    """EPSG code of the WGS84 UTM zone holding a point."""
+    zone = int((lon + 180) // 6) % 60 + 1
+    return (32600 if lat >= 0 else 32700) + zone
+
+
+def _inside(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, float] | None) -> np.ndarray:
+    if bbox is None:
+        return (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
+
+
+def _read(batch: Batch, name: str | None) -> tuple[np.ndarray, np.ndarray]:
+    if name is None or not batch.has(name):
+        return np.full(len(batch), np.nan), np.zeros(len(batch), dtype=bool)
+    return to_float(batch.column(name))
+
+
+def _from_projected(batch: Batch, spec: CoordSpec, lon: np.ndarray, lat: np.ndarray) -> None:
+    """Derive lat/lon from X/Y where lat/lon are missing (in place)."""
+    x, _ = _read(batch, spec.x)
+    y, _ = _read(batch, spec.y)
+    usable = np.isnan(lat) & np.isnan(lon) & np.isfinite(x) & np.isfinite(y) & (x != 0) & (y != 0)
+    if spec.projected_epsg is None or not usable.any():
+        return
+    lon[usable], lat[usable] = transformer(spec.projected_epsg, 4326).transform(x[usable], y[usable])
+    batch.flag(usable, Quality.COORDS_FROM_PROJECTED)
+
+
+def validate(batch: Batch, context: ImportContext) -> None:
+    spec = context.profile.coords
+    lat, bad_lat = _read(batch, spec.lat)
+    lon, bad_lon = _read(batch, spec.lon)
+    invalid = bad_lat | bad_lon
+    lat[invalid], lon[invalid] = np.nan, np.nan
+    _from_projected(batch, spec, lon, lat)
+    present = np.isfinite(lat) & np.isfinite(lon)
+    zero = present & (lat == 0) & (lon == 0)
+    swapped = present & ~zero & ~_inside(lon, lat, spec.bbox) & _inside(lat, lon, spec.bbox)
+    lat[swapped], lon[swapped] = lon[swapped], lat[swapped]
+    outside = present & ~zero & ~_inside(lon, lat, spec.bbox)
+    batch.flag(invalid, Quality.COORDS_INVALID)
+    batch.flag(~present & ~invalid, Quality.COORDS_MISSING)
+    batch.flag(zero, Quality.COORDS_ZERO)
+    batch.flag(swapped, Quality.COORDS_SWAPPED)
+    batch.flag(outside, Quality.COORDS_OUTSIDE_AREA)
+    mappable = present & ~zero & ~outside
+    _project(batch, context, lon, lat, mappable)
+    batch.values.update(latitude=lat, longitude=lon, mappable=mappable)
+
+
+def _project(
+    batch: Batch, context: ImportContext, lon: np.ndarray, lat: np.ndarray, mappable: np.ndarray
+) -> None:
+    x = np.full(len(batch), np.nan)
+    y = np.full(len(batch), np.nan)
+    if context.metric_epsg is None and mappable.any():
+        spec_epsg = context.profile.coords.metric_epsg
+        context.metric_epsg = spec_epsg or utm_epsg(
+            float(np.median(lon[mappable])), float(np.median(lat[mappable]))
+        )
+    if mappable.any():
+        x[mappable], y[mappable] = transformer(4326, context.metric_epsg).transform(
+            lon[mappable], lat[mappable]
+        )
+    batch.values.update(x=x, y=y)

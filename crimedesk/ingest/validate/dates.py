@@ -1,0 +1,173 @@
+"""Dates: explicit per-profile formats (one chosen per file, never per element), range checks.
+
+Arrow's strptime is vectorised but lenient about day overflow ("02/30/2017" -> 2 March), so
+parsed days are checked against the day field of the text. Rejected: unparseable, impossible,
+before 1900, in the future, and windows that end before they start.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from crimedesk.domain.quality import Quality
+from crimedesk.ingest.arrowtools import is_blank
+from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.context import EARLIEST, ImportContext
+from crimedesk.ingest.profiles.base import DateSpec
+
+MISSING = np.iinfo(np.int64).min
+_DIRECTIVES = {
+    "%m": r"\d{1,2}",
+    "%d": r"(?P<day>\d{1,2})",
+    "%Y": r"\d{4}",
+    "%y": r"\d{2}",
+    "%H": r"\d{1,2}",
+    "%I": r"\d{1,2}",
+    "%M": r"\d{1,2}",
+    "%S": r"\d{1,2}",
+    "%p": r"[AaPp][Mm]",
+    "%b": "[A-Za-z]{3}",
+    "%B": "[A-Za-z]+",
+}
+_PRETTY = {
+    "%m": "MM",
+    "%d": "DD",
+    "%Y": "YYYY",
+    "%y": "YY",
+    "%H": "HH",
+    "%I": "hh",
+    "%M": "mm",
+    "%S": "ss",
+    "%p": "AM",
+    "%b": "Mon",
+    "%B": "Month",
+}
+
+
+def pretty_format(fmt: str) -> str:
+    """'%m/%d/%Y %I:%M:%S %p' -> 'MM/DD/YYYY hh:mm:ss AM' for messages."""
+    return re.sub(r"%[a-zA-Z]", lambda m: _PRETTY.get(m.group(), m.group()), fmt)
+
+
+def _day_regex(fmt: str) -> str:
+    parts = re.split(r"(%[a-zA-Z])", fmt)
+    body = "".join(_DIRECTIVES.get(p, re.escape(p)) if p.startswith("%") else re.escape(p) for p in parts)
+    return rf"^\s*{body}"
+
+
+def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Date (+ time) text, the rows with no time given, and the rows at '24:00:00'."""
+    date = pc.utf8_trim_whitespace(batch.column(spec.date))
+    if spec.time is None or not batch.has(spec.time):
+        no_time = np.zeros(len(batch), dtype=bool)
+        return date, no_time, no_time
+    time = pc.utf8_trim_whitespace(batch.column(spec.time))
+    no_time = is_blank(time)
+    midnight_24 = np.asarray(pc.equal(time, "24:00:00"), dtype=bool)
+    time = pc.if_else(pa.array(no_time | midnight_24), "00:00:00", time)
+    return pc.binary_join_element_wise(date, time, " "), no_time, midnight_24
+
+
+def _choose_format(text: pa.Array, spec: DateSpec, context: ImportContext) -> str:
+    chosen = context.chosen_formats.get(spec.date)
+    if chosen:
+        return chosen
+    for value in pc.drop_null(pc.if_else(pc.equal(text, ""), None, text)).to_pylist()[:50]:
+        for fmt in spec.formats:
+            if pc.strptime(pa.array([_strip_fraction(value)]), format=fmt, unit="s", error_is_null=True)[
+                0
+            ].is_valid:
+                context.chosen_formats[spec.date] = fmt
+                return fmt
+        break
+    return spec.formats[0]
+
+
+def _strip_fraction(text: str) -> str:
+    return re.sub(r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$", r"\1", text)
+
+
+def _overflowed(text: pa.Array, parsed: pa.Array, fmt: str) -> np.ndarray:
+    """Rows whose day was out of range and got rolled into the next month by strptime."""
+    suspects = np.flatnonzero(np.asarray(pc.fill_null(pc.less_equal(pc.day(parsed), 3), False)))
+    bad = np.zeros(len(text), dtype=bool)
+    if len(suspects) == 0 or "%d" not in fmt:
+        return bad
+    sub = pc.take(text, pa.array(suspects))
+    day_text = pc.extract_regex(sub, _day_regex(fmt)).field(0)
+    typed = pc.cast(day_text, pa.int64()).to_numpy(zero_copy_only=False)
+    got = pc.day(pc.take(parsed, pa.array(suspects))).to_numpy(zero_copy_only=False)
+    bad[suspects[typed != got]] = True
+    return bad
+
+
+def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, required: bool) -> np.ndarray:
+    """Seconds per row (MISSING where blank or rejected); rejects and flags into ``batch``."""
+    text, no_time, midnight_24 = _joined_text(batch, spec)
+    blank = is_blank(batch.column(spec.date))
+    fmt = _choose_format(text, spec, context)
+    if "." not in fmt:
+        text = pc.replace_substring_regex(text, r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$", r"\1")
+    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), MISSING).to_numpy()
+    seconds = seconds + np.where(midnight_24 & (seconds != MISSING), 86_400, 0)
+    unparsed = (seconds == MISSING) & ~blank
+    impossible = _overflowed(text, parsed, fmt) & ~unparsed
+    raw = batch.column(spec.date)
+    batch.reject(
+        unparsed, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' does not match {pretty_format(fmt)}"
+    )
+    batch.reject(impossible, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' is not a real date")
+    if required:
+        batch.reject(blank, f"{label} is missing")
+    seconds[unparsed | impossible | blank] = MISSING
+    known = seconds != MISSING
+    batch.reject(known & (seconds < EARLIEST), f"{label} is before 1900")
+    batch.reject(known & (seconds > context.now_seconds), f"{label} is in the future")
+    batch.flag(known & midnight_24, Quality.TIME_24H_CORRECTED)
+    if label == "occurred":
+        batch.flag(known & no_time, Quality.TIME_UNKNOWN)
+    return seconds
+
+
+def _shown(raw: pa.Array, batch: Batch, spec: DateSpec, row: int) -> str:
+    value = raw[row].as_py()
+    if spec.time and batch.has(spec.time):
+        value = f"{value} {batch.column(spec.time)[row].as_py()}"
+    return value
+
+
+def flag_placeholders(batch: Batch, occurred: np.ndarray) -> None:
+    """00:00:00 is how many agencies record an unknown time; the 1st at 00:00 an unknown date."""
+    known = occurred != MISSING
+    seconds_of_day = occurred % 86_400
+    batch.flag(known & (seconds_of_day == 0), Quality.TIME_UNKNOWN)
+    days = occurred // 86_400
+    day_of_month = days.astype("datetime64[D]") - days.astype("datetime64[D]").astype("datetime64[M]")
+    first = day_of_month.astype(np.int64) == 0
+    batch.flag(known & (seconds_of_day == 0) & first, Quality.DATE_PLACEHOLDER)
+
+
+def validate(batch: Batch, context: ImportContext) -> None:
+    """Parse every date of the profile into ``batch.values`` and check windows."""
+    profile = context.profile
+    occurred = parse(batch, profile.occurred, context, "occurred", required=True)
+    flag_placeholders(batch, occurred)
+    batch.values["occurred_from"] = occurred
+    optional = {
+        "occurred_to": (profile.occurred_to, "occurred to"),
+        "reported_at": (profile.reported, "reported"),
+        "source_updated_at": (profile.updated, "updated on"),
+    }
+    for column, (spec, label) in optional.items():
+        if spec is None or not batch.has(spec.date):
+            batch.values[column] = np.full(len(batch), MISSING)
+            continue
+        batch.values[column] = parse(batch, spec, context, label, required=False)
+    ends = batch.values["occurred_to"]
+    backwards = (ends != MISSING) & (occurred != MISSING) & (ends < occurred)
+    batch.reject(backwards, "occurrence ends before it starts")

@@ -1,0 +1,23 @@
+"""Text longer than its column allows is rejected with the field's name and length (not cut)."""
+
+from __future__ import annotations
+
+import pyarrow.compute as pc
+
+from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.context import ImportContext
+from crimedesk.ingest.validate.clean import STRING_COLUMNS
+from crimedesk.storage.schema import incidents
+
+LIMITS = {name: incidents.c[name].type.length for name in (*STRING_COLUMNS, "source_key")}
+
+
+def validate(batch: Batch, _context: ImportContext) -> None:
+    for name, limit in LIMITS.items():
+        lengths = pc.fill_null(pc.utf8_length(batch.values[name]), 0).to_numpy(zero_copy_only=False)
+        too_long = lengths > limit
+        if too_long.any():
+            batch.reject(
+                too_long,
+                lambda i, n=name, ln=lengths, lim=limit: f"{n} is {ln[i]:,} characters (limit {lim})",
+            )

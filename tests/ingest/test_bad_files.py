@@ -1,0 +1,88 @@
+"""Each bad file gives a clear error or clean rejections, never a crash or a partial import."""
+
+from pathlib import Path
+
+import pytest
+
+from crimedesk.domain.errors import ImportFileError, ProfileNotFoundError
+from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.schema import imports, incidents, rejected_rows
+from tests.ingest.helpers import count, rejections
+
+BAD = Path(__file__).resolve().parents[1] / "bad_files"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("wrong_encoding_cp1252.csv", "not UTF-8 text (byte 0xc9 on line 7)"),
+        ("empty.csv", "the file is empty"),
+        ("header_only.csv", "header but no data rows"),
+        ("binary_garbage.csv", "not a text CSV file"),
+    ],
+)
+def test_unreadable_files_name_the_problem_and_change_nothing(store, name, message):
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        import_file(store, BAD / name)
+    assert count(store, incidents) == 0
+    assert count(store, rejected_rows) == 0
+
+
+def test_missing_columns_are_named(store):
+    with pytest.raises(ProfileNotFoundError) as error:
+        import_file(store, BAD / "missing_columns.csv")
+    assert "chicago (Chicago Data Portal crimes export): missing date, primary_type" in str(error.value)
+    assert count(store, imports) == 0
+
+
+def test_bom_is_ignored(store):
+    result = import_file(store, BAD / "bom_utf8.csv")
+    assert (result.profile, result.counts.inserted, result.counts.rejected) == ("chicago", 20, 0)
+
+
+def test_truncated_last_line_is_rejected_with_its_text(store):
+    result = import_file(store, BAD / "truncated_last_line.csv")
+    assert (result.counts.rows_read, result.counts.inserted, result.counts.rejected) == (20, 19, 1)
+    [(line, reasons, raw)] = rejections(store, result.import_id)
+    assert line == 21 and reasons.startswith("expected 22 fields, found")
+    assert raw.startswith("10818435,JA118920") or raw.count(",") < 21
+
+
+def test_quoted_newlines_are_kept_and_lines_counted_physically(store):
+    result = import_file(store, BAD / "embedded_newlines.csv")
+    assert result.counts.reconciles() and result.counts.inserted == 20
+    assert rejections(store, result.import_id) == [(16, "expected 22 fields, found 3", "too,few,fields")]
+    assert count(store, incidents, incidents.c.block == "012XX W\nMADISON\nST") == 1
+
+
+def test_unquoted_newline_rejects_the_pieces_at_their_lines(store):
+    result = import_file(store, BAD / "unquoted_newline.csv")
+    assert (result.counts.rows_read, result.counts.inserted, result.counts.rejected) == (21, 19, 2)
+    assert [r[0] for r in rejections(store, result.import_id)] == [5, 6]
+
+
+def test_mixed_date_formats_are_rejected_row_by_row(store):
+    result = import_file(store, BAD / "mixed_date_formats.csv")
+    assert (result.counts.inserted, result.counts.rejected) == (13, 7)
+    reasons = [r[1] for r in rejections(store, result.import_id)]
+    assert reasons == [
+        "occurred '2017-01-01 10:00:00' does not match MM/DD/YYYY hh:mm:ss AM",
+        "occurred '1/2/17 3:15 PM' does not match MM/DD/YYYY hh:mm:ss AM",
+        "occurred '02/30/2017 10:00:00 AM' is not a real date",
+        "occurred '01/02/2017 10:00' does not match MM/DD/YYYY hh:mm:ss AM",
+        "occurred is missing",
+        "occurred is before 1900",
+        "occurred is in the future",
+    ]
+
+
+def test_a_10_mb_field_is_read_not_crashed(store, tmp_path, chicago_sample):
+    lines = chicago_sample.read_text().splitlines()
+    fields = lines[1].split(",")
+    fields[6] = "X" * (10 * 1024 * 1024)  # Description
+    path = tmp_path / "huge_field.csv"
+    path.write_text("\n".join([lines[0], lines[2], ",".join(fields), lines[3]]) + "\n")
+    result = import_file(store, path)
+    assert result.counts.reconciles()
+    assert result.counts.rows_read == 3
+    assert result.counts.inserted + result.counts.rejected == 3
