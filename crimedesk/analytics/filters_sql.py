@@ -6,7 +6,9 @@ arithmetic: its bounding box plus the even-odd crossing test over every ring edg
 
 from __future__ import annotations
 
+import operator
 from dataclasses import replace
+from functools import reduce
 from itertools import pairwise
 
 from sqlalchemy import ColumnElement, Table, and_, case, or_, select, true
@@ -15,6 +17,9 @@ from crimedesk.analytics.sqltime import Period, seconds
 from crimedesk.domain.timecodec import SECONDS_PER_DAY, day_number
 from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import incident_regions
+
+#: Each edge costs 7 bound parameters; SQLite allows 32,766 per statement.
+MAX_POLYGON_EDGES = 2_000
 
 
 def snapshot_of(filters: FilterState | FilterSnapshot) -> FilterSnapshot:
@@ -86,7 +91,11 @@ def _bbox_condition(incidents: Table, bbox: tuple[float, ...]) -> ColumnElement[
 
 
 def polygon_condition(incidents: Table, wkt: str) -> ColumnElement[bool]:
-    """Point-in-(multi)polygon by the even-odd rule; holes and disjoint parts come out right."""
+    """Point-in-(multi)polygon by the even-odd rule; holes and disjoint parts come out right.
+
+    The cost is one CASE per edge for each incident inside the bounding box: fine for shapes
+    drawn on the map, hence the edge limit.
+    """
     from shapely import wkt as shapely_wkt
 
     geometry = shapely_wkt.loads(wkt)
@@ -94,23 +103,22 @@ def polygon_condition(incidents: Table, wkt: str) -> ColumnElement[bool]:
         raise ValueError(f"spatial filter must be a Polygon or MultiPolygon, got {geometry.geom_type}")
     parts = getattr(geometry, "geoms", [geometry])
     rings = [ring for part in parts for ring in (part.exterior, *part.interiors)]
+    # A horizontal edge never crosses the horizontal ray cast from a point.
+    edges = [(a, b) for ring in rings for a, b in pairwise(ring.coords) if a[1] != b[1]]
+    if not edges:
+        raise ValueError("spatial filter polygon has no area")
+    if len(edges) > MAX_POLYGON_EDGES:
+        raise ValueError(f"spatial filter polygon has {len(edges)} edges; simplify it to {MAX_POLYGON_EDGES}")
     lon, lat = incidents.c.longitude, incidents.c.latitude
     crossings = []
-    for ring in rings:
-        for (x1, y1), (x2, y2) in pairwise(ring.coords):
-            if y1 == y2:
-                continue  # a horizontal edge never crosses a horizontal ray
-            low, high = min(y1, y2), max(y1, y2)
-            edge_x = x1 + (lat - y1) * ((x2 - x1) / (y2 - y1))
-            crossings.append(case(((lat >= low) & (lat < high) & (lon < edge_x), 1), else_=0))
-    if not crossings:
-        raise ValueError("spatial filter polygon has no area")
-    return and_(_bbox_condition(incidents, geometry.bounds), _added(crossings) % 2 == 1)
+    for (x1, y1), (x2, y2) in edges:
+        edge_x = x1 + (lat - y1) * ((x2 - x1) / (y2 - y1))
+        crossings.append(case(((lat >= min(y1, y2)) & (lat < max(y1, y2)) & (lon < edge_x), 1), else_=0))
+    return and_(_bbox_condition(incidents, geometry.bounds), sum_parity(crossings) == 1)
 
 
-def _added(terms: list[ColumnElement]) -> ColumnElement:
-    """Left-nested ``a + b + ...`` (``func.sum`` would be an aggregate)."""
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+def sum_parity(terms: list[ColumnElement]) -> ColumnElement:
+    """``(a + b + ...) % 2`` nested in groups of 32: SQLite refuses expressions 1,000 deep, and
+    the parity of a sum is the parity of its groups' parities."""
+    groups = [reduce(operator.add, terms[i : i + 32]) % 2 for i in range(0, len(terms), 32)]
+    return groups[0] if len(groups) == 1 else sum_parity(groups)

@@ -21,7 +21,7 @@ from crimedesk.storage.schema import incidents
 
 HOURS_PER_WEEK = 168
 MAX_SPREAD_HOURS = 7 * 24
-_CHUNK = 100_000
+_CHUNK = 20_000  # windows per numpy batch: at most 168 cells each, so ≤ 3.4 M cells
 
 
 def hour_of_week(conn: Connection, filters: FilterState | FilterSnapshot) -> npt.NDArray[np.float64]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pytest
 import shapely
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, create_engine, func, literal, select
 
-from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.analytics.filters_sql import polygon_condition, sum_parity, where_clause
 from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import incidents
-from tests.analytics.incidents_frame import add_layer
+from tests.analytics.incidents_frame import add_layer, hand_frame, load_incidents
 
 JAN2 = date(2017, 1, 2)
 LAYER_IDS = ["04", "11"]
@@ -97,3 +99,30 @@ def test_text_wildcards_are_literal(chicago_store: Engine) -> None:
     with chicago_store.connect() as conn:
         assert count(conn, FilterSnapshot(text="%")) == 0
         assert count(conn, FilterSnapshot(text="_")) == 0
+
+
+def test_detailed_polygon_matches_shapely(store: Engine) -> None:
+    angles = np.linspace(0, 2 * np.pi, 200, endpoint=False)
+    radius = 0.1 * (1 + 0.3 * np.sin(7 * angles))
+    wkt = shapely.Polygon(np.c_[-87.65 + radius * np.cos(angles), 41.85 + radius * np.sin(angles)]).wkt
+    rng = np.random.default_rng(7)
+    points = pd.DataFrame(
+        {"longitude": rng.uniform(-87.8, -87.5, 100), "latitude": rng.uniform(41.7, 42.0, 100)}
+    )
+    load_incidents(store, hand_frame([{"occurred": "2017-01-01", **p} for p in points.to_dict("records")]))
+    with store.connect() as conn:
+        assert count(conn, FilterSnapshot(polygon_wkt=wkt)) == inside(points, wkt).sum() > 10
+
+
+def test_crossing_parity_stays_shallow_for_sqlite() -> None:
+    """A naive sum of 1,500 terms exceeds SQLite's expression depth limit of 1,000."""
+    terms = [literal(1)] * 1499 + [literal(0)]
+    with create_engine("sqlite://").connect() as conn:
+        assert conn.execute(select(sum_parity(terms))).scalar_one() == 1
+
+
+def test_polygon_limits() -> None:
+    with pytest.raises(ValueError, match="simplify"):
+        polygon_condition(incidents, shapely.Point(0, 0).buffer(1, quad_segs=600).wkt)
+    with pytest.raises(ValueError, match="Polygon"):
+        polygon_condition(incidents, "POINT (0 0)")
