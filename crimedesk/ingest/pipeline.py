@@ -14,20 +14,17 @@ import pyarrow as pa
 from sqlalchemy import Connection, Engine, exists, select
 
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
-from crimedesk.domain.quality import CORRECTIONS
 from crimedesk.ingest import history, ucr
-from crimedesk.ingest.batch import Batch
-from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.dedupe import KeyTracker
 from crimedesk.ingest.detect import detect_profile
 from crimedesk.ingest.history import Counts, ImportResult
-from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.mappings import saved_profiles
+from crimedesk.ingest.prefetch import prefetch
+from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
-from crimedesk.ingest.rows import accepted_table, rejected_records
-from crimedesk.ingest.source import FileFacts, RowSink, inspect_file, open_batches
+from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk
@@ -86,44 +83,32 @@ def import_file(
     return ImportResult(import_id, chosen.name, "ok", counts)
 
 
-class _Run:
-    """One import's loop state: the writer, counters and line numbering."""
+class _Store:
+    """The consumer side: writes prepared batches and keeps the counts."""
 
-    def __init__(self, conn: Connection, facts: FileFacts, profile: Profile, import_id: int) -> None:
-        self.conn, self.facts, self.profile, self.import_id = conn, facts, profile, import_id
-        self.context = ImportContext(profile)
+    def __init__(self, conn: Connection, profile: Profile, import_id: int) -> None:
+        self.conn, self.import_id = conn, import_id
         self.counts = Counts()
-        self.lines = LineCounter()
-        self.names = [normalize_header(h) for h in facts.header]
         if profile.kind == UCR:
-            self.writer = ucr.UcrWriter(conn, import_id)
+            self.ucr_writer = ucr.UcrWriter(conn, import_id)
         else:
             had_rows = conn.execute(select(exists().where(incidents.c.source == profile.source))).scalar()
             self.writer = IncidentWriter(conn, import_id, KeyTracker(profile.source, bool(had_rows)))
 
-    def batch(self, raw: pa.RecordBatch, sink: RowSink) -> None:
-        raw = pa.RecordBatch.from_arrays(raw.columns, names=self.names)
-        bad = sink.take()
-        batch = Batch(raw, self.lines.assign(raw, bad))
-        if self.profile.kind == UCR:
-            written = self.writer.write(ucr.validate(batch))
+    def write(self, prepared: Prepared) -> None:
+        if prepared.table is None:
+            written = self.ucr_writer.write(prepared.records)
         else:
-            written = self._incidents(batch)
-        self.counts.rows_read += len(batch) + len(bad)
-        self.counts.inserted += written.inserted
-        self.counts.updated += written.updated
-        self.counts.unchanged += written.unchanged
-        self.counts.rejected += len(batch.reasons) + len(bad)
-        records = [(r.line_number, r.text, r.reason) for r in bad] + rejected_records(batch)
-        self._reject(records)
-
-    def _incidents(self, batch: Batch) -> object:
-        for stage in INCIDENT_STAGES:
-            stage(batch, self.context)
-        accepted = batch.accepted_mask()
-        self.counts.unmappable += int((accepted & ~batch.values["mappable"]).sum())
-        self.counts.corrected += int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
-        return self.writer.write(accepted_table(batch, self.profile.source, self.context.metric_epsg))
+            written = self.writer.write(prepared.table, prepared.rows)
+        c = self.counts
+        c.rows_read += prepared.rows_read
+        c.inserted += written.inserted
+        c.updated += written.updated
+        c.unchanged += written.unchanged
+        c.rejected += len(prepared.rejected)
+        c.unmappable += prepared.unmappable
+        c.corrected += prepared.corrected
+        self._reject(prepared.rejected)
 
     def _reject(self, records: list[tuple[int | None, str, str]]) -> None:
         if not records:
@@ -147,23 +132,19 @@ def _run(
     progress: ProgressFn,
     cancel: CancelFn,
 ) -> Counts:
-    run = _Run(conn, facts, profile, import_id)
-    sink = RowSink()
+    store = _Store(conn, profile, import_id)
+    preparer = Preparer(facts, profile, import_id, python_rows=conn.dialect.name == "sqlite")
     estimate = _estimated_rows(facts)
-    for raw in open_batches(facts.path, facts.header, sink):
+    for prepared in prefetch(preparer.batches):
         check_cancel(cancel)
-        run.batch(raw, sink)
-        progress(min(run.counts.rows_read / estimate, 0.99), f"{run.counts.rows_read:,} rows read")
-    if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
-        run.batch(
-            pa.RecordBatch.from_arrays([pa.array([], pa.string())] * len(run.names), names=run.names), sink
-        )
+        store.write(prepared)
+        progress(min(store.counts.rows_read / estimate, 0.99), f"{store.counts.rows_read:,} rows read")
     check_cancel(cancel)
-    if run.counts.rows_read == 0:
+    if store.counts.rows_read == 0:
         raise ImportFileError(f"{facts.path.name}: the file has a header but no data rows")
-    if not run.counts.reconciles():
-        raise RuntimeError(f"reconciliation failed: {run.counts}")
-    return run.counts
+    if not store.counts.reconciles():
+        raise RuntimeError(f"reconciliation failed: {store.counts}")
+    return store.counts
 
 
 def _estimated_rows(facts: FileFacts) -> float:

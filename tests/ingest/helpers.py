@@ -7,12 +7,12 @@ from sqlalchemy import Engine, func, select
 from crimedesk.storage.schema import imports, incidents, rejected_rows
 
 
-def count(engine: Engine, table=incidents, *where) -> int:  # noqa: ANN001
+def count(engine: Engine, table=incidents, *where) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-def import_row(engine: Engine, import_id: int):  # noqa: ANN201
+def import_row(engine: Engine, import_id: int):
     with engine.connect() as conn:
         return conn.execute(select(imports).where(imports.c.id == import_id)).one()
 

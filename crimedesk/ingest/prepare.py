@@ -1,0 +1,77 @@
+"""Read and validate batches (no database access, so it can run ahead on a worker thread)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from crimedesk.domain.quality import CORRECTIONS
+from crimedesk.ingest import ucr
+from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.context import ImportContext
+from crimedesk.ingest.lines import LineCounter
+from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
+from crimedesk.ingest.rows import accepted_table, rejected_records
+from crimedesk.ingest.source import FileFacts, RowSink, open_batches
+from crimedesk.ingest.validate import clean, coords, dates, lengths, required
+from crimedesk.storage import bulk
+
+INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
+
+
+@dataclass
+class Prepared:
+    """One batch, validated: what to store and what was rejected."""
+
+    rows_read: int
+    rejected: list[tuple[int | None, str, str]]
+    unmappable: int = 0
+    corrected: int = 0
+    table: pa.Table | None = None  # accepted incidents (rows.INCIDENT_COLUMNS)
+    rows: list[tuple] | None = None  # the same as Python rows + import_id, for SQLite
+    records: list[dict] = field(default_factory=list)  # accepted UCR rows
+
+
+class Preparer:
+    def __init__(self, facts: FileFacts, profile: Profile, import_id: int, python_rows: bool) -> None:
+        self.facts, self.profile, self.import_id, self.python_rows = facts, profile, import_id, python_rows
+        self.context = ImportContext(profile)
+        self.lines = LineCounter()
+        self.names = [normalize_header(h) for h in facts.header]
+
+    def batches(self) -> Iterator[Prepared]:
+        sink = RowSink()
+        for raw in open_batches(self.facts.path, self.facts.header, sink):
+            yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), sink.take())
+        if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
+            empty = pa.RecordBatch.from_arrays(
+                [pa.array([], pa.string())] * len(self.names), names=self.names
+            )
+            yield self.prepare(empty, sink.take())
+
+    def prepare(self, raw: pa.RecordBatch, bad: list) -> Prepared:
+        batch = Batch(raw, self.lines.assign(raw, bad))
+        rejected = [(r.line_number, r.text, r.reason) for r in bad]
+        prepared = Prepared(len(batch) + len(bad), rejected)
+        if self.profile.kind == UCR:
+            prepared.records = ucr.validate(batch)
+        else:
+            self._incidents(batch, prepared)
+        prepared.rejected += rejected_records(batch)
+        return prepared
+
+    def _incidents(self, batch: Batch, prepared: Prepared) -> None:
+        for stage in INCIDENT_STAGES:
+            stage(batch, self.context)
+        accepted = batch.accepted_mask()
+        prepared.unmappable = int((accepted & ~batch.values["mappable"]).sum())
+        prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
+        prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
+        if self.python_rows:
+            stamped = prepared.table.append_column(
+                "import_id", pa.array(np.full(prepared.table.num_rows, self.import_id, dtype=np.int64))
+            )
+            prepared.rows = bulk.python_rows(stamped)
