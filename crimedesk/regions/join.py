@@ -1,0 +1,128 @@
+"""Fast point-in-region lookup and bulk writing of ``incident_regions`` (used by every import batch).
+
+``RegionIndex.locate`` sorts the points by longitude once; each polygon part then only tests the
+points inside its bounding box (a ``searchsorted`` slice plus a latitude mask) with shapely's
+vectorised ``intersects_xy`` on a prepared geometry. No point objects are built, which is what
+makes 532k points against 277 beats take a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import repeat
+
+import numpy as np
+import shapely
+from sqlalchemy import Connection, select
+
+from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions
+
+INSERT_SQL = "INSERT INTO incident_regions (layer_id, incident_id, region_id) VALUES (?, ?, ?)"
+COPY_SQL = "COPY incident_regions (layer_id, incident_id, region_id) FROM STDIN"
+
+
+def region_sort_key(region_id: str) -> tuple[int, int | str]:
+    """Numeric ids in numeric order ("3" before "10"), then the others as text."""
+    return (0, int(region_id)) if region_id.isdigit() else (1, region_id)
+
+
+class RegionIndex:
+    """The regions of one boundary layer, ready to locate points.
+
+    On a shared border a point intersects several regions; it is given the lowest region id
+    (``region_sort_key`` order) so that the result does not depend on file or storage order.
+    """
+
+    def __init__(self, layer_id: int, region_ids: Sequence[str], geometries: Sequence[shapely.Geometry]):
+        order = sorted(range(len(region_ids)), key=lambda i: region_sort_key(region_ids[i]))
+        self.layer_id = layer_id
+        self.region_ids = np.array([region_ids[i] for i in order] + [None], dtype=object)
+        parts, owners = shapely.get_parts(np.asarray(geometries, dtype=object)[order], return_index=True)
+        shapely.prepare(parts)
+        self._parts = parts
+        self._owners = owners
+        self._bounds = shapely.bounds(parts)
+
+    @classmethod
+    def from_layer(cls, conn: Connection, layer_id: int) -> RegionIndex:
+        rows = conn.execute(
+            select(boundaries.c.region_id, boundaries.c.geometry_wkb).where(boundaries.c.layer_id == layer_id)
+        ).all()
+        return cls(layer_id, [r.region_id for r in rows], shapely.from_wkb([r.geometry_wkb for r in rows]))
+
+    @classmethod
+    def for_layers(cls, conn: Connection) -> list[RegionIndex]:
+        """One index per boundary layer in the store (ordered by layer id)."""
+        layer_ids = conn.execute(select(boundary_layers.c.id).order_by(boundary_layers.c.id)).scalars()
+        return [cls.from_layer(conn, layer_id) for layer_id in layer_ids.all()]
+
+    def __len__(self) -> int:
+        return len(self.region_ids) - 1
+
+    def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Region id of each point (object array; None outside every region or for NaN)."""
+        return self.region_ids[self.positions(lon, lat)]
+
+    def positions(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Index into ``region_ids`` of each point; ``len(self)`` means outside."""
+        lon = np.asarray(lon, dtype=np.float64)
+        lat = np.asarray(lat, dtype=np.float64)
+        order = np.argsort(lon, kind="stable")  # NaN sorts last and fails every bounds test
+        xs, ys = lon[order], lat[order]
+        best = np.full(len(xs), len(self), dtype=np.int64)
+        starts = np.searchsorted(xs, self._bounds[:, 0], side="left")
+        stops = np.searchsorted(xs, self._bounds[:, 2], side="right")
+        for part, owner, bounds, start, stop in zip(
+            self._parts, self._owners, self._bounds, starts, stops, strict=True
+        ):
+            in_band = ys[start:stop]
+            candidates = np.flatnonzero((in_band >= bounds[1]) & (in_band <= bounds[3])) + start
+            hits = candidates[shapely.intersects_xy(part, xs[candidates], ys[candidates])]
+            best[hits] = np.minimum(best[hits], owner)
+        result = np.empty_like(best)
+        result[order] = best
+        return result
+
+
+def write_incident_regions(
+    conn: Connection, layer_id: int, incident_ids: np.ndarray, region_ids: np.ndarray
+) -> int:
+    """Insert the (incident, region) pairs whose region is not None; returns the rows written.
+
+    Runs in the caller's transaction and never commits. The pairs must be new for this layer
+    (delete an updated incident's rows first with ``delete_incident_regions``).
+    """
+    found = np.not_equal(region_ids, None)
+    ids = np.asarray(incident_ids)[found].tolist()
+    regions = np.asarray(region_ids, dtype=object)[found].tolist()
+    if not ids:
+        return 0
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        _copy_rows(driver, layer_id, ids, regions)
+    else:
+        driver.executemany(INSERT_SQL, zip(repeat(layer_id), ids, regions, strict=False))
+    return len(ids)
+
+
+def _copy_rows(driver, layer_id: int, ids: list[int], regions: list[str]) -> None:
+    """COPY in text format: one buffer, region ids escaped once per distinct id."""
+    escaped = {r: _copy_escape(r) for r in set(regions)}
+    prefix = f"{layer_id}\t"
+    buffer = "".join([f"{prefix}{i}\t{escaped[r]}\n" for i, r in zip(ids, regions, strict=True)])
+    with driver.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
+        copy.write(buffer)
+
+
+def _copy_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def delete_incident_regions(conn: Connection, incident_ids: np.ndarray) -> None:
+    """Forget every layer's region for these incidents (before re-locating updated rows)."""
+    ids = np.asarray(incident_ids).tolist()
+    table = incident_regions
+    for layer_id in conn.execute(select(boundary_layers.c.id)).scalars().all():
+        for start in range(0, len(ids), 10_000):  # bounded parameter lists; (layer, id) uses the key
+            chunk = ids[start : start + 10_000]
+            conn.execute(table.delete().where(table.c.layer_id == layer_id, table.c.incident_id.in_(chunk)))
