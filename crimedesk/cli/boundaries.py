@@ -1,0 +1,143 @@
+"""`crimedesk boundaries ...`: import, list and delete boundary layers from the terminal."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crimedesk.cli.common import DbOption, console, err_console, fail
+from crimedesk.domain.errors import CrimedeskError, ImportCancelled
+from crimedesk.regions.store import BoundaryImportResult, delete_layer, import_boundary_layer, list_layers
+from crimedesk.storage.engine import make_engine
+
+boundaries_app = typer.Typer(
+    help="Boundary layers (districts, beats, precincts...): import a file, list or delete layers.",
+    no_args_is_help=True,
+)
+
+
+@boundaries_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="GeoJSON, zipped Shapefile or GeoPackage.")],
+    layer: Annotated[str, typer.Option("--layer", help="Name of the layer in crimedesk.")],
+    id_field: Annotated[str, typer.Option("--id-field", help="Attribute holding the region id.")],
+    name_field: Annotated[str | None, typer.Option("--name-field", help="Attribute with a label.")] = None,
+    incident_field: Annotated[
+        str | None, typer.Option("--incident-field", help="Incident column to compare with, e.g. district.")
+    ] = None,
+    source_layer: Annotated[
+        str | None, typer.Option("--source-layer", help="Layer inside the file (zip or GeoPackage).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import FILE as layer --layer (replacing a layer of that name) and join every incident to it.
+
+    Ctrl-C cancels: the import rolls back and the command exits with code 130.
+    """
+    engine = make_engine(db)
+    try:
+        with _ctrl_c_cancels() as pressed, _progress_bar(file.name) as progress:
+            result = import_boundary_layer(
+                engine,
+                file,
+                layer_name=layer,
+                id_field=id_field,
+                name_field=name_field,
+                incident_field=incident_field,
+                source_layer=source_layer,
+                progress=progress,
+                cancel=pressed.is_set,
+            )
+    except (ImportCancelled, KeyboardInterrupt):
+        raise fail("cancelled, nothing changed", 130) from None
+    except CrimedeskError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    _print_result(layer, result)
+
+
+@contextmanager
+def _ctrl_c_cancels() -> Iterator[threading.Event]:
+    """First Ctrl-C: ask the import to cancel (it rolls back at its next step); second: interrupt."""
+    pressed = threading.Event()
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        if pressed.is_set():
+            raise KeyboardInterrupt
+        pressed.set()
+        err_console.print("cancelling...")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
+    columns = (TextColumn(label), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("", total=1.0)
+        yield lambda fraction, message: bar.update(task, completed=fraction, description=message)
+
+
+def _print_result(layer: str, result: BoundaryImportResult) -> None:
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    console.print(f"layer {layer!r}: {result.regions} regions, {result.repaired} repaired geometries")
+    console.print(
+        f"joined {result.incidents_joined:,} incidents; "
+        f"{result.incidents_outside:,} mappable ones lie in no region"
+    )
+    if result.agreement_rate is not None:
+        console.print(
+            f"agreement with the incidents' own codes: {result.agreement_rate:.1%} "
+            f"({result.agreeing:,} of {result.compared:,})"
+        )
+
+
+@boundaries_app.command("list")
+def list_command(db: DbOption = None) -> None:
+    """List the boundary layers in the store."""
+    engine = make_engine(db)
+    try:
+        with engine.connect() as conn:
+            layers = list_layers(conn)
+    finally:
+        engine.dispose()
+    table = Table("name", "regions", "joined", "id field", "compared with", "CRS", "loaded")
+    table.columns[0].no_wrap = True
+    for info in layers:
+        table.add_row(
+            info.name,
+            str(info.regions),
+            f"{info.incidents_joined:,}",
+            info.id_field,
+            info.incident_field or "",
+            info.crs,
+            f"{info.loaded_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table if layers else "no boundary layers")
+
+
+@boundaries_app.command("delete")
+def delete_command(name: Annotated[str, typer.Argument(help="Layer name.")], db: DbOption = None) -> None:
+    """Delete a boundary layer with its regions and incident joins."""
+    engine = make_engine(db)
+    try:
+        deleted = delete_layer(engine, name)
+    finally:
+        engine.dispose()
+    if not deleted:
+        raise fail(f"no boundary layer named {name!r}")
+    console.print(f"deleted layer {name!r}")
