@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import shapely
 from sqlalchemy import Connection, Engine, func, select
@@ -20,8 +20,12 @@ from sqlalchemy import Connection, Engine, func, select
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.regions.agreement import INCIDENT_FIELDS, Agreement, region_agreement
 from crimedesk.regions.join import RegionIndex, region_sort_key, write_incident_regions
-from crimedesk.regions.read import BoundaryLayer, read_boundary_file
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions, incidents
+
+if TYPE_CHECKING:  # geopandas loads only when a file is read or a map is drawn (fast app start)
+    import geopandas as gpd
+
+    from crimedesk.regions.read import BoundaryLayer
 
 __all__ = [
     "Agreement",
@@ -93,6 +97,8 @@ def import_boundary_layer(
     cancel: Cancel | None = None,
 ) -> BoundaryImportResult:
     """Load a boundary file as layer ``layer_name`` (replacing one of that name) and join incidents."""
+    from crimedesk.regions.read import read_boundary_file
+
     _check_names(layer_name, incident_field)
     step = _Steps(progress, cancel)
     step(0.0, f"Reading {Path(path).name}")
@@ -226,6 +232,8 @@ def list_layers(conn: Connection) -> list[LayerInfo]:
 
 def layer_regions_gdf(conn: Connection, layer_id: int) -> gpd.GeoDataFrame:
     """The regions of a layer (region_id, name, properties as dict, geometry) in EPSG:4326."""
+    import geopandas as gpd
+
     rows = conn.execute(
         select(
             boundaries.c.region_id, boundaries.c.name, boundaries.c.properties, boundaries.c.geometry_wkb
