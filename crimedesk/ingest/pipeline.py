@@ -99,7 +99,7 @@ class _Store:
         if prepared.table is None:
             written = self.ucr_writer.write(prepared.records)
         else:
-            written = self.writer.write(prepared.table, prepared.rows)
+            written = self.writer.write(prepared.table)
         c = self.counts
         c.rows_read += prepared.rows_read
         c.inserted += written.inserted
@@ -133,7 +133,7 @@ def _run(
     cancel: CancelFn,
 ) -> Counts:
     store = _Store(conn, profile, import_id)
-    preparer = Preparer(facts, profile, import_id, python_rows=conn.dialect.name == "sqlite")
+    preparer = Preparer(facts, profile)
     estimate = _estimated_rows(facts)
     for prepared in prefetch(preparer.batches):
         check_cancel(cancel)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
 import pyarrow as pa
 
 from crimedesk.domain.quality import CORRECTIONS
@@ -17,7 +16,6 @@ from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.rows import accepted_table, rejected_records
 from crimedesk.ingest.source import FileFacts, RowSink, open_batches
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
-from crimedesk.storage import bulk
 
 INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
 
@@ -31,13 +29,12 @@ class Prepared:
     unmappable: int = 0
     corrected: int = 0
     table: pa.Table | None = None  # accepted incidents (rows.INCIDENT_COLUMNS)
-    rows: list[tuple] | None = None  # the same as Python rows + import_id, for SQLite
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
 
 
 class Preparer:
-    def __init__(self, facts: FileFacts, profile: Profile, import_id: int, python_rows: bool) -> None:
-        self.facts, self.profile, self.import_id, self.python_rows = facts, profile, import_id, python_rows
+    def __init__(self, facts: FileFacts, profile: Profile) -> None:
+        self.facts, self.profile = facts, profile
         self.context = ImportContext(profile)
         self.lines = LineCounter()
         self.names = [normalize_header(h) for h in facts.header]
@@ -70,8 +67,3 @@ class Preparer:
         prepared.unmappable = int((accepted & ~batch.values["mappable"]).sum())
         prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
         prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
-        if self.python_rows:
-            stamped = prepared.table.append_column(
-                "import_id", pa.array(np.full(prepared.table.num_rows, self.import_id, dtype=np.int64))
-            )
-            prepared.rows = bulk.python_rows(stamped)

@@ -63,7 +63,7 @@ def accepted_table(batch: Batch, source: str, xy_epsg: int | None) -> pa.Table:
     n = len(batch)
     values = dict(batch.values)
     values["source"] = pa.array(np.full(n, source, dtype=object), type=pa.string())
-    values["xy_epsg"] = pa.array(np.full(n, xy_epsg or 0, dtype=np.int32), mask=~values["mappable"])
+    values["xy_epsg"] = pa.array(np.full(n, xy_epsg or 0, dtype=np.int32), mask=np.full(n, xy_epsg is None))
     values["quality_flags"] = batch.flags
     table = pa.table({name: _arrow(name, values[name]) for name in INCIDENT_COLUMNS})
     mask = batch.accepted_mask()

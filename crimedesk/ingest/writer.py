@@ -9,7 +9,6 @@ import pyarrow as pa
 from sqlalchemy import Connection
 
 from crimedesk.ingest.dedupe import KeyTracker, plan
-from crimedesk.ingest.rows import INCIDENT_COLUMNS
 from crimedesk.regions.join import RegionIndex, delete_incident_regions, write_incident_regions
 from crimedesk.storage import bulk
 
@@ -27,14 +26,15 @@ class IncidentWriter:
     def __init__(self, conn: Connection, import_id: int, tracker: KeyTracker) -> None:
         self.conn = conn
         self.import_id = import_id
+        self.source = tracker.source
         self.tracker = tracker
         self.regions = RegionIndex.for_layers(conn)
 
-    def write(self, table: pa.Table, rows: list[tuple] | None = None) -> Written:
-        """Store ``table`` (INCIDENT_COLUMNS); ``rows`` are its Python rows + import_id (SQLite)."""
+    def write(self, table: pa.Table) -> Written:
+        """Store ``table`` (rows.INCIDENT_COLUMNS): inserts, updates and region joins."""
         decided = plan(self.conn, table, self.tracker)
         inserts = table.take(pa.array(decided.insert))
-        ids = self._insert(inserts, decided.insert, rows)
+        ids = self._insert(inserts)
         updates = table.take(pa.array(decided.update, type=pa.int64()))
         if len(decided.update_ids):
             stamped = updates.append_column("import_id", pa.array(np.full(updates.num_rows, self.import_id)))
@@ -43,18 +43,15 @@ class IncidentWriter:
         self._join_regions(np.concatenate([ids, decided.update_ids]), pa.concat_tables([inserts, updates]))
         return Written(inserts.num_rows, decided.updated, decided.unchanged)
 
-    def _insert(self, inserts: pa.Table, positions: np.ndarray, rows: list[tuple] | None) -> np.ndarray:
+    def _insert(self, inserts: pa.Table) -> np.ndarray:
         ids = bulk.next_ids(self.conn, "incidents", inserts.num_rows)
-        if rows is None or self.conn.dialect.name != "sqlite":
-            stamped = inserts.append_column("id", pa.array(ids)).append_column(
-                "import_id", pa.array(np.full(inserts.num_rows, self.import_id, dtype=np.int64))
-            )
-            bulk.insert_arrow(self.conn, "incidents", stamped)
-            return ids
-        chosen = rows if len(positions) == len(rows) else [rows[i] for i in positions.tolist()]
-        bulk.insert_rows(self.conn, "incidents", [*INCIDENT_COLUMNS, "import_id"], chosen)
-        if len(ids) and self.conn.exec_driver_sql("SELECT max(id) FROM incidents").scalar() != ids[-1]:
-            raise RuntimeError("SQLite assigned unexpected incident ids")  # ids are max(id)+1.. in one txn
+        constants = {"import_id": self.import_id}
+        if self.conn.dialect.name == "sqlite":  # SQLite numbers the rows itself: max(id) + 1, ...
+            bulk.insert_arrow(self.conn, "incidents", inserts, constants)
+            if len(ids) and self.conn.exec_driver_sql("SELECT max(id) FROM incidents").scalar() != ids[-1]:
+                raise RuntimeError("SQLite assigned unexpected incident ids")
+        else:
+            bulk.insert_arrow(self.conn, "incidents", inserts.append_column("id", pa.array(ids)), constants)
         return ids
 
     def _join_regions(self, ids: np.ndarray, rows: pa.Table) -> None:

@@ -12,46 +12,66 @@ from sqlalchemy import Connection, text
 COPY_CHUNK_ROWS = 50_000
 
 
-def python_rows(table: pa.Table) -> list[tuple]:
-    """Rows of Python values for DBAPI executemany, built column-wise (much faster than to_pylist)."""
-    columns = [
-        _pylist(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col) for col in table.columns
-    ]
-    return list(zip(*columns, strict=True))
+ROWS_PER_STATEMENT = 40  # multi-row VALUES: fewer statement steps (and GIL hand-offs) per row
 
 
-def _pylist(column: pa.Array) -> list:
+def insert_arrow(
+    conn: Connection, table_name: str, table: pa.Table, constants: dict[str, object] | None = None
+) -> None:
+    """Insert every row of ``table``; ``constants`` are values shared by every row (column -> value)."""
+    if table.num_rows == 0:
+        return
+    constants = constants or {}
+    if conn.dialect.name == "postgresql":
+        for name, value in constants.items():
+            table = table.append_column(name, pa.array([value] * table.num_rows))
+        _copy(
+            conn, f"COPY {table_name} ({', '.join(table.column_names)}) FROM STDIN WITH (FORMAT csv)", table
+        )
+        return
+    # Columns empty in the whole batch are left to their default (NULL) instead of bound per row.
+    columns = [c for c in table.column_names if table.column(c).null_count < table.num_rows]
+    values = _object_matrix(table, columns)
+    per = max(1, min(ROWS_PER_STATEMENT, 30_000 // max(len(columns), 1)))
+    full = len(values) // per * per
+    names = ", ".join([*constants, *columns])
+    row = "(" + ", ".join([*(_literal(v) for v in constants.values()), *("?" * len(columns))]) + ")"
+    cursor = conn.connection.driver_connection.cursor()  # the DBAPI cursor takes lists of lists
+    if full:
+        block = values[:full].reshape(full // per, per * len(columns)).tolist()
+        cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {', '.join([row] * per)}", block)
+    if full < len(values):
+        cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {row}", values[full:].tolist())
+
+
+def _object_matrix(table: pa.Table, columns: list[str]) -> np.ndarray:
+    """Rows x columns of Python values (None for nulls), built column by column."""
+    matrix = np.empty((table.num_rows, len(columns)), dtype=object)
+    for j, name in enumerate(columns):
+        matrix[:, j] = _python_values(table.column(name).combine_chunks())
+    return matrix
+
+
+def _python_values(column: pa.Array) -> np.ndarray:
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        values = column.to_numpy(zero_copy_only=False)
-        if column.null_count == 0:
-            return values.tolist()
-        return np.where(column.is_null().to_numpy(zero_copy_only=False), None, values.astype(object)).tolist()
+        values = column.to_numpy(zero_copy_only=False).astype(object)
+        if column.null_count:
+            values[column.is_null().to_numpy(zero_copy_only=False)] = None
+        return values
     if pa.types.is_string(column.type):
         # Police data repeats few distinct strings: convert each distinct value once.
         encoded = column.dictionary_encode()
         uniques = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
-        indices = encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
-        return uniques[indices].tolist()
-    return column.to_pylist()
+        return uniques[encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)]
+    return np.array(column.to_pylist(), dtype=object)
 
 
-def insert_arrow(conn: Connection, table_name: str, table: pa.Table) -> None:
-    """Insert every row of ``table`` (column names = table columns)."""
-    if table.num_rows == 0:
-        return
-    names = ", ".join(table.column_names)
-    if conn.dialect.name == "postgresql":
-        _copy(conn, f"COPY {table_name} ({names}) FROM STDIN WITH (FORMAT csv)", table)
-        return
-    insert_rows(conn, table_name, table.column_names, python_rows(table))
-
-
-def insert_rows(conn: Connection, table_name: str, columns: list[str], rows: list[tuple]) -> None:
-    """SQLite: one prepared INSERT executed for every row."""
-    if not rows:
-        return
-    marks = ", ".join("?" * len(columns))
-    conn.exec_driver_sql(f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({marks})", rows)
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _copy(conn: Connection, sql: str, table: pa.Table) -> None:
