@@ -60,6 +60,7 @@ def read_boundary_file(
     frame = _drop_unusable(frame, id_field, warnings)
     geometries, repaired = repair_geometries(np.asarray(frame.geometry.array))
     regions = _dissolve(frame, geometries, id_field, name_field)
+    _check_lengths(regions, id_field, name_field)
     for message in warnings:
         log.warning("%s: %s", path.name, message)
     return BoundaryLayer(regions, layer, source_crs, repaired, tuple(warnings))
@@ -188,6 +189,17 @@ def _dissolve(
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+
+
+def _check_lengths(regions: gpd.GeoDataFrame, id_field: str, name_field: str | None) -> None:
+    """Ids and names must fit the store's columns; a long value usually means the wrong field."""
+    for column, field, limit in (("region_id", id_field, 80), ("name", name_field, 200)):
+        longest = max((len(v) for v in regions[column] if v), default=0)
+        if longest > limit:
+            raise BoundaryFileError(
+                f"Field '{field}' has values of up to {longest} characters (at most {limit} allowed); "
+                "is it the right field?"
+            )
 
 
 def _first_name(attributes: pd.DataFrame, positions: np.ndarray, name_field: str | None) -> str | None:

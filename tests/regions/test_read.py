@@ -117,6 +117,13 @@ def test_file_without_crs_in_projected_units_is_refused(data_dir, tmp_path):
         read_boundary_file(path, id_field="DIST_NUM")
 
 
+def test_free_text_field_is_refused_as_id(tmp_path):
+    path = tmp_path / "long.geojson"
+    gpd.GeoDataFrame({"note": ["x" * 120]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326).to_file(path)
+    with pytest.raises(BoundaryFileError, match="up to 120 characters"):
+        read_boundary_file(path, id_field="note")
+
+
 def test_bowtie_is_repaired_and_counted(tmp_path):
     path = tmp_path / "bowtie.geojson"
     bowtie = shapely.Polygon([(-87.7, 41.8), (-87.6, 41.9), (-87.6, 41.8), (-87.7, 41.9)])
