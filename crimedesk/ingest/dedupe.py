@@ -40,21 +40,24 @@ class KeyTracker:
 
     source: str
     source_had_rows: bool
-    seen: list[np.ndarray] = field(default_factory=list)
+    seen: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def maybe_seen(self, hashes: np.ndarray) -> np.ndarray:
         if self.source_had_rows:
             return np.ones(len(hashes), dtype=bool)
-        found = np.zeros(len(hashes), dtype=bool)
-        for block in self.seen:
-            pos = np.clip(np.searchsorted(block, hashes), 0, len(block) - 1)
-            found |= block[pos] == hashes
-        return found
+        if len(self.seen) == 0:
+            return np.zeros(len(hashes), dtype=bool)
+        pos = np.clip(np.searchsorted(self.seen, hashes), 0, len(self.seen) - 1)
+        return self.seen[pos] == hashes
 
     def add(self, hashes: np.ndarray) -> None:
-        self.seen.append(np.sort(hashes))
-        if len(self.seen) > 8:
-            self.seen = [np.sort(np.concatenate(self.seen))]
+        self.seen = np.sort(np.concatenate([self.seen, hashes]), kind="stable")
+
+
+def key_hashes(table: pa.Table) -> np.ndarray:
+    """64-bit hashes of the source keys (pure: computed ahead, on the reading thread)."""
+    keys = table.column("source_key").to_numpy(zero_copy_only=False)
+    return pd.util.hash_array(keys.astype(object)).astype(np.int64)
 
 
 def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
@@ -86,13 +89,12 @@ def _is_newer(new: tuple, old: tuple) -> bool:
     return tuple(new) != tuple(_as_stored(v) for v in old)
 
 
-def plan(conn: Connection, table: pa.Table, tracker: KeyTracker) -> Plan:
-    keys = table.column("source_key").to_numpy(zero_copy_only=False)
-    hashes = pd.util.hash_array(keys.astype(object)).astype(np.int64)
+def plan(conn: Connection, table: pa.Table, tracker: KeyTracker, hashes: np.ndarray) -> Plan:
     suspects = tracker.maybe_seen(hashes) | pd.Series(hashes).duplicated(keep=False).to_numpy()
     tracker.add(hashes)
     if not suspects.any():
-        return Plan(np.arange(len(keys)), np.empty(0, np.int64), np.empty(0, np.int64), 0)
+        return Plan(np.arange(len(hashes)), np.empty(0, np.int64), np.empty(0, np.int64), 0)
+    keys = table.column("source_key").to_numpy(zero_copy_only=False)
     return _resolve(conn, table, keys, suspects, tracker.source)
 
 

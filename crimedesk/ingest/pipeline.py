@@ -99,7 +99,7 @@ class _Store:
         if prepared.table is None:
             written = self.ucr_writer.write(prepared.records)
         else:
-            written = self.writer.write(prepared.table)
+            written = self.writer.write(prepared.table, prepared.key_hashes)
         c = self.counts
         c.rows_read += prepared.rows_read
         c.inserted += written.inserted
@@ -135,11 +135,15 @@ def _run(
     store = _Store(conn, profile, import_id)
     preparer = Preparer(facts, profile)
     estimate = _estimated_rows(facts)
+    dropped = bulk.drop_indexes_for_bulk_load(conn, int(estimate)) if profile.kind != UCR else []
     for prepared in prefetch(preparer.batches):
         check_cancel(cancel)
         store.write(prepared)
         progress(min(store.counts.rows_read / estimate, 0.99), f"{store.counts.rows_read:,} rows read")
     check_cancel(cancel)
+    if dropped:
+        progress(0.99, "indexing")
+        bulk.create_indexes(conn, dropped)
     if store.counts.rows_read == 0:
         raise ImportFileError(f"{facts.path.name}: the file has a header but no data rows")
     if not store.counts.reconciles():

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 
 from crimedesk.domain.quality import CORRECTIONS
 from crimedesk.ingest import ucr
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
+from crimedesk.ingest.dedupe import key_hashes
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.rows import accepted_table, rejected_records
@@ -29,6 +31,7 @@ class Prepared:
     unmappable: int = 0
     corrected: int = 0
     table: pa.Table | None = None  # accepted incidents (rows.INCIDENT_COLUMNS)
+    key_hashes: np.ndarray | None = None
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
 
 
@@ -67,3 +70,4 @@ class Preparer:
         prepared.unmappable = int((accepted & ~batch.values["mappable"]).sum())
         prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
         prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
+        prepared.key_hashes = key_hashes(prepared.table)

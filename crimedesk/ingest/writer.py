@@ -30,9 +30,9 @@ class IncidentWriter:
         self.tracker = tracker
         self.regions = RegionIndex.for_layers(conn)
 
-    def write(self, table: pa.Table) -> Written:
-        """Store ``table`` (rows.INCIDENT_COLUMNS): inserts, updates and region joins."""
-        decided = plan(self.conn, table, self.tracker)
+    def write(self, table: pa.Table, hashes: np.ndarray) -> Written:
+        """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions."""
+        decided = plan(self.conn, table, self.tracker, hashes)
         inserts = table.take(pa.array(decided.insert))
         ids = self._insert(inserts)
         updates = table.take(pa.array(decided.update, type=pa.int64()))

@@ -7,7 +7,9 @@ import io
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Index, select, text
+
+from crimedesk.storage.schema import incident_regions, incidents
 
 COPY_CHUNK_ROWS = 50_000
 
@@ -91,6 +93,29 @@ def update_by_id(conn: Connection, table_name: str, ids: np.ndarray, table: pa.T
     sets = ", ".join(f"{name} = :{name}" for name in table.column_names)
     params = [dict(row, _id=int(row_id)) for row_id, row in zip(ids, table.to_pylist(), strict=True)]
     conn.execute(text(f"UPDATE {table_name} SET {sets} WHERE id = :_id"), params)
+
+
+def drop_indexes_for_bulk_load(conn: Connection, new_rows: int) -> list[Index]:
+    """Drop the secondary incident indexes when an import will at least double the table.
+
+    Building an index once over sorted data is far cheaper than updating it row by row. The drop
+    happens inside the import's transaction, so a failed import restores them; on PostgreSQL it
+    holds an exclusive lock on the tables until the import commits (only big first loads do this).
+    """
+    bigger = conn.execute(select(incidents.c.id).limit(1).offset(max(new_rows - 1, 0))).first()
+    if bigger is not None:
+        return []
+    dropped = [index for table in (incidents, incident_regions) for index in table.indexes]
+    for index in dropped:
+        index.drop(conn)
+    return dropped
+
+
+def create_indexes(conn: Connection, indexes: list[Index]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    for index in indexes:
+        index.create(conn)
 
 
 def next_ids(conn: Connection, table_name: str, count: int) -> np.ndarray:

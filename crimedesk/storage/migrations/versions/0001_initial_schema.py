@@ -82,12 +82,6 @@ def upgrade() -> None:
         sa.Column("layer_id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.BigInteger(), nullable=False),
         sa.Column("region_id", sa.String(length=80), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["layer_id"],
-            ["boundary_layers.id"],
-            name=op.f("fk_incident_regions_layer_id_boundary_layers"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("layer_id", "incident_id", name=op.f("pk_incident_regions")),
     )
     with op.batch_alter_table("incident_regions", schema=None) as batch_op:
@@ -130,7 +124,6 @@ def upgrade() -> None:
         sa.Column("quality_flags", sa.Integer(), nullable=False),
         sa.Column("source_updated_at", sa.BigInteger(), nullable=True),
         sa.Column("import_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["import_id"], ["imports.id"], name=op.f("fk_incidents_import_id_imports")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
         sa.UniqueConstraint("source", "source_key", name=op.f("uq_incidents_source_source_key")),
     )
