@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crimedesk.cli.common import DbOption, console, err_console, fail
-from crimedesk.domain.errors import CrimedeskError, ImportCancelled
+from crimedesk.cli.common import DbOption, console, err_console, fail, run_cancellable
 from crimedesk.regions.store import BoundaryImportResult, delete_layer, import_boundary_layer, list_layers
 from crimedesk.storage.engine import make_engine
 
@@ -44,8 +38,9 @@ def import_command(
     """
     engine = make_engine(db)
     try:
-        with _ctrl_c_cancels() as pressed, _progress_bar(file.name) as progress:
-            result = import_boundary_layer(
+        result = run_cancellable(
+            file.name,
+            lambda progress, cancel: import_boundary_layer(
                 engine,
                 file,
                 layer_name=layer,
@@ -54,41 +49,12 @@ def import_command(
                 incident_field=incident_field,
                 source_layer=source_layer,
                 progress=progress,
-                cancel=pressed.is_set,
-            )
-    except (ImportCancelled, KeyboardInterrupt):
-        raise fail("cancelled, nothing changed", 130) from None
-    except CrimedeskError as exc:
-        raise fail(str(exc)) from exc
+                cancel=cancel,
+            ),
+        )
     finally:
         engine.dispose()
     _print_result(layer, result)
-
-
-@contextmanager
-def _ctrl_c_cancels() -> Iterator[threading.Event]:
-    """First Ctrl-C: ask the import to cancel (it rolls back at its next step); second: interrupt."""
-    pressed = threading.Event()
-
-    def on_sigint(_signum: int, _frame: object) -> None:
-        if pressed.is_set():
-            raise KeyboardInterrupt
-        pressed.set()
-        err_console.print("cancelling...")
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield pressed
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
-    columns = (TextColumn(label), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("", total=1.0)
-        yield lambda fraction, message: bar.update(task, completed=fraction, description=message)
 
 
 def _print_result(layer: str, result: BoundaryImportResult) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
 import typer
@@ -11,13 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
+from crimedesk.ingest.progress import CancelFn, ProgressFn
 
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="CRIMEDESK_DB", help="Database URL (default: the local SQLite store)."),
 ]
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -26,45 +29,38 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def run_with_progress(label: str, work: Callable[..., T]) -> T:
-    """Run ``work(progress=..., cancel=...)`` on a thread with a progress bar; Ctrl-C cancels it."""
-    cancelled = threading.Event()
-    outcome: dict[str, object] = {}
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}% {task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
+def run_cancellable(label: str, work: Callable[[ProgressFn, CancelFn], T]) -> T:
+    """Run ``work(progress, cancel)`` with a progress bar; Ctrl-C cancels (exit 130), errors print."""
+    try:
+        with _ctrl_c_cancels() as pressed, _progress_bar(label) as progress:
+            return work(progress, pressed.is_set)
+    except (ImportCancelled, KeyboardInterrupt):
+        raise fail("cancelled, nothing changed", 130) from None
+    except CrimedeskError as exc:
+        raise fail(str(exc)) from exc
+
+
+@contextmanager
+def _ctrl_c_cancels() -> Iterator[threading.Event]:
+    """First Ctrl-C: ask the work to cancel (it rolls back at its next step); second: interrupt."""
+    pressed = threading.Event()
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        if pressed.is_set():
+            raise KeyboardInterrupt
+        pressed.set()
+        err_console.print("cancelling...")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[ProgressFn]:
+    columns = (TextColumn(label), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("", total=1.0)
-
-        def target() -> None:
-            try:
-                outcome["value"] = work(
-                    progress=lambda f, m: bar.update(task, completed=f, description=m),
-                    cancel=cancelled.is_set,
-                )
-            except BaseException as exc:  # handed to the main thread, re-raised there
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=target, daemon=True)
-        worker.start()
-        while worker.is_alive():
-            try:
-                worker.join(0.1)
-            except KeyboardInterrupt:
-                cancelled.set()
-                err_console.print("cancelling...")
-    if "error" in outcome:
-        _raise_for_cli(outcome["error"])
-    return outcome["value"]  # type: ignore[return-value]
-
-
-def _raise_for_cli(error: object) -> None:
-    if isinstance(error, ImportCancelled):
-        raise fail("cancelled; nothing was changed", 130)
-    if isinstance(error, CrimedeskError):
-        raise fail(str(error))
-    raise error  # type: ignore[misc]
+        yield lambda fraction, message: bar.update(task, completed=fraction, description=message)

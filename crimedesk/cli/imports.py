@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from crimedesk.cli.common import DbOption, console, fail, run_with_progress
+from crimedesk.cli.common import DbOption, console, fail, run_cancellable
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
@@ -39,9 +39,11 @@ def import_command(
 ) -> None:
     """Import incidents (or a UCR table) and print the reconciliation."""
     engine = make_engine(db)
-    result = run_with_progress(
+    result = run_cancellable(
         f"importing {file.name}",
-        lambda **kw: import_file(engine, file, profile=profile, user=getpass.getuser(), **kw),
+        lambda progress, cancel: import_file(
+            engine, file, profile=profile, user=getpass.getuser(), progress=progress, cancel=cancel
+        ),
     )
     console.print(result.summary(), highlight=False)
     if result.counts.rejected:

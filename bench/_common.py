@@ -1,0 +1,35 @@
+"""Shared bits for the benchmarks: data paths, child processes, and figure printing."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("CRIMEDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+PG_SERVER = os.environ.get("CRIMEDESK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(**figures: object) -> None:
+    """A child's result, on its last stdout line."""
+    print(json.dumps(figures))
+
+
+def run_child(script: Path, *args: str) -> dict:
+    """Run one measurement in a fresh interpreter, so peak memory is its own."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script.name} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["process_s"] = time.perf_counter() - started
+    return figures

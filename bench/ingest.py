@@ -1,0 +1,127 @@
+"""Import the Chicago 2016-17 file (536,605 rows) and compare with DuckDB and a naive pandas path.
+
+    .venv/bin/python bench/ingest.py            # SQLite + PostgreSQL + baselines
+    .venv/bin/python bench/ingest.py --no-pg    # without PostgreSQL
+
+crimedesk's figure is end to end: detection, validation, cleaning, projection, de-duplication,
+the district region join (the district layer is loaded first) and the commit. Each measurement
+runs in its own process; peak memory is that process's maximum RSS.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._common import DATA, PG_SERVER, peak_rss_mb, report, run_child  # noqa: E402
+
+CHICAGO = DATA / "chicago_crimes_2016_2017.csv.gz"
+DISTRICTS = DATA / "chicago_police_districts_2012.geojson"
+ROWS = 536_605
+DATE_FORMAT = "%m/%d/%Y %I:%M:%S %p"
+
+
+def crimedesk_import(url: str) -> None:
+    from crimedesk.ingest.pipeline import import_file
+    from crimedesk.regions.store import import_boundary_layer
+    from crimedesk.storage.engine import make_engine
+
+    engine = make_engine(url)
+    import_boundary_layer(
+        engine, DISTRICTS, layer_name="districts", id_field="DIST_NUM", incident_field="district"
+    )
+    started = time.perf_counter()
+    result = import_file(engine, CHICAGO)
+    seconds = time.perf_counter() - started
+    assert result.counts.reconciles() and result.counts.rows_read == ROWS, result.summary()
+    report(seconds=seconds, peak_mb=peak_rss_mb(), summary=result.summary())
+
+
+def duckdb_read_csv(path: str) -> None:
+    import duckdb
+
+    started = time.perf_counter()
+    with duckdb.connect(path) as conn:
+        conn.execute(f"CREATE TABLE crimes AS SELECT * FROM read_csv('{CHICAGO}')")
+        rows = conn.execute("SELECT count(*) FROM crimes").fetchone()[0]
+    seconds = time.perf_counter() - started
+    assert rows == ROWS
+    report(seconds=seconds, peak_mb=peak_rss_mb())
+
+
+def naive_pandas(path: str) -> None:
+    import sqlite3
+
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(CHICAGO)
+    for column in ("Date", "Updated On"):
+        frame[column] = pd.to_datetime(frame[column], format=DATE_FORMAT)
+    with sqlite3.connect(path) as conn:
+        frame.to_sql("crimes", conn, index=False, chunksize=50_000)
+    report(seconds=time.perf_counter() - started, peak_mb=peak_rss_mb())
+
+
+def _pg_database() -> tuple[str, object]:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    name = f"crimedesk_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return PG_SERVER.rsplit("/", 1)[0] + f"/{name}", (admin, name)
+
+
+def _drop_pg(handle: tuple) -> None:
+    from sqlalchemy import text
+
+    admin, name = handle
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def main(with_pg: bool) -> None:
+    me = Path(__file__)
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = {
+            "crimedesk (SQLite)": run_child(me, "crimedesk", f"sqlite:///{tmp}/crimedesk.sqlite"),
+            "DuckDB read_csv": run_child(me, "duckdb", f"{tmp}/duck.db"),
+            "naive pandas": run_child(me, "pandas", f"{tmp}/naive.sqlite"),
+        }
+        if with_pg:
+            url, handle = _pg_database()
+            try:
+                figures["crimedesk (PostgreSQL)"] = run_child(me, "crimedesk", url)
+            finally:
+                _drop_pg(handle)
+    ours = figures["crimedesk (SQLite)"]["seconds"]
+    print(f"Chicago 2016-17, {ROWS:,} rows ({CHICAGO.name})")
+    print(figures["crimedesk (SQLite)"]["summary"])
+    for name, fig in figures.items():
+        print(
+            f"  {name:24s} {fig['seconds']:6.2f} s  {ROWS / fig['seconds']:>9,.0f} rows/s"
+            f"  peak {fig['peak_mb']:6.0f} MB  ratio to crimedesk SQLite {fig['seconds'] / ours:5.2f}"
+        )
+    duck, naive = figures["DuckDB read_csv"]["seconds"], figures["naive pandas"]["seconds"]
+    print(
+        f"targets: >= 100,000 rows/s (SQLite): {ROWS / ours:,.0f}; <= 3x DuckDB: {ours / duck:.2f}x;"
+        f" >= 3x faster than naive: {naive / ours:.2f}x; peak < 1,500 MB: {figures['crimedesk (SQLite)']['peak_mb']:.0f}"
+    )
+    if with_pg:
+        pg = figures["crimedesk (PostgreSQL)"]["seconds"]
+        print(f"PostgreSQL: {ROWS / pg:,.0f} rows/s (target >= 60,000)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        {"crimedesk": crimedesk_import, "duckdb": duckdb_read_csv, "pandas": naive_pandas}[sys.argv[1]](
+            sys.argv[2]
+        )
+    else:
+        main(with_pg="--no-pg" not in sys.argv)
