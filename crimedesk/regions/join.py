@@ -9,16 +9,14 @@ makes 532k points against 277 beats take a fraction of a second.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
 
 import numpy as np
+import pyarrow as pa
 import shapely
 from sqlalchemy import Connection, select
 
+from crimedesk.storage import bulk
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions
-
-INSERT_SQL = "INSERT INTO incident_regions (layer_id, incident_id, region_id) VALUES (?, ?, ?)"
-COPY_SQL = "COPY incident_regions (layer_id, incident_id, region_id) FROM STDIN"
 
 
 def region_sort_key(region_id: str) -> tuple[int, int | str]:
@@ -93,29 +91,16 @@ def write_incident_regions(
     (delete an updated incident's rows first with ``delete_incident_regions``).
     """
     found = np.not_equal(region_ids, None)
-    ids = np.asarray(incident_ids)[found].tolist()
-    regions = np.asarray(region_ids, dtype=object)[found].tolist()
-    if not ids:
+    if not found.any():
         return 0
-    driver = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        _copy_rows(driver, layer_id, ids, regions)
-    else:
-        driver.executemany(INSERT_SQL, zip(repeat(layer_id), ids, regions, strict=False))
-    return len(ids)
-
-
-def _copy_rows(driver, layer_id: int, ids: list[int], regions: list[str]) -> None:
-    """COPY in text format: one buffer, region ids escaped once per distinct id."""
-    escaped = {r: _copy_escape(r) for r in set(regions)}
-    prefix = f"{layer_id}\t"
-    buffer = "".join([f"{prefix}{i}\t{escaped[r]}\n" for i, r in zip(ids, regions, strict=True)])
-    with driver.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
-        copy.write(buffer)
-
-
-def _copy_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    pairs = pa.table(
+        {
+            "incident_id": pa.array(np.asarray(incident_ids)[found], pa.int64()),
+            "region_id": pa.array(np.asarray(region_ids, dtype=object)[found], pa.string()),
+        }
+    )
+    bulk.insert_arrow(conn, "incident_regions", pairs, {"layer_id": layer_id})
+    return pairs.num_rows
 
 
 def delete_incident_regions(conn: Connection, incident_ids: np.ndarray) -> None:
