@@ -1,0 +1,142 @@
+"""Run plain ``f(progress, cancel)`` functions on the thread pool and report back as Qt signals.
+
+The signal carrier (:class:`Job`) is created on the UI thread, so its signals are delivered there
+(queued) even though they are emitted from a pool thread. :class:`LatestQuery` runs one query at a
+time per pane: results of an older request that finish late are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from crimedesk.domain.errors import ImportCancelled
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
+
+
+class Job(QObject):
+    """One submitted task: ``progress(fraction, message)``, then ``finished(result)`` or ``failed(exc)``."""
+
+    progress = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, task: Task, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._task = task
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        """Runs on a pool thread."""
+        try:
+            result = self._task(self.progress.emit, self._cancel.is_set)
+        except ImportCancelled:
+            self.cancelled.emit()
+        except Exception as exc:
+            log.exception("background task failed")
+            self.failed.emit(exc)
+        else:
+            self.finished.emit(result)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self._job = job
+
+    def run(self) -> None:
+        self._job.run()
+
+
+_running: set[Job] = set()
+
+
+def submit(
+    task: Task,
+    *,
+    finished: Callable[[Any], None] | None = None,
+    failed: Callable[[Exception], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], None] | None = None,
+    pool: QThreadPool | None = None,
+) -> Job:
+    """Start ``task`` on ``pool`` (default: the global pool).
+
+    Handlers are connected BEFORE the task starts: a signal emitted before a connection exists is
+    lost, so connect others to the returned Job only for signals that come later (progress).
+    """
+    job = Job(task)
+    for signal, handler in (
+        (job.finished, finished),
+        (job.failed, failed),
+        (job.progress, progress),
+        (job.cancelled, cancelled),
+    ):
+        if handler is not None:
+            signal.connect(handler)
+    _running.add(job)
+
+    def release(*_args: object) -> None:
+        _running.discard(job)
+
+    job.finished.connect(release)
+    job.failed.connect(release)
+    job.cancelled.connect(release)
+    (pool or QThreadPool.globalInstance()).start(_Runnable(job))
+    return job
+
+
+def pending_jobs() -> int:
+    """Jobs started and not yet reported back (for tests and a clean shutdown)."""
+    return len(_running)
+
+
+class LatestQuery(QObject):
+    """Runs a pane's queries; only the newest request's result reaches ``on_result``."""
+
+    busy = Signal(bool)
+
+    def __init__(
+        self,
+        on_result: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._on_result, self._on_error = on_result, on_error
+        self._generation = 0
+
+    def run(self, query: Callable[[], Any]) -> Job:
+        """Start ``query()`` on a worker; the answer to an older request still running is ignored."""
+        self._generation += 1
+        generation = self._generation
+        job = submit(
+            lambda _progress, _cancel: query(),
+            finished=lambda result: self._deliver(generation, result, None),
+            failed=lambda exc: self._deliver(generation, None, exc),
+        )
+        self.busy.emit(True)
+        return job
+
+    def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
+        if generation != self._generation:
+            return  # a stale answer to an older filter
+        self.busy.emit(False)
+        if error is not None:
+            self._on_error(error)
+        else:
+            self._on_result(result)

@@ -1,0 +1,92 @@
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from crimedesk.state.filters import FilterState
+from crimedesk.ui.filter_panel import FilterPanel
+
+
+def make_panel(qtbot, engine, state: FilterState) -> tuple[FilterPanel, list[frozenset[str]]]:
+    panel = FilterPanel(state, engine)
+    qtbot.addWidget(panel)
+    panel.set_latest(date(2017, 1, 3))
+    panel.load_choices()
+    qtbot.waitUntil(lambda: len(panel.offenses.items()) > 10, timeout=10_000)
+    changes: list[frozenset[str]] = []
+    state.subscribe(lambda _snapshot, changed: changes.append(changed))
+    return panel, changes
+
+
+def test_state_changes_show_in_widgets(qtbot, chicago_store, state):
+    panel, _ = make_panel(qtbot, chicago_store, state)
+    state.update(
+        categories={"violent", "drug"},
+        offense_types={"THEFT"},
+        text="STATE ST",
+        mappable_only=True,
+        region_layer_id="district",
+        region_ids={"001"},
+    )
+    assert panel.categories["violent"].isChecked() and panel.categories["drug"].isChecked()
+    assert not panel.categories["property"].isChecked()
+    assert panel.offenses.item_for("THEFT").checkState() == Qt.CheckState.Checked
+    assert panel.text.text() == "STATE ST"
+    assert panel.mappable.isChecked()
+    assert panel.layer.currentData() == "district"
+    qtbot.waitUntil(lambda: len(panel.regions.items()) > 5, timeout=10_000)
+    assert panel.regions.item_for("001").checkState() == Qt.CheckState.Checked
+    assert panel.date_from.date().toPython() == date(2017, 1, 1)
+
+    state.apply_preset("last_7", date(2017, 1, 3))
+    assert panel.preset.currentData() == "last_7"
+    assert panel.date_from.date().toPython() == date(2016, 12, 28)
+
+
+def test_widget_edits_write_state_once_each(qtbot, chicago_store, state):
+    panel, changes = make_panel(qtbot, chicago_store, state)
+
+    panel.categories["violent"].click()
+    assert state.categories == {"violent"}
+    panel.offenses.search.setText("batt")
+    visible = [i for i in range(panel.offenses.list.count()) if not panel.offenses.list.item(i).isHidden()]
+    assert {panel.offenses.list.item(i).text() for i in visible} == {"BATTERY"}
+    panel.offenses.item_for("BATTERY").setCheckState(Qt.CheckState.Checked)
+    assert state.offense_types == {"BATTERY"}
+    panel.mappable.click()
+    assert state.mappable_only
+    qtbot.keyClicks(panel.text, "madison")
+    qtbot.waitUntil(lambda: state.text == "madison", timeout=2_000)
+    panel.preset.setCurrentIndex(panel.preset.findData("last_28"))
+    panel.preset.activated.emit(panel.preset.currentIndex())
+    assert (state.date_from, state.date_to, state.preset) == (date(2016, 12, 7), date(2017, 1, 3), "last_28")
+    panel.date_to.setDate(date(2017, 1, 2))
+    assert (state.date_to, state.preset) == (date(2017, 1, 2), "custom")
+    panel.date_from.setDate(date(2017, 1, 5))  # after "to": the range moves along, stays valid
+    assert (state.date_from, state.date_to) == (date(2017, 1, 5), date(2017, 1, 5))
+
+    assert changes == [
+        {"categories"},
+        {"offense_types"},
+        {"mappable_only"},
+        {"text"},
+        {"preset", "date_from"},
+        {"preset", "date_to"},
+        {"date_from", "date_to"},
+    ]
+    panel.reset.click()
+    assert state.categories == frozenset() and state.text == "" and state.date_from == date(2017, 1, 5)
+    assert len(changes) == 8
+
+
+def test_layer_choice_loads_regions_and_filters(qtbot, chicago_store, state):
+    panel, _ = make_panel(qtbot, chicago_store, state)
+    labels = [panel.layer.itemText(i) for i in range(panel.layer.count())]
+    assert labels[:2] == ["No region layer", "District"]
+    panel.layer.setCurrentIndex(panel.layer.findData("district"))
+    panel.layer.activated.emit(panel.layer.currentIndex())
+    assert state.region_layer_id == "district"
+    qtbot.waitUntil(lambda: len(panel.regions.items()) > 5, timeout=10_000)
+    values = [v for v, _ in panel.regions.items()]
+    assert values == sorted(values, key=int)
+    panel.regions.item_for(values[0]).setCheckState(Qt.CheckState.Checked)
+    assert state.region_ids == {values[0]}
