@@ -122,11 +122,9 @@ def next_ids(conn: Connection, table_name: str, count: int) -> np.ndarray:
     """Reserve ``count`` new primary keys (the caller holds the write transaction)."""
     if count == 0:
         return np.empty(0, dtype=np.int64)
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table_name, "n": count},
-        )
-        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    if conn.dialect.name == "postgresql":  # one round trip: the sequence values as one array
+        sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table_name}).scalar()
+        query = text("SELECT array_agg(nextval(CAST(:s AS regclass))) FROM generate_series(1, :n)")
+        return np.array(conn.execute(query, {"s": sequence, "n": count}).scalar(), dtype=np.int64)
     start = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table_name}").scalar() + 1
     return np.arange(start, start + count, dtype=np.int64)
