@@ -99,7 +99,7 @@ class _Store:
         if prepared.table is None:
             written = self.ucr_writer.write(prepared.records)
         else:
-            written = self.writer.write(prepared.table, prepared.key_hashes)
+            written = self.writer.write(prepared.table, prepared.key_hashes, prepared.rows)
         c = self.counts
         c.rows_read += prepared.rows_read
         c.inserted += written.inserted
@@ -133,7 +133,7 @@ def _run(
     cancel: CancelFn,
 ) -> Counts:
     store = _Store(conn, profile, import_id)
-    preparer = Preparer(facts, profile)
+    preparer = Preparer(facts, profile, import_id if conn.dialect.name == "sqlite" else None)
     estimate = _estimated_rows(facts)
     dropped = bulk.drop_indexes_for_bulk_load(conn, int(estimate)) if profile.kind != UCR else []
     for prepared in prefetch(preparer.batches):

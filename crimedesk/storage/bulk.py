@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from sqlalchemy import Connection, Index, select, text
 
@@ -17,23 +19,56 @@ COPY_CHUNK_ROWS = 50_000
 ROWS_PER_STATEMENT = 40  # multi-row VALUES: fewer statement steps (and GIL hand-offs) per row
 
 
+@dataclass(frozen=True)
+class RowMatrix:
+    """Rows as Python values for SQLite's executemany, ready ahead of the write.
+
+    Columns holding one value in the whole batch are written as SQL literals and all-NULL columns
+    are left out, so only the varying values are bound row by row.
+    """
+
+    columns: list[str]
+    values: np.ndarray  # rows x columns, dtype object
+    constants: dict[str, object]
+
+    def take(self, positions: np.ndarray) -> RowMatrix:
+        return RowMatrix(self.columns, self.values[positions], self.constants)
+
+
+def row_matrix(table: pa.Table, constants: dict[str, object] | None = None) -> RowMatrix:
+    shared = dict(constants or {})
+    varying = []
+    for name in table.column_names:
+        column = table.column(name)
+        if column.null_count == len(column):
+            continue
+        if column.null_count == 0 and pc.count_distinct(column).as_py() == 1:
+            shared[name] = column[0].as_py()
+        else:
+            varying.append(name)
+    return RowMatrix(varying, _object_matrix(table, varying), shared)
+
+
 def insert_arrow(
     conn: Connection, table_name: str, table: pa.Table, constants: dict[str, object] | None = None
 ) -> None:
     """Insert every row of ``table``; ``constants`` are values shared by every row (column -> value)."""
     if table.num_rows == 0:
         return
-    constants = constants or {}
     if conn.dialect.name == "postgresql":
-        for name, value in constants.items():
+        for name, value in (constants or {}).items():
             table = table.append_column(name, pa.array([value] * table.num_rows))
-        _copy(
-            conn, f"COPY {table_name} ({', '.join(table.column_names)}) FROM STDIN WITH (FORMAT csv)", table
-        )
+        names = ", ".join(table.column_names)
+        _copy(conn, f"COPY {table_name} ({names}) FROM STDIN WITH (FORMAT csv)", table)
         return
-    # Columns empty in the whole batch are left to their default (NULL) instead of bound per row.
-    columns = [c for c in table.column_names if table.column(c).null_count < table.num_rows]
-    values = _object_matrix(table, columns)
+    insert_matrix(conn, table_name, row_matrix(table, constants))
+
+
+def insert_matrix(conn: Connection, table_name: str, rows: RowMatrix) -> None:
+    """SQLite: multi-row INSERTs through the DBAPI cursor of the caller's transaction."""
+    values, columns, constants = rows.values, rows.columns, rows.constants
+    if len(values) == 0:
+        return
     per = max(1, min(ROWS_PER_STATEMENT, 30_000 // max(len(columns), 1)))
     full = len(values) // per * per
     names = ", ".join([*constants, *columns])
@@ -71,8 +106,10 @@ def _python_values(column: pa.Array) -> np.ndarray:
 def _literal(value: object) -> str:
     if value is None:
         return "NULL"
-    if isinstance(value, int | np.integer):
+    if isinstance(value, bool | int | np.integer):
         return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
     return "'" + str(value).replace("'", "''") + "'"
 
 
