@@ -25,12 +25,9 @@ from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.ingest.source import FileFacts, inspect_file
-from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk
 from crimedesk.storage.schema import incidents
-
-INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
 
 
 def available_profiles(conn: Connection) -> dict[str, Profile]:
