@@ -27,7 +27,7 @@ def to_float(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     numeric = pc.match_substring_regex(cleaned, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
     garbage = np.asarray(pc.fill_null(pc.invert(numeric), False), dtype=bool)
     parsed = pc.cast(pc.if_else(numeric, cleaned, pa.scalar(None, pa.string())), pa.float64())
-    return parsed.to_numpy(zero_copy_only=False), garbage
+    return parsed.to_numpy(zero_copy_only=False, writable=True), garbage
 
 
 def to_bool(values: pa.Array) -> np.ndarray:

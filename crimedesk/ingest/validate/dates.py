@@ -113,7 +113,7 @@ def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, r
     if "." not in fmt:
         text = pc.replace_substring_regex(text, r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$", r"\1")
     parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), MISSING).to_numpy()
+    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), MISSING).to_numpy(zero_copy_only=False, writable=True)
     seconds = seconds + np.where(midnight_24 & (seconds != MISSING), 86_400, 0)
     unparsed = (seconds == MISSING) & ~blank
     impossible = _overflowed(text, parsed, fmt) & ~unparsed

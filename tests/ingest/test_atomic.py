@@ -1,0 +1,74 @@
+"""An import is all or nothing: cancel, crash or error leave the store as it was."""
+
+import pytest
+from sqlalchemy import select
+
+import crimedesk.ingest.source as source
+import crimedesk.ingest.writer as writer
+from crimedesk.domain.errors import ImportCancelled
+from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.schema import imports, incident_regions, incidents, rejected_rows
+from tests.ingest.helpers import count
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """~20 KB blocks: the 2,426-row sample arrives in a couple of dozen batches."""
+    monkeypatch.setattr(source, "BLOCK_SIZE", 20_000)
+
+
+def _attempts(store):
+    with store.connect() as conn:
+        return [(r.status, r.error) for r in conn.execute(select(imports.c.status, imports.c.error))]
+
+
+def test_cancel_half_way_rolls_everything_back(store, chicago_sample, small_batches):
+    calls = []
+
+    def cancel_after_three_batches() -> bool:
+        calls.append(1)
+        return len(calls) > 3
+
+    with pytest.raises(ImportCancelled):
+        import_file(store, chicago_sample, cancel=cancel_after_three_batches)
+    assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
+    assert _attempts(store) == [("cancelled", "cancelled by the user; nothing was changed")]
+
+
+def test_a_crash_half_way_rolls_back_and_is_recorded(
+    store, chicago_sample, small_batches, monkeypatch, data_dir
+):
+    from crimedesk.regions.store import import_boundary_layer
+
+    import_boundary_layer(
+        store, data_dir / "chicago_police_districts_2012.geojson", layer_name="districts", id_field="DIST_NUM"
+    )
+    import_file(store, chicago_sample)  # a first import that must survive the failed second one
+    before = count(store, incidents), count(store, incident_regions)
+    original = writer.IncidentWriter.write
+    calls = []
+
+    def failing(self, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return original(self, *args)
+
+    monkeypatch.setattr(writer.IncidentWriter, "write", failing)
+    changed = chicago_sample.parent / chicago_sample.name  # same rows: all would be unchanged
+    with pytest.raises(OSError, match="disk full"):
+        import_file(store, changed)
+    assert (count(store, incidents), count(store, incident_regions)) == before
+    assert _attempts(store)[-1] == ("failed", "OSError: disk full")
+
+
+def test_many_batches_reconcile_and_number_lines_like_one(store, chicago_sample, small_batches, tmp_path):
+    lines = chicago_sample.read_text().splitlines()
+    lines[2000] = lines[2000].replace("/2017 ", "/2999 ", 1)  # one future date deep in the file
+    path = tmp_path / "deep.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = import_file(store, path)
+    assert result.counts.reconciles() and result.counts.rejected == 1
+    with store.connect() as conn:
+        line, reasons = conn.execute(select(rejected_rows.c.line_number, rejected_rows.c.reasons)).one()
+    assert (line, reasons) == (2001, "occurred is in the future")
