@@ -99,9 +99,8 @@ def test_nypd_sample_keeps_windows_and_na_as_empty(store, nypd_sample):
     assert (c.rows_read, c.inserted, c.rejected, c.unmappable, c.corrected) == (10_000, 10_000, 0, 21, 1)
     with store.connect() as conn:
         row = conn.execute(select(incidents).where(incidents.c.source_key == "476711705")).one()
-        categories = dict(
-            conn.execute(select(incidents.c.category, func.count()).group_by(incidents.c.category))
-        )
+        by_category = select(incidents.c.category, func.count()).group_by(incidents.c.category)
+        categories = {category: n for category, n in conn.execute(by_category)}
     assert row.occurred_from.isoformat() == "2009-12-10T11:30:00"
     assert row.occurred_to.isoformat() == "2009-12-10T14:00:00"
     assert (row.precinct, row.borough, row.law_category, row.category) == (
