@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from crimedesk.domain.errors import ImportCancelled
 
@@ -106,9 +106,11 @@ def pending_jobs() -> int:
 
 
 class LatestQuery(QObject):
-    """Runs a pane's queries; only the newest request's result reaches ``on_result``."""
+    """Runs a pane's queries; only the newest request's result reaches ``on_result``.
 
-    busy = Signal(bool)
+    Results arrive through this object's own slots, so once the pane (its parent) is deleted,
+    answers still on their way are dropped by Qt instead of reaching a deleted widget.
+    """
 
     def __init__(
         self,
@@ -118,25 +120,21 @@ class LatestQuery(QObject):
     ) -> None:
         super().__init__(parent)
         self._on_result, self._on_error = on_result, on_error
-        self._generation = 0
+        self._latest: Job | None = None
 
     def run(self, query: Callable[[], Any]) -> Job:
         """Start ``query()`` on a worker; the answer to an older request still running is ignored."""
-        self._generation += 1
-        generation = self._generation
-        job = submit(
-            lambda _progress, _cancel: query(),
-            finished=lambda result: self._deliver(generation, result, None),
-            failed=lambda exc: self._deliver(generation, None, exc),
+        self._latest = submit(
+            lambda _progress, _cancel: query(), finished=self._finished, failed=self._failed
         )
-        self.busy.emit(True)
-        return job
+        return self._latest
 
-    def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
-        if generation != self._generation:
-            return  # a stale answer to an older filter
-        self.busy.emit(False)
-        if error is not None:
-            self._on_error(error)
-        else:
+    @Slot(object)
+    def _finished(self, result: Any) -> None:
+        if self.sender() is self._latest:  # not a stale answer to older filters
             self._on_result(result)
+
+    @Slot(object)
+    def _failed(self, error: Exception) -> None:
+        if self.sender() is self._latest:
+            self._on_error(error)

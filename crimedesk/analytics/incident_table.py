@@ -1,0 +1,84 @@
+"""Pages of filtered incidents for the data table: sorted and cut in the database, never all rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.storage.schema import imports, incidents
+
+#: (column, header) shown in the table, in order.
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("occurred_from", "Occurred"),
+    ("category", "Category"),
+    ("offense_type", "Offense"),
+    ("offense_description", "Description"),
+    ("block", "Block"),
+    ("location_description", "Location"),
+    ("district", "District"),
+    ("arrest", "Arrest"),
+    ("domestic", "Domestic"),
+    ("case_number", "Case"),
+    ("source", "Source"),
+)
+IMPORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "file_name",
+    "profile",
+    "status",
+    "username",
+    "started_at",
+    "finished_at",
+    "rows_read",
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+    "unmappable",
+    "error",
+)
+
+
+def count_incidents(conn: Connection, filters: FilterState | FilterSnapshot) -> int:
+    query = select(func.count()).select_from(incidents).where(where_clause(filters, incidents))
+    return int(conn.execute(query).scalar_one())
+
+
+def incident_page(
+    conn: Connection,
+    filters: FilterState | FilterSnapshot,
+    sort: str = "occurred_from",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[tuple[Any, ...]]:
+    """Rows ``offset .. offset+limit`` in ``sort`` order (ties by id): id first, then TABLE_COLUMNS."""
+    if sort not in dict(TABLE_COLUMNS):
+        raise ValueError(f"cannot sort by {sort!r}")
+    key, tie = incidents.c[sort], incidents.c.id
+    order = (key.desc().nulls_last(), tie.desc()) if descending else (key.asc().nulls_first(), tie.asc())
+    query = (
+        select(incidents.c.id, *(incidents.c[name] for name, _ in TABLE_COLUMNS))
+        .where(where_clause(filters, incidents))
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def incident_details(conn: Connection, incident_id: int) -> dict[str, Any]:
+    """Every stored field of one incident; KeyError when it does not exist."""
+    row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).mappings().first()
+    if row is None:
+        raise KeyError(f"incident {incident_id} does not exist")
+    return dict(row)
+
+
+def import_history(conn: Connection) -> list[dict[str, Any]]:
+    """Every import attempt, newest first, with its reconciliation counts and error."""
+    query = select(*(imports.c[name] for name in IMPORT_COLUMNS)).order_by(imports.c.id.desc())
+    return [dict(row) for row in conn.execute(query).mappings()]

@@ -1,0 +1,108 @@
+"""A titled pyqtgraph chart with hover tooltips, clicks in data coordinates and PNG export.
+
+Subclasses implement :meth:`tooltip_at` and :meth:`clicked_at` on data coordinates, so tests
+can call them directly and real mouse events go through the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction, QCursor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+pg.setConfigOptions(antialias=True, background="w", foreground="k")
+
+
+class ChartBox(QWidget):
+    def __init__(self, title: str, plot: pg.PlotItem | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(f"<b>{title}</b>")
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #666")
+        self.widget = pg.PlotWidget(plotItem=plot)
+        self.plot: pg.PlotItem = self.widget.getPlotItem()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.hover_text = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.header = QHBoxLayout()
+        self.header.addWidget(self.title)
+        self.header.addStretch(1)
+        layout.addLayout(self.header)
+        layout.addWidget(self.widget, stretch=1)
+        layout.addWidget(self.status)
+        export = QAction("Export PNG…", self)
+        export.triggered.connect(self._ask_export)
+        self.widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.widget.addAction(export)
+        self.widget.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.widget.scene().sigMouseClicked.connect(self._mouse_clicked)
+
+    def tooltip_at(self, point: QPointF) -> str:
+        """Text for the data point under ``point`` (data coordinates), or ""."""
+        return ""
+
+    def clicked_at(self, point: QPointF) -> None:
+        """React to a left click at ``point`` (data coordinates)."""
+
+    def show_error(self, exc: Exception) -> None:
+        self.status.setText(f"⚠ {exc}")
+        self.status.setStyleSheet("color: #b00")
+
+    def show_note(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #666")
+
+    def export_png(self, path: Path, width: int = 1200) -> None:
+        """Write the chart as PNG (the widget must have been shown once for a correct layout)."""
+        exporter = ImageExporter(self.plot)
+        exporter.parameters()["width"] = width
+        if not exporter.export(str(path)) and not Path(path).is_file():
+            raise OSError(f"could not write {path}")
+
+    def _ask_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export chart", "chart.png", "PNG image (*.png)")
+        if not name:
+            return
+        try:
+            self.export_png(Path(name))
+        except OSError as exc:
+            log.exception("chart export failed")
+            QMessageBox.warning(self, "Export failed", str(exc))
+
+    def _data_point(self, scene_pos: QPointF) -> QPointF | None:
+        if not self.plot.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.plot.vb.mapSceneToView(scene_pos)
+
+    def _mouse_moved(self, scene_pos: QPointF) -> None:
+        point = self._data_point(scene_pos)
+        text = self.tooltip_at(point) if point is not None else ""
+        if text != self.hover_text:
+            self.hover_text = text
+            if text:
+                QToolTip.showText(QCursor.pos(), text, self.widget)
+            else:
+                QToolTip.hideText()
+
+    def _mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self._data_point(event.scenePos())
+        if point is not None:
+            self.clicked_at(point)
