@@ -5,20 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.storage.schema import ucr_counts
-
-UCR_CRIMES: tuple[str, ...] = (
-    "violent_crime",
-    "homicide",
-    "rape_legacy",
-    "rape_revised",
-    "robbery",
-    "aggravated_assault",
-    "property_crime",
-    "burglary",
-    "larceny",
-    "motor_vehicle_theft",
-)
 
 
 def ucr_trend(conn: Connection, states: list[str], crime: str) -> pd.DataFrame:

@@ -9,13 +9,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, select, update
 
+from crimedesk.domain.ucr import UCR_COUNT_COLUMNS
 from crimedesk.ingest.arrowtools import blank_to_null, is_blank
 from crimedesk.ingest.batch import Batch
-from crimedesk.ingest.profiles.ucr import COUNT_COLUMNS
 from crimedesk.ingest.writer import Written
 from crimedesk.storage.schema import ucr_counts
 
-FIELDS = ("year", "state_abbr", "state_name", *COUNT_COLUMNS, "caveats")
+FIELDS = ("year", "state_abbr", "state_name", *UCR_COUNT_COLUMNS, "caveats")
 
 
 def _integers(batch: Batch, name: str) -> np.ndarray:
@@ -31,7 +31,7 @@ def _integers(batch: Batch, name: str) -> np.ndarray:
 
 def validate(batch: Batch) -> list[dict]:
     """Canonical UCR records of the accepted rows (rejections go into ``batch``)."""
-    values = {name: _integers(batch, name) for name in ("year", *COUNT_COLUMNS)}
+    values = {name: _integers(batch, name) for name in ("year", *UCR_COUNT_COLUMNS)}
     years = np.array([y if y is not None else -1 for y in values["year"]])
     batch.reject(is_blank(batch.column("year")), "year is missing")
     batch.reject((years != -1) & ((years < 1900) | (years > date.today().year)), "year out of range")
