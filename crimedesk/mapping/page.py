@@ -1,0 +1,144 @@
+"""The map page as data: a folium Map wired to local assets, a basemap and the crimedesk client.
+
+Pure (no Qt). folium takes about a second to import, so the UI imports this module only when it
+builds a page. The page holds no incident data: the Qt side pushes points, aggregates and regions
+into it afterwards (``runJavaScript``), so the HTML stays a few KB whatever the store size. Every
+script and stylesheet is served by the ``cdmap`` URL scheme; the only http(s) URLs are those of an
+online basemap the user switched on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import folium
+from branca.element import MacroElement
+from folium import plugins
+from folium.template import Template
+
+from crimedesk.mapping.layers import CATEGORY_COLORS
+
+SCHEME = "cdmap"
+ORIGIN = f"{SCHEME}://app"
+PAGE_URL = f"{ORIGIN}/index.html"
+ASSETS_URL = f"{ORIGIN}/assets"
+CLIENT_URL = f"{ORIGIN}/client/map.js"
+MBTILES_URL = f"{ORIGIN}/mbtiles/{{z}}/{{x}}/{{y}}"
+XYZ_CACHE_URL = f"{ORIGIN}/xyz/{{z}}/{{x}}/{{y}}"
+QWEBCHANNEL_URL = f"{ORIGIN}/qwebchannel.js"
+
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+BasemapKind = Literal["none", "xyz", "mbtiles"]
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """``none`` (boundaries form the background), online ``xyz`` tiles through the on-disk cache,
+    or an ``mbtiles`` file (its path is the Qt side's business; the page only sees the scheme URL)."""
+
+    kind: BasemapKind = "none"
+    url: str = OSM_URL
+    attribution: str = OSM_ATTRIBUTION
+    max_zoom: int = 19
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("none", "xyz", "mbtiles"):
+            raise ValueError(f"unknown basemap kind {self.kind!r}")
+        if self.kind == "xyz" and not all(k in self.url for k in ("{z}", "{x}", "{y}")):
+            raise ValueError(f"tile URL needs {{z}}, {{x}} and {{y}}: {self.url!r}")
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    center: tuple[float, float] = (41.84, -87.68)  # (lat, lon)
+    zoom: int = 11
+    basemap: Basemap = field(default_factory=Basemap)
+    visible: tuple[str, ...] = ("regions", "clusters", "aggregates")
+    max_zoom: int = 19
+
+
+def local_assets() -> dict[str, list[tuple[str, str]]]:
+    """folium's asset lists, re-pointed at the npm files behind the ``cdmap`` scheme."""
+    a = ASSETS_URL
+    return {
+        "map_js": [("leaflet", f"{a}/leaflet/dist/leaflet.js"), ("jquery", f"{a}/jquery/dist/jquery.min.js")],
+        "map_css": [("leaflet_css", f"{a}/leaflet/dist/leaflet.css")],
+        "plugin_js": [
+            ("markerclusterjs", f"{a}/leaflet.markercluster/dist/leaflet.markercluster.js"),
+            ("leaflet-heat.js", f"{a}/leaflet.heat/dist/leaflet-heat.js"),
+            ("leaflet_draw_js", f"{a}/leaflet-draw/dist/leaflet.draw.js"),
+            ("qwebchannel", QWEBCHANNEL_URL),
+            ("crimedesk_map", CLIENT_URL),
+        ],
+        "plugin_css": [
+            ("markerclustercss", f"{a}/leaflet.markercluster/dist/MarkerCluster.css"),
+            ("markerclusterdefaultcss", f"{a}/leaflet.markercluster/dist/MarkerCluster.Default.css"),
+            ("leaflet_draw_css", f"{a}/leaflet-draw/dist/leaflet.draw.css"),
+        ],
+    }
+
+
+def client_options(options: PageOptions) -> dict:
+    """What the page's client script receives at start-up (JSON)."""
+    return {
+        "categories": CATEGORY_COLORS,
+        "visible": list(options.visible),
+        "basemap": options.basemap.kind,
+    }
+
+
+class Client(MacroElement):
+    """Starts the crimedesk client script once every folium layer of the map exists."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "crimedesk.init({{ this._parent.get_name() }}, {{ this.options|tojson }},"
+        " {{ this.drawn.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, options: dict, drawn: folium.FeatureGroup) -> None:
+        super().__init__()
+        self._name = "CrimedeskClient"
+        self.options = options
+        self.drawn = drawn
+
+
+def build_map(options: PageOptions) -> folium.Map:
+    """The folium Map: canvas rendering, scale bar, draw tools, one basemap (or none), the client."""
+    assets = local_assets()
+    m = folium.Map(
+        location=list(options.center),
+        zoom_start=options.zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    m.options["maxZoom"] = options.max_zoom  # markercluster needs it when tiles=None
+    m.default_js, m.default_css = assets["map_js"], assets["map_css"]
+    basemap = options.basemap
+    if basemap.kind != "none":
+        url = XYZ_CACHE_URL if basemap.kind == "xyz" else MBTILES_URL
+        attribution = basemap.attribution if basemap.kind == "xyz" else "offline tiles (MBTiles)"
+        folium.TileLayer(
+            tiles=url, attr=attribution, name="Basemap", max_zoom=options.max_zoom, overlay=False
+        ).add_to(m)
+    drawn = folium.FeatureGroup(name="Drawn area").add_to(m)
+    draw = plugins.Draw(
+        feature_group=drawn,
+        show_geometry_on_click=False,
+        draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False},
+        edit_options={"edit": False},
+    )
+    draw.default_js, draw.default_css = assets["plugin_js"], assets["plugin_css"]
+    draw.add_to(m)
+    Client(client_options(options), drawn).add_to(m)
+    return m
+
+
+def render_page(options: PageOptions) -> str:
+    """The page's HTML (a few KB; no incident data)."""
+    return build_map(options).get_root().render()

@@ -1,0 +1,69 @@
+"""One map update: query everything the page shows for a filter, and the script that shows it.
+
+Pure (no Qt); :func:`collect` runs on a worker thread with its own connection.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from crimedesk.mapping.data import POINT_LIMIT, MapData, map_data, region_counts
+from crimedesk.mapping.layers import filter_shape, regions_geojson
+from crimedesk.regions.store import layer_regions_gdf
+from crimedesk.state.filters import FilterSnapshot
+
+EMPTY = {"type": "FeatureCollection", "features": []}
+
+
+@dataclass(frozen=True)
+class MapUpdate:
+    snapshot: FilterSnapshot
+    data: MapData
+    layer: int | None  # boundary layer drawn as the choropleth
+    regions: dict[str, Any] | None  # its GeoJSON, only when the page does not have it yet
+    counts: dict[str, dict[str, Any]]
+    region_legend: dict[str, Any] | None
+
+    def script(self) -> str:
+        """JavaScript that puts this update on the page (data as JSON literals, never HTML)."""
+        d, f = self.data, self.snapshot
+        calls = []
+        if self.regions is not None or self.layer is None:
+            calls.append(_call("setRegions", self.layer, self.regions or EMPTY))
+        selected = sorted(f.region_ids) if f.region_layer_id == self.layer else []
+        calls += [
+            _call("setPoints", d.points),
+            _call("setHeat", d.heat, d.heat_max),
+            _call("setAggregates", d.cells),
+            _call("setRegionCounts", self.counts, selected),
+            _call("setLegend", [*d.legend, *([self.region_legend] if self.region_legend else [])]),
+            _call("setFilterShape", filter_shape(f.bbox, f.polygon_wkt)),
+        ]
+        return ";\n".join(calls) + ";\ntrue"
+
+
+def _call(function: str, *args: Any) -> str:
+    return f"crimedesk.{function}({', '.join(json.dumps(a) for a in args)})"
+
+
+def collect(
+    engine: Engine,
+    snapshot: FilterSnapshot,
+    layer: int | None,
+    with_geometry: bool,
+    point_limit: int | None = None,
+    latitude: float = 41.84,
+) -> MapUpdate:
+    """Points or grid counts, plus the choropleth of ``layer`` (its shapes if ``with_geometry``)."""
+    with engine.connect() as conn:
+        data = map_data(conn, snapshot, point_limit or POINT_LIMIT, latitude=latitude)
+        regions, counts, legend = None, {}, None
+        if layer is not None:
+            if with_geometry:
+                regions = regions_geojson(layer_regions_gdf(conn, layer))
+            counts, legend = region_counts(conn, snapshot, layer)
+    return MapUpdate(snapshot, data, layer, regions, counts, legend)
