@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import MutableMapping
-
-from crimedesk.storage.engine import make_engine
-from crimedesk.storage.summary import store_label
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     """crimedesk's own options; the rest (e.g. ``-platform offscreen``) is left for Qt."""
     parser = argparse.ArgumentParser(prog="crimedesk", description="Desktop GIS for crime analysts")
     parser.add_argument(
-        "--db", help="store URL (default: $CRIMEDESK_DB or the SQLite file in the user data dir)"
+        "--db", help="store URL (default: $CRIMEDESK_DB, the URL saved in Settings, or the SQLite file)"
     )
     parser.add_argument("--quit-after-ms", type=int, metavar="MS", help="close after MS ms (smoke tests)")
     return parser.parse_known_args(argv)
@@ -30,22 +28,27 @@ def prepare_webengine_env(environ: MutableMapping[str, str], is_root: bool) -> N
 
 def main(argv: list[str] | None = None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     prepare_webengine_env(os.environ, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     # QtWebEngine must be imported before the QApplication exists; Qt itself only from here on.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from crimedesk.ui.main_window import MainWindow
-    from crimedesk.ui.store_pane import StorePane
+    from crimedesk.storage.engine import make_engine
+    from crimedesk.ui.settings_dialog import URL_KEY
+    from crimedesk.ui.workspace import Workspace
 
     app = QApplication([sys.argv[0], *qt_args])
-    engine = make_engine(args.db or os.environ.get("CRIMEDESK_DB"))
-    window = MainWindow(StorePane(engine), store_label(engine))
-    window.show()
-    QTimer.singleShot(0, window.store_pane.refresh)  # paint the window first, then query
+    settings = QSettings("crimedesk", "crimedesk")
+    url = args.db or os.environ.get("CRIMEDESK_DB") or settings.value(URL_KEY) or None
+    engine = make_engine(url)
+    workspace = Workspace(engine, settings)
+    workspace.window.show()
+    QTimer.singleShot(0, workspace.reload)  # paint the window first, then query
     if args.quit_after_ms is not None:
-        QTimer.singleShot(args.quit_after_ms, app.quit)
+        QTimer.singleShot(args.quit_after_ms, workspace.window.close)
     code = app.exec()
+    QThreadPool.globalInstance().waitForDone()
     engine.dispose()
     return code

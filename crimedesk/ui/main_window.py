@@ -1,30 +1,60 @@
-"""The main window: layout only (tabs and status bar); behaviour lives in the panes."""
+"""The main window: layout only (filter dock, pane tabs, welcome page, menus, status bar).
+
+Behaviour (what the actions do, when panes refresh) is wired by :mod:`crimedesk.ui.workspace`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
-
-from crimedesk.storage.summary import StoreSummary
-from crimedesk.ui.store_pane import StorePane
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store_pane: StorePane, store_name: str) -> None:
-        super().__init__()
-        self.setWindowTitle(f"crimedesk — {store_name}")
-        self.resize(1100, 700)
-        self.store_pane = store_pane
-        self.tabs = QTabWidget()
-        self.tabs.addTab(store_pane, "Store")
-        self.setCentralWidget(self.tabs)
-        self.store_label = QLabel(store_name)
-        self.counts_label = QLabel()
-        self.statusBar().addWidget(self.store_label)
-        self.statusBar().addPermanentWidget(self.counts_label)
-        store_pane.summary_loaded.connect(self.show_counts)
+    closing = Signal()
 
-    def show_counts(self, summary: StoreSummary) -> None:
-        sources = len(summary.by_source)
-        self.counts_label.setText(
-            f"{summary.total_incidents:,} incidents from {sources} source{'s' if sources != 1 else ''}"
-        )
+    def __init__(
+        self, filter_panel: QWidget, panes: dict[str, QWidget], welcome: QWidget, store_name: str
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(f"crimedesk — {store_name}")
+        self.resize(1500, 950)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for title, pane in panes.items():
+            self.tabs.addTab(pane, title)
+        self.welcome = welcome
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(welcome)
+        self.setCentralWidget(self.stack)
+        self.filter_dock = QDockWidget("Filters")
+        self.filter_dock.setObjectName("filters")
+        self.filter_dock.setWidget(filter_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
+        self.import_action = QAction("&Import incidents…", self, shortcut="Ctrl+I")
+        self.boundaries_action = QAction("Load &boundaries…", self)
+        self.settings_action = QAction("&Settings…", self)
+        self.quit_action = QAction("&Quit", self, shortcut="Ctrl+Q")
+        menu = self.menuBar().addMenu("&File")
+        menu.addActions([self.import_action, self.boundaries_action, self.settings_action])
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        self.menuBar().addMenu("&View").addAction(self.filter_dock.toggleViewAction())
+        self.store_label = QLabel(store_name)
+        self.dataset_label = QLabel()
+        self.counts_label = QLabel()
+        self.message_label = QLabel()
+        self.statusBar().addWidget(self.store_label)
+        self.statusBar().addWidget(self.dataset_label)
+        self.statusBar().addWidget(self.message_label, stretch=1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+
+    def show_welcome(self, on: bool) -> None:
+        self.stack.setCurrentWidget(self.welcome if on else self.tabs)
+        self.filter_dock.setVisible(not on)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,72 +1,81 @@
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 
-from crimedesk.storage.summary import store_label
 from crimedesk.ui.app import prepare_webengine_env
-from crimedesk.ui.main_window import MainWindow
-from crimedesk.ui.store_pane import StorePane
-from tests.fill import add_import, add_incident
+from crimedesk.ui.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "_artifacts"
 
 
 @pytest.fixture
-def filled_store(sqlite_store):
-    with sqlite_store.begin() as conn:
-        chicago = add_import(conn, "chicago_2017.csv", rows_read=1203, inserted=1200, rejected=3)
-        nypd = add_import(conn, "nypd.csv.gz", profile="nypd", source="nypd", started_at=datetime(2024, 2, 1))
-        for i in range(1200):
-            add_incident(conn, chicago, f"c{i}", datetime(2017, 1, 1 + i % 28, i % 24), mappable=i % 10 != 0)
-        add_incident(conn, nypd, "n1", datetime(2016, 12, 31, 23, 0), source="nypd")
-    return sqlite_store
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "crimedesk.ini"), QSettings.Format.IniFormat)
 
 
-def show_window(qtbot, engine) -> MainWindow:
-    window = MainWindow(StorePane(engine), store_label(engine))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.store_pane.summary_loaded, timeout=5000):
-        window.store_pane.refresh()
-    qtbot.wait(50)  # let the layouts settle before screenshots
-    return window
+def open_workspace(qtbot, engine, settings) -> Workspace:
+    workspace = Workspace(engine, settings)
+    qtbot.addWidget(workspace.window)
+    workspace.window.show()
+    qtbot.waitExposed(workspace.window)
+    workspace.reload()
+    qtbot.waitUntil(lambda: workspace.facts is not None, timeout=10_000)
+    return workspace
 
 
-def test_window_shows_store_counts(qtbot, filled_store):
-    window = show_window(qtbot, filled_store)
-    pane = window.store_pane
-
-    assert window.tabs.tabText(0) == "Store"
-    assert "1,201" in pane.headline.text()
-    assert pane.span.text() == "2016-12-31 23:00 – 2017-01-28 23:00"
-    assert pane.mappable.text() == "90.0%"
-    assert pane.layers.text() == "none loaded"
-    assert [pane.sources.item(r, 0).text() for r in range(2)] == ["chicago", "nypd"]
-    assert pane.sources.item(0, 1).text() == "1,200"
-    assert pane.imports.rowCount() == 2
-    assert [pane.imports.item(1, c).text() for c in (0, 1, 2, 4, 5, 8)] == [
-        *("chicago_2017.csv", "chicago", "ok"),
-        *("1,203", "1,200", "3"),
-    ]
+def test_empty_store_shows_welcome_with_actions(qtbot, sqlite_store, settings, artifacts):
+    workspace = open_workspace(qtbot, sqlite_store, settings)
+    window = workspace.window
+    assert window.stack.currentWidget() is workspace.welcome
+    assert workspace.welcome.import_button.text() == "Import incidents…"
+    assert workspace.welcome.boundaries_button.isVisible()
     assert "SQLite" in window.store_label.text()
-    assert window.counts_label.text() == "1,201 incidents from 2 sources"
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    assert window.grab().save(str(ARTIFACTS / "main_window.png"))
+    qtbot.wait(50)
+    assert window.grab().save(str(artifacts / "welcome.png"))
 
 
-def test_empty_store_says_how_to_import(qtbot, sqlite_store):
-    window = show_window(qtbot, sqlite_store)
-    assert "No incidents yet" in window.store_pane.headline.text()
-    assert "crimedesk import FILE" in window.store_pane.headline.text()
-    assert window.store_pane.details.isHidden()
-    window.grab().save(str(ARTIFACTS / "main_window_empty.png"))
+def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
+    workspace = open_workspace(qtbot, chicago_store, settings)
+    window, state = workspace.window, workspace.state
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        *("Dashboard", "Map", "Data", "Models", "Reports")
+    ]
+    assert window.stack.currentWidget() is window.tabs
+    # the default preset is anchored to the newest incident day, not to today
+    assert (state.preset, state.date_from, state.date_to) == ("last_28", date(2016, 12, 7), date(2017, 1, 3))
+    qtbot.waitUntil(workspace.dashboard.is_current, timeout=15_000)
+    qtbot.waitUntil(lambda: "match" in window.counts_label.text(), timeout=10_000)
+    assert window.counts_label.text() == "2,426 of 2,426 incidents match the filters"
+    assert window.dataset_label.text() == "Dataset: chicago · 2,426 incidents"
+
+    refreshes = workspace.dashboard.refreshes
+    workspace.filter_panel.categories["drug"].click()
+    assert workspace.dashboard.refreshes == refreshes + 1  # one refresh per change
+    qtbot.waitUntil(lambda: window.counts_label.text().startswith("78 of"), timeout=10_000)
+
+
+def test_filters_and_layout_persist(qtbot, chicago_store, settings):
+    first = open_workspace(qtbot, chicago_store, settings)
+    first.state.update(categories={"violent"}, text="STATE")
+    first.window.close()
+    assert settings.value("window/geometry") is not None
+
+    second = open_workspace(qtbot, chicago_store, settings)
+    assert second.state.categories == {"violent"} and second.state.text == "STATE"
+    assert second.filter_panel.categories["violent"].isChecked()
+    assert second.state.preset == "last_28"
+
+
+def test_unreadable_saved_filters_are_reported(qtbot, sqlite_store, settings):
+    settings.setValue("filters", '{"colour": "red"}')
+    workspace = Workspace(sqlite_store, settings)
+    qtbot.addWidget(workspace.window)
+    assert "could not be read" in workspace.window.message_label.text()
 
 
 @pytest.mark.parametrize(
@@ -85,11 +94,11 @@ def test_webengine_sandbox_flag_only_as_root(flags, is_root, expected):
 
 
 def test_main_starts_and_quits_offscreen(tmp_path):
-    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     env.pop("QTWEBENGINE_CHROMIUM_FLAGS", None)
     db = f"sqlite:///{tmp_path / 'x.sqlite'}"
     result = subprocess.run(
-        [sys.executable, "main.py", "--db", db, "--quit-after-ms", "500"],
+        [sys.executable, "main.py", "--db", db, "--quit-after-ms", "1500"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -98,3 +107,4 @@ def test_main_starts_and_quits_offscreen(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.sqlite").is_file()
+    assert "Traceback" not in result.stderr

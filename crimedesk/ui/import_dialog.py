@@ -1,0 +1,160 @@
+"""Import dialog: pick a file, see the detected profile, import with progress and cancel, see the counts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from crimedesk.ingest.history import ImportResult
+from crimedesk.ingest.pipeline import choose_profile, import_file
+from crimedesk.ingest.profiles.base import Profile
+from crimedesk.ingest.rejected import list_rejected
+from crimedesk.ingest.source import inspect_file
+from crimedesk.ui.workers import Job, LatestQuery, submit
+
+log = logging.getLogger(__name__)
+FILE_TYPES = "CSV files (*.csv *.csv.gz *.txt);;All files (*)"
+
+
+class ImportDialog(QDialog):
+    imported = Signal(object)  # ImportResult
+
+    def __init__(self, engine: Engine, user: str = "local", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import incidents")
+        self.resize(640, 360)
+        self.engine, self.user = engine, user
+        self.profile: Profile | None = None
+        self.result: ImportResult | None = None
+        self.job: Job | None = None
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("Choose a CSV file…")
+        self.browse = QPushButton("Browse…")
+        self.detected = QLabel("No file chosen")
+        self.detected.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.start = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.start.setEnabled(False)
+        self._detect = LatestQuery(self._show_profile, self._detect_failed, self)
+        self._build()
+        self.browse.clicked.connect(self._ask_file)
+        self.path.editingFinished.connect(lambda: self.choose_file(Path(self.path.text())))
+        self.start.clicked.connect(self.start_import)
+        self.cancel.clicked.connect(self._cancel_clicked)
+
+    def _build(self) -> None:
+        row = QHBoxLayout()
+        row.addWidget(self.path, stretch=1)
+        row.addWidget(self.browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.detected)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message, stretch=1)
+        layout.addWidget(self.buttons)
+
+    def choose_file(self, path: Path) -> None:
+        """Inspect ``path`` and detect its profile on a worker (hashing a big file takes a while)."""
+        self.path.setText(str(path))
+        self.start.setEnabled(False)
+        self.detected.setText(f"Reading {path.name}…")
+        engine = self.engine
+        self._detect.run(lambda: choose_profile(engine, inspect_file(path), None))
+
+    def _show_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        self.detected.setText(
+            f"Detected profile: <b>{profile.title}</b> (source <code>{profile.source}</code>)"
+        )
+        self.start.setEnabled(True)
+
+    def _detect_failed(self, exc: Exception) -> None:
+        self.profile = None
+        self.detected.setText(f"⚠ {exc}")
+
+    def start_import(self) -> None:
+        if self.profile is None:
+            return
+        engine, path, profile, user = self.engine, Path(self.path.text()), self.profile, self.user
+        self.start.setEnabled(False)
+        self.browse.setEnabled(False)
+        self.message.setText("Importing…")
+
+        def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
+            result = import_file(engine, path, profile=profile, user=user, progress=progress, cancel=cancel)
+            with engine.connect() as conn:
+                return result, list_rejected(conn, result.import_id, limit=20)
+
+        self.job = submit(task, finished=self._finished, failed=self._failed, cancelled=self._cancelled)
+        self.job.progress.connect(self._progress)
+
+    @Slot(float, str)
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(round(fraction * 1000))
+        self.message.setText(message)
+
+    @Slot(object)
+    def _finished(self, outcome: tuple[ImportResult, list[Any]]) -> None:
+        self.result, rejected = outcome
+        c = self.result.counts
+        lines = [
+            f"<b>{c.rows_read:,}</b> rows read = <b>{c.inserted:,}</b> inserted + {c.updated:,} updated"
+            f" + {c.unchanged:,} unchanged + <b>{c.rejected:,}</b> rejected",
+            f"{c.unmappable:,} kept without coordinates (unmappable), {c.corrected:,} corrected",
+        ]
+        lines += [f"line {r.line_number}: {r.reasons}" for r in rejected[:10]]
+        if c.rejected > 10:
+            lines.append(f"… all {c.rejected:,} rejected rows are in Data ▸ Uploads")
+        self.message.setText("<br>".join(lines))
+        self.progress.setValue(1000)
+        self._done()
+        self.imported.emit(self.result)
+
+    @Slot(object)
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText(f"⚠ Import failed; the store is unchanged.<br>{exc}")
+        self._done()
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.message.setText("Cancelled; the store is unchanged.")
+        self.progress.setValue(0)
+        self._done()
+
+    def _done(self) -> None:
+        self.job = None
+        self.cancel.setText("Close")
+        self.browse.setEnabled(True)
+
+    def _cancel_clicked(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.message.setText("Cancelling…")
+        else:
+            self.reject()
+
+    def _ask_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import incidents", "", FILE_TYPES)
+        if name:
+            self.choose_file(Path(name))

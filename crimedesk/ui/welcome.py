@@ -1,0 +1,28 @@
+"""First-run page for an empty store: import incidents or load boundaries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+TEXT = (
+    "<h1>Welcome to crimedesk</h1>"
+    "<p>This store holds no incidents yet. Import a Chicago, NYPD or FBI UCR file, or any CSV with a"
+    " column mapping; load police districts or beats as boundary layers to filter and compare regions.</p>"
+)
+
+
+class WelcomePage(QWidget):
+    def __init__(self, store_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QLabel(TEXT + f"<p style='color:#666'>Store: {store_name}</p>")
+        self.text.setWordWrap(True)
+        self.text.setMaximumWidth(640)
+        self.import_button = QPushButton("Import incidents…")
+        self.boundaries_button = QPushButton("Load boundaries…")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.text, self.import_button, self.boundaries_button):
+            widget.setMinimumWidth(260)
+            layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)

@@ -1,0 +1,171 @@
+"""The analyst workspace: builds the panes around one FilterState and wires the window's behaviour.
+
+Window geometry/state persist through QSettings, the last filters as ``FilterState.to_dict`` JSON.
+Presets are re-anchored to the newest incident day each time the store is read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QLabel, QWidget
+from sqlalchemy import Engine
+
+from crimedesk.analytics.extent import latest_occurrence
+from crimedesk.state.filters import FilterState
+from crimedesk.storage.summary import StoreSummary, store_label, store_summary
+from crimedesk.ui.boundary_dialog import BoundaryDialog
+from crimedesk.ui.dashboard import DashboardPane
+from crimedesk.ui.data_pane import DataPane
+from crimedesk.ui.filter_panel import FilterPanel
+from crimedesk.ui.import_dialog import ImportDialog
+from crimedesk.ui.main_window import MainWindow
+from crimedesk.ui.settings_dialog import SettingsDialog
+from crimedesk.ui.welcome import WelcomePage
+from crimedesk.ui.workers import LatestQuery
+
+log = logging.getLogger(__name__)
+DEFAULT_PRESET = "last_28"
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    summary: StoreSummary
+    latest: date | None
+
+
+def _placeholder(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("color: #666; font-size: 14pt")
+    label.setWordWrap(True)
+    return label
+
+
+class Workspace(QObject):
+    def __init__(self, engine: Engine, settings: QSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.settings = engine, settings
+        self.state, restore_error = _restored_filters(settings)
+        name = store_label(engine)
+        self.filter_panel = FilterPanel(self.state, engine)
+        self.dashboard = DashboardPane(engine, self.state)
+        self.data = DataPane(engine, self.state)
+        panes: dict[str, QWidget] = {
+            "Dashboard": self.dashboard,
+            "Map": _placeholder("The map pane is not part of this build yet."),
+            "Data": self.data,
+            "Models": _placeholder("Models: hotspot and forecast models will appear here."),
+            "Reports": _placeholder("Reports: PDF reports for command staff will appear here."),
+        }
+        self.welcome = WelcomePage(name)
+        self.window = MainWindow(self.filter_panel, panes, self.welcome, name)
+        self.facts: StoreFacts | None = None
+        self._store_query = LatestQuery(self._show_store, self._error, self)
+        self._connect()
+        self._restore_window()
+        if restore_error:
+            self._error(restore_error)
+
+    def _connect(self) -> None:
+        w = self.window
+        for action, slot in (
+            (w.import_action, self.open_import),
+            (w.boundaries_action, self.open_boundaries),
+            (w.settings_action, self.open_settings),
+            (w.quit_action, w.close),
+        ):
+            action.triggered.connect(slot)
+        self.welcome.import_button.clicked.connect(self.open_import)
+        self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
+        for source in (self.filter_panel, self.dashboard, self.data):
+            source.error.connect(self._error)
+        self.data.model.count_loaded.connect(self._filtered_count)
+        w.closing.connect(self.save)
+
+    def reload(self) -> None:
+        """Read the store (on a worker); then show the welcome page or refresh every pane."""
+        engine = self.engine
+
+        def query() -> StoreFacts:
+            with engine.connect() as conn:
+                latest = latest_occurrence(conn)
+            return StoreFacts(store_summary(engine), latest)
+
+        self._store_query.run(query)
+
+    def _show_store(self, facts: StoreFacts) -> None:
+        self.facts = facts
+        s = facts.summary
+        self.window.show_welcome(s.is_empty)
+        sources = ", ".join(s.by_source) or "no data"
+        self.window.dataset_label.setText(f"Dataset: {sources} · {s.total_incidents:,} incidents")
+        if s.is_empty:
+            return
+        self.filter_panel.set_latest(facts.latest)
+        self.filter_panel.load_choices()
+        preset = (
+            self.state.preset if self.state.preset != "custom" or self.state.date_from else DEFAULT_PRESET
+        )
+        changed = (
+            preset != "custom" and facts.latest is not None and self.state.apply_preset(preset, facts.latest)
+        )
+        if not changed:  # an unchanged filter triggers no refresh by itself
+            self.dashboard.refresh()
+            self.data.model.set_filters(self.state.snapshot)
+        self.data.uploads.refresh()
+
+    def _filtered_count(self, count: int) -> None:
+        total = self.facts.summary.total_incidents if self.facts else 0
+        self.window.counts_label.setText(f"{count:,} of {total:,} incidents match the filters")
+
+    def open_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.engine, parent=self.window)
+        dialog.imported.connect(lambda _result: self.reload())
+        dialog.show()
+        return dialog
+
+    def open_boundaries(self) -> BoundaryDialog:
+        dialog = BoundaryDialog(self.engine, parent=self.window)
+        dialog.loaded.connect(lambda _result: self.reload())
+        if dialog.ask_file():
+            dialog.show()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, str(self.engine.url.render_as_string()), parent=self.window)
+        dialog.show()
+        return dialog
+
+    def save(self) -> None:
+        self.settings.setValue("window/geometry", self.window.saveGeometry())
+        self.settings.setValue("window/state", self.window.saveState())
+        self.settings.setValue("filters", json.dumps(self.state.to_dict()))
+        self.settings.sync()
+
+    def _restore_window(self) -> None:
+        geometry, state = self.settings.value("window/geometry"), self.settings.value("window/state")
+        if geometry is not None:
+            self.window.restoreGeometry(geometry)
+        if state is not None:
+            self.window.restoreState(state)
+
+    def _error(self, message: object) -> None:
+        text = str(message)
+        log.error("%s", text)
+        self.window.message_label.setText(f"⚠ {text}")
+        self.window.message_label.setToolTip(text)
+
+
+def _restored_filters(settings: QSettings) -> tuple[FilterState, str | None]:
+    """The last session's filters; unreadable ones are replaced by defaults and the error returned."""
+    saved = settings.value("filters")
+    if not saved:
+        return FilterState(), None
+    try:
+        return FilterState.from_dict(json.loads(str(saved))), None
+    except (ValueError, TypeError) as exc:
+        return FilterState(), f"The filters saved last time could not be read ({exc}); using defaults"
