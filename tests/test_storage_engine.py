@@ -51,3 +51,8 @@ def test_migrations_and_schema_agree_exactly(store):
 
     with store.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_new_sqlite_stores_use_large_pages(sqlite_store):
+    with sqlite_store.connect() as conn:
+        assert conn.exec_driver_sql("pragma page_size").scalar() == 65536
