@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.ingest.history import ImportResult
-from crimedesk.ingest.pipeline import choose_profile, import_file
+from crimedesk.ingest.pipeline import choose_profile
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
 from crimedesk.ingest.source import inspect_file
+from crimedesk.ui.import_process import import_in_process
 from crimedesk.ui.workers import Job, LatestQuery, submit
 
 log = logging.getLogger(__name__)
@@ -96,13 +97,14 @@ class ImportDialog(QDialog):
     def start_import(self) -> None:
         if self.profile is None:
             return
-        engine, path, profile, user = self.engine, Path(self.path.text()), self.profile, self.user
+        engine, path, profile, user = self.engine, Path(self.path.text()), self.profile.name, self.user
+        url = engine.url.render_as_string(hide_password=False)
         self.start.setEnabled(False)
         self.browse.setEnabled(False)
         self.message.setText("Importing…")
 
         def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
-            result = import_file(engine, path, profile=profile, user=user, progress=progress, cancel=cancel)
+            result = import_in_process(url, path, profile, user, progress, cancel)
             with engine.connect() as conn:
                 return result, list_rejected(conn, result.import_id, limit=20)
 
