@@ -21,7 +21,6 @@ from crimedesk.ingest.profiles.base import normalize_header
 
 SNIFF_BYTES = 1 << 20
 BLOCK_SIZE = 16 << 20  # must exceed the longest row; a 10 MB field still fits
-MAX_BLOCK_SIZE = 256 << 20
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -114,32 +113,36 @@ def inspect_file(path: Path) -> FileFacts:
     return FileFacts(path, path.stat().st_size, file_sha256(path), header, compressed, mean_line)
 
 
-def open_batches(
-    path: Path, header: tuple[str, ...], sink: RowSink, block_size: int | None = None
-) -> Iterator[pa.RecordBatch]:
+def open_batches(path: Path, header: tuple[str, ...], sink: RowSink) -> Iterator[pa.RecordBatch]:
     """Stream record batches of string columns; header names are used as given."""
-    reader = pcsv.open_csv(
-        path,
-        read_options=pcsv.ReadOptions(block_size=block_size or BLOCK_SIZE, use_threads=False),
-        parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
-        convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            return
-        except pa.ArrowInvalid as exc:
-            raise ImportFileError(_unreadable(path, exc)) from exc
-        yield batch
+    try:
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(block_size=BLOCK_SIZE, use_threads=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
+            convert_options=pcsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            yield batch
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ImportFileError(_unreadable(path, exc)) from exc
 
 
-def _unreadable(path: Path, exc: pa.ArrowInvalid) -> str:
+def _unreadable(path: Path, exc: Exception) -> str:
     text = str(exc)
     if "UTF8" in text or "UTF-8" in text:
         return f"{path.name}: not UTF-8 text further into the file; save it as UTF-8 and import it again"
-    return f"{path.name}: the CSV cannot be read: {text}"
+    if "straddl" in text:
+        return (
+            f"{path.name}: a quoted field never closes, or one row is longer than "
+            f"{BLOCK_SIZE >> 20} MB; check the quotes in the file"
+        )
+    return f"{path.name}: the file cannot be read: {text}"

@@ -1,4 +1,4 @@
-"""Write one batch of incidents: inserts, updates, region joins and rejected rows."""
+"""Write one batch of accepted incidents: inserts, updates and their region joins."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ class IncidentWriter:
     def __init__(self, conn: Connection, import_id: int, tracker: KeyTracker) -> None:
         self.conn = conn
         self.import_id = import_id
-        self.source = tracker.source
         self.tracker = tracker
         self.regions = RegionIndex.for_layers(conn)
 

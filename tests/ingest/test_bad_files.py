@@ -86,3 +86,24 @@ def test_a_10_mb_field_is_read_not_crashed(store, tmp_path, chicago_sample):
     assert result.counts.reconciles()
     assert result.counts.rows_read == 3
     assert result.counts.inserted + result.counts.rejected == 3
+
+
+def test_a_damaged_gzip_is_an_error_and_changes_nothing(store, tmp_path, chicago_full):
+    damaged = tmp_path / "cut.csv.gz"
+    damaged.write_bytes(chicago_full.read_bytes()[:300_000])
+    with pytest.raises(
+        ImportFileError, match="cut.csv.gz: the file cannot be read: Truncated compressed stream"
+    ):
+        import_file(store, damaged)
+    assert count(store, incidents) == 0
+
+
+def test_a_quote_that_never_closes_swallows_into_one_rejected_record(store, tmp_path, chicago_sample):
+    lines = chicago_sample.read_text().splitlines()
+    broken = lines[2].replace(",", ',"', 3)  # an opening quote in the Block field, never closed
+    path = tmp_path / "unclosed.csv"
+    path.write_text("\n".join([lines[0], lines[1], broken, lines[3]]) + "\n")
+    result = import_file(store, path)
+    assert result.counts.reconciles() and result.counts.inserted == 1 and result.counts.rejected == 1
+    [(line, reasons, raw)] = rejections(store, result.import_id)
+    assert line == 3 and reasons.startswith("expected 22 fields") and lines[3][:20] in raw
