@@ -92,7 +92,7 @@ def test_a_damaged_gzip_is_an_error_and_changes_nothing(store, tmp_path, chicago
     damaged = tmp_path / "cut.csv.gz"
     damaged.write_bytes(chicago_full.read_bytes()[:300_000])
     with pytest.raises(
-        ImportFileError, match="cut.csv.gz: the file cannot be read: Truncated compressed stream"
+        ImportFileError, match=r"cut\.csv\.gz: the file cannot be read: Truncated compressed stream"
     ):
         import_file(store, damaged)
     assert count(store, incidents) == 0
