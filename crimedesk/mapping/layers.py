@@ -55,16 +55,20 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.2g}"
 
 
-def regions_geojson(regions: gpd.GeoDataFrame, tolerance_deg: float = 0.0001) -> dict[str, Any]:
-    """A boundary layer for the page: simplified (about 10 m) WGS84 polygons with id and name."""
-    simple = regions.geometry.simplify(tolerance_deg, preserve_topology=True)
+def regions_geojson(rows: Iterable[tuple[str, str | None, str]], tolerance_deg: float = 0.0001) -> dict:
+    """A boundary layer for the page from ``(region_id, name, hex WKB)`` rows (WGS84), simplified
+    to about 10 m. Plain shapely, no geopandas: pyproj is not safe on Qt's pool threads."""
+    import shapely
+
+    rows = list(rows)
+    shapes = shapely.simplify(shapely.from_wkb([r[2] for r in rows]), tolerance_deg, preserve_topology=True)
     features = [
         {
             "type": "Feature",
             "properties": {"region_id": str(rid), "name": None if name is None else str(name)},
             "geometry": geometry.__geo_interface__,
         }
-        for rid, name, geometry in zip(regions["region_id"], regions["name"], simple, strict=True)
+        for (rid, name, _wkb), geometry in zip(rows, shapes, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -9,12 +9,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from crimedesk.mapping.data import POINT_LIMIT, MapData, map_data, region_counts
 from crimedesk.mapping.layers import filter_shape, regions_geojson
-from crimedesk.regions.store import layer_regions_gdf
 from crimedesk.state.filters import FilterSnapshot
+from crimedesk.storage.schema import boundaries
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 
@@ -64,6 +64,8 @@ def collect(
         regions, counts, legend = None, {}, None
         if layer is not None:
             if with_geometry:
-                regions = regions_geojson(layer_regions_gdf(conn, layer))
+                b = boundaries.c
+                shapes = select(b.region_id, b.name, b.geometry_wkb).where(b.layer_id == layer)
+                regions = regions_geojson(conn.execute(shapes).all())
             counts, legend = region_counts(conn, snapshot, layer)
     return MapUpdate(snapshot, data, layer, regions, counts, legend)

@@ -51,10 +51,7 @@ def test_filter_shape_outlines_the_spatial_filter():
 
 
 def test_regions_geojson_keeps_markup_as_plain_data():
-    gdf = gpd.GeoDataFrame(
-        {"region_id": ["7"], "name": ["<b>Seventh</b>"]}, geometry=[box(0, 0, 1, 1)], crs=4326
-    )
-    [feature] = regions_geojson(gdf)["features"]
+    [feature] = regions_geojson([("7", "<b>Seventh</b>", box(0, 0, 1, 1).wkb_hex)])["features"]
     assert feature["properties"] == {"region_id": "7", "name": "<b>Seventh</b>"}
 
 

@@ -27,6 +27,7 @@
   cd.init = function (leafletMap, options, drawnGroup) {
     document.head.appendChild(el("style", CSS));
     map = leafletMap;
+    cd.map = map;
     drawn = drawnGroup;
     cd.options = options;
     layers.points = L.featureGroup();
@@ -188,6 +189,13 @@
     L.popup({ maxWidth: 320 }).setLatLng([lat, lon]).setContent(box).openOn(map);
   };
 
+  cd.setVisible = function (keys) {
+    for (const [key, layer] of Object.entries(layers)) {
+      if (keys.includes(key)) map.addLayer(layer);
+      else map.removeLayer(layer);
+    }
+  };
+
   cd.invalidateSize = function () {
     map.invalidateSize({ animate: false });
   };
@@ -202,5 +210,6 @@
   };
 
   cd.layers = layers;
+  cd.overlays = overlays;
   window.crimedesk = cd;
 })();
