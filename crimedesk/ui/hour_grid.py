@@ -19,7 +19,6 @@ class HourGrid(ChartBox):
         self.grid: npt.NDArray[np.float64] = np.zeros((7, 24))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.ColorMap([0.0, 0.5, 1.0], ["#fff7ec", "#fc8d59", "#7f0000"]))
-        self.image.setRect(QRectF(0, 0, 24, 7))
         self.plot.addItem(self.image)
         self.plot.invertY(True)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -34,6 +33,7 @@ class HourGrid(ChartBox):
         filled = grid[grid > 0]
         cap = float(np.percentile(filled, 95)) if filled.size else 1.0
         self.image.setImage(grid, levels=(0, max(cap, 1.0)))
+        self.image.setRect(QRectF(0, 0, 24, 7))  # after setImage: the scale depends on the image size
         busiest = np.unravel_index(int(np.argmax(grid)), grid.shape)
         self.show_note(
             f"Busiest: {DAYS[busiest[0]]} {busiest[1]:02d}:00 ({top:,.1f}) · darker = more;"

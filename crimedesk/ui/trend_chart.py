@@ -28,7 +28,7 @@ class TrendChart(ChartBox):
         self.bucket.addItems(BUCKETS)
         self.header.addWidget(self.bucket)
         self.bucket.currentTextChanged.connect(self.bucket_changed)
-        self.plot.addLegend(offset=(-10, 10), colCount=3)
+        self.plot.addLegend(offset=(10, 10), colCount=3)
         self.plot.setLabel("left", "incidents")
         self.plot.showGrid(y=True, alpha=0.2)
 
