@@ -30,6 +30,7 @@ from crimedesk.ui.map_scheme import (
     schemes_registered,
 )
 from crimedesk.ui.map_settings import MapSettings
+from crimedesk.ui.map_toolbar import MapToolbar
 from crimedesk.ui.workers import LatestQuery
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class MapPane(QWidget):
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.toolbar = MapToolbar(self)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         self.page_ready = False

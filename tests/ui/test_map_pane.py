@@ -241,3 +241,23 @@ def test_view_persists_across_panes(qtbot, chicago_store, make_pane):
     again = make_pane(chicago_store)
     view = js(qtbot, again, "crimedesk.view()")
     assert view["zoom"] == 13 and view["lat"] == pytest.approx(41.80, abs=1e-3)
+
+
+def test_toolbar_switches_the_choropleth_layer_and_exports_at_any_size(
+    qtbot, chicago_store, make_pane, tmp_path
+):
+    pane = make_pane(chicago_store)
+    bar = pane.toolbar
+    assert bar.basemap.currentData() == "none"  # offline-safe default
+    assert [bar.regions.itemText(i) for i in range(bar.regions.count())] == ["(none)", "districts"]
+    assert bar.regions.currentText() == "districts"
+    with qtbot.waitSignal(pane.updated, timeout=10_000):
+        bar.regions.activated.emit(0)
+    assert pane.region_layer_id is None
+    assert js(qtbot, pane, "crimedesk.stats().regions") == 0
+    with qtbot.waitSignal(pane.updated, timeout=10_000):
+        bar.regions.activated.emit(1)
+    assert js(qtbot, pane, "crimedesk.stats().regions") == 23
+    image = pane.export_png(tmp_path / "big.png", 1400, 1000, settle_ms=300)
+    assert (image.width(), image.height()) == (1400, 1000)
+    assert image.pixelColor(700, 500).name() != image.pixelColor(5, 995).name()  # not a blank page
