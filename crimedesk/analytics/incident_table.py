@@ -78,7 +78,7 @@ def incident_details(conn: Connection, incident_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-def import_history(conn: Connection) -> list[dict[str, Any]]:
-    """Every import attempt, newest first, with its reconciliation counts and error."""
-    query = select(*(imports.c[name] for name in IMPORT_COLUMNS)).order_by(imports.c.id.desc())
+def import_history(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Import attempts, newest first (all, or the last ``limit``), with reconciliation counts and error."""
+    query = select(*(imports.c[name] for name in IMPORT_COLUMNS)).order_by(imports.c.id.desc()).limit(limit)
     return [dict(row) for row in conn.execute(query).mappings()]

@@ -8,15 +8,14 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
+from crimedesk.analytics.incident_table import import_history
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.engine import make_engine
-from crimedesk.storage.schema import imports
 from crimedesk.storage.summary import store_summary
 
 mapping_app = typer.Typer(help="Saved column mappings for generic CSV files.")
@@ -52,8 +51,7 @@ def import_command(
 
 def list_imports(db: DbOption = None, limit: int = 20) -> None:
     """Upload history, newest first."""
-    engine = make_engine(db)
-    cols = (
+    shown = (
         "id",
         "file_name",
         "profile",
@@ -66,14 +64,15 @@ def list_imports(db: DbOption = None, limit: int = 20) -> None:
         "unmappable",
         "started_at",
     )
-    table = Table(*cols)
-    with engine.connect() as conn:
-        for row in conn.execute(
-            select(*(imports.c[c] for c in cols)).order_by(imports.c.id.desc()).limit(limit)
-        ):
-            cells = zip(cols, row, strict=True)
-            table.add_row(*(f"{v:,}" if isinstance(v, int) and k != "id" else str(v) for k, v in cells))
+    table = Table(*shown)
+    with make_engine(db).connect() as conn:
+        for record in import_history(conn, limit):
+            table.add_row(*(_cell(name, record[name]) for name in shown))
     console.print(table)
+
+
+def _cell(name: str, value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) and name != "id" else str(value)
 
 
 def show_rejected(
