@@ -7,10 +7,11 @@ whatever the store size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, and_, cast, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, Row, and_, cast, func, select
 
 from crimedesk.analytics.filters_sql import snapshot_of, where_clause
 from crimedesk.mapping.layers import CATEGORY_COLORS, cell_size_deg, classify, region_counts_payload
@@ -56,23 +57,26 @@ def map_data(
 ) -> MapData:
     """Points when at most ``point_limit`` incidents match, else ``cell_m`` grid counts near ``latitude``."""
     where = and_(where_clause(filters, incidents), located())
-    total = conn.execute(select(func.count()).select_from(incidents).where(where)).scalar_one()
-    if total <= point_limit:
-        return _points(conn, where, total)
-    return _grid(conn, where, total, *cell_size_deg(cell_m, latitude))
+    c = incidents.c
+    # One more row than the limit tells points from grid without a separate COUNT scan.
+    query = (
+        select(c.id, c.latitude, c.longitude, c.category).where(where).order_by(c.id).limit(point_limit + 1)
+    )
+    rows = conn.execute(query).all()
+    if len(rows) <= point_limit:
+        return _points(rows)
+    return _grid(conn, where, *cell_size_deg(cell_m, latitude))
 
 
 def _category_legend() -> dict[str, Any]:
     return {"title": "Incidents", "rows": [[color, name] for name, color in CATEGORY_COLORS.items()]}
 
 
-def _points(conn: Connection, where: ColumnElement[bool], total: int) -> MapData:
-    c = incidents.c
-    rows = conn.execute(select(c.id, c.latitude, c.longitude, c.category).where(where).order_by(c.id)).all()
+def _points(rows: Sequence[Row[Any]]) -> MapData:
     other = CATEGORY_COLORS["other"]
     points = [[r.id, r.latitude, r.longitude, CATEGORY_COLORS.get(r.category, other)] for r in rows]
     heat = [[r.latitude, r.longitude, 1.0] for r in rows]
-    return MapData("points", total, points, [], heat, 1.0, [_category_legend()])
+    return MapData("points", len(rows), points, [], heat, 1.0, [_category_legend()])
 
 
 def _cell_number(column: ColumnElement[float], origin: float, size: float, dialect: str) -> ColumnElement:
@@ -82,9 +86,7 @@ def _cell_number(column: ColumnElement[float], origin: float, size: float, diale
     return cast(scaled, Integer) if dialect == "sqlite" else cast(func.floor(scaled), Integer)
 
 
-def _grid(
-    conn: Connection, where: ColumnElement[bool], total: int, lon_deg: float, lat_deg: float
-) -> MapData:
+def _grid(conn: Connection, where: ColumnElement[bool], lon_deg: float, lat_deg: float) -> MapData:
     dialect = conn.dialect.name
     gx = _cell_number(incidents.c.longitude, -180.0, lon_deg, dialect).label("gx")
     gy = _cell_number(incidents.c.latitude, -90.0, lat_deg, dialect).label("gy")
@@ -97,6 +99,7 @@ def _grid(
         heat.append([south + lat_deg / 2, west + lon_deg / 2, float(r.n)])
     heat_max = float(max((r.n for r in rows), default=1))
     size = f"Incidents per {lat_deg * 111_320:,.0f} m cell"
+    total = sum(r.n for r in rows)
     return MapData("grid", total, [], cells, heat, heat_max, [{"title": size, "rows": legend}])
 
 
@@ -112,13 +115,25 @@ def region_counts(
     if f.region_layer_id == layer_id:
         f = replace(f, region_ids=frozenset())
     ir = incident_regions.c
-    query = (
-        select(ir.region_id, func.count())
-        .select_from(incident_regions.join(incidents, ir.incident_id == incidents.c.id))
-        .where(ir.layer_id == layer_id, where_clause(f, incidents))
-        .group_by(ir.region_id)
-    )
-    counts = {str(rid): n for rid, n in conn.execute(query).all()}
+    if replace(f, region_layer_id=None) == FilterSnapshot():  # nothing to filter: read the join alone
+        query = select(ir.region_id, func.count()).where(ir.layer_id == layer_id).group_by(ir.region_id)
+    else:
+        # Driven from the filtered incidents (their indexes) with one primary-key look-up each: a
+        # join lets SQLite scan every joined row of the layer first, whatever the filter.
+        region = (
+            select(ir.region_id)
+            .where(ir.layer_id == layer_id, ir.incident_id == incidents.c.id)
+            .correlate(incidents)
+            .scalar_subquery()
+            .label("region_id")
+        )
+        query = (
+            select(region, func.count())
+            .select_from(incidents)
+            .where(where_clause(f, incidents))
+            .group_by(region)
+        )
+    counts = {str(rid): n for rid, n in conn.execute(query).all() if rid is not None}
     layer_regions = select(boundaries.c.region_id).where(boundaries.c.layer_id == layer_id)
     payload, legend = region_counts_payload(conn.execute(layer_regions).scalars().all(), counts)
     return payload, {"title": "Incidents per region", "rows": legend}

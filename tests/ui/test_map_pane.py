@@ -15,6 +15,7 @@ from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
 from crimedesk.storage.schema import incidents
 from crimedesk.ui.map_pane import MapPane, register_map_schemes
+from crimedesk.ui.map_scheme import _file_under
 from tests.fill import add_import, add_incident
 
 register_map_schemes()  # at collection time, before pytest-qt creates the QApplication
@@ -261,3 +262,19 @@ def test_toolbar_switches_the_choropleth_layer_and_exports_at_any_size(
     image = pane.export_png(tmp_path / "big.png", 1400, 1000, settle_ms=300)
     assert (image.width(), image.height()) == (1400, 1000)
     assert image.pixelColor(700, 500).name() != image.pixelColor(5, 995).name()  # not a blank page
+
+
+def test_guard_blocks_any_request_that_would_leave_the_machine(qtbot, chicago_store, make_pane):
+    pane = make_pane(chicago_store)
+    js(qtbot, pane, "(new Image()).src = 'https://tile.openstreetmap.org/0/0/0.png'")
+    qtbot.waitUntil(lambda: bool(pane.guard.blocked), timeout=5_000)
+    assert pane.guard.blocked == ["https://tile.openstreetmap.org/0/0/0.png"]
+
+
+def test_scheme_serves_only_files_inside_its_folders(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "ok.js").write_text("1")
+    (tmp_path / "secret.txt").write_text("no")
+    assert _file_under(tmp_path / "a", "ok.js") == (tmp_path / "a" / "ok.js").resolve()
+    assert _file_under(tmp_path / "a", "../secret.txt") is None
+    assert _file_under(tmp_path / "a", "missing.js") is None
