@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer, QUrl, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -77,7 +77,13 @@ class MapPane(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self._connect_bridge()
         self.destroyed.connect(filters.subscribe(lambda _snapshot, _changed: self._debounce.start()))
-        self.load_page()
+        self._page_built = False  # built when first shown: folium's import must not delay app start
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._page_built:
+            self._page_built = True
+            QTimer.singleShot(0, self.load_page)
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -93,13 +99,16 @@ class MapPane(QWidget):
         from crimedesk.mapping.page import PAGE_URL, render_page
 
         self.settings.apply_tiles(self.handler)
-        self.page_ready, self._regions_shown = False, None
+        self.page_ready, self._regions_shown, self._page_built = False, None, True
         self.handler.html = render_page(self.settings.page_options()).encode()
         self.view.load(QUrl(PAGE_URL))
 
-    def set_basemap(self, kind: str, url: str | None = None, mbtiles: Path | None = None) -> None:
-        """``none``, online ``xyz`` tiles (``url`` template, OSM by default) or an ``mbtiles`` file."""
-        self.settings.set_basemap(kind, url, mbtiles)
+    def set_basemap(
+        self, kind: str, url: str | None = None, mbtiles: Path | None = None, attribution: str | None = None
+    ) -> None:
+        """``none``, online ``xyz`` tiles (``url`` template, OSM by default; ``attribution`` is the
+        user's own HTML) or an ``mbtiles`` file. Reloads the page; the data follows."""
+        self.settings.set_basemap(kind, url, mbtiles, attribution)
         self.load_page()
 
     @property

@@ -43,7 +43,9 @@ class MapSettings:
         url, mbtiles = self.q.value("map/tile_url", ""), self.q.value("map/mbtiles", "")
         return str(self.q.value("map/basemap", "none")), url or None, mbtiles or None
 
-    def set_basemap(self, kind: str, url: str | None, mbtiles: Path | None) -> None:
+    def set_basemap(
+        self, kind: str, url: str | None, mbtiles: Path | None, attribution: str | None = None
+    ) -> None:
         if kind not in BASEMAPS:
             raise ValueError(f"unknown basemap {kind!r}; expected one of {BASEMAPS}")
         if kind == "mbtiles" and (mbtiles is None or not mbtiles.is_file()):
@@ -51,6 +53,7 @@ class MapSettings:
         self.q.setValue("map/basemap", kind)
         if url is not None:
             self.q.setValue("map/tile_url", url)
+            self.q.setValue("map/tile_attribution", attribution or "")
         if mbtiles is not None:
             self.q.setValue("map/mbtiles", str(mbtiles))
 
@@ -58,7 +61,9 @@ class MapSettings:
         from crimedesk.mapping.page import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
 
         kind, url, _mbtiles = self.basemap()
-        attribution = OSM_ATTRIBUTION if url in (None, OSM_URL) else "tiles: " + (url or "")
+        attribution = str(self.q.value("map/tile_attribution", "")) or (
+            OSM_ATTRIBUTION if url in (None, OSM_URL) else f"tiles: {url}"
+        )
         visible = json.loads(str(self.q.value("map/visible", "null"))) or PageOptions.visible
         return PageOptions(
             center=self.center(),

@@ -89,7 +89,7 @@ def test_online_tiles_are_cached_and_still_shown_offline(
     url = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
     pane = make_pane(chicago_store)
     with qtbot.waitSignal(pane.updated, timeout=30_000):
-        pane.set_basemap("xyz", url=url)
+        pane.set_basemap("xyz", url=url, attribution="Test tiles")
     wait_js(qtbot, pane, f"{LOADED} >= 6")
     served = len(_Tiles.hits)
     assert served >= 6
