@@ -1,0 +1,49 @@
+"""`crimedesk models` commands, run through Typer's test runner on a real district store."""
+
+import pytest
+from typer.testing import CliRunner
+
+from crimedesk.cli.models import models_app
+from tests.models.store_sample import district_csv, store_with
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def csv(chicago_full, tmp_path_factory):
+    return district_csv(
+        chicago_full, tmp_path_factory.mktemp("cli") / "d.csv", "011", "2016-03-01", "2016-06-01"
+    )
+
+
+@pytest.fixture
+def db_url(csv, tmp_path):
+    store_with(csv, tmp_path).dispose()
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+def test_train_list_and_predict(db_url):
+    trained = runner.invoke(
+        models_app, ["train", "crime_type_rf", "--param", "n_estimators=20", "--seed", "2", "--db", db_url]
+    )
+    assert trained.exit_code == 0, trained.output
+    assert "experiment 1: ok" in trained.output and "verdict:" in trained.output
+    listed = runner.invoke(models_app, ["experiments", "--db", db_url])
+    assert "crime_type_rf" in listed.output and "classification" in listed.output
+    predicted = runner.invoke(models_app, ["predict", "1", "--rows", "3", "--db", db_url])
+    assert predicted.exit_code == 0, predicted.output
+    assert "predicted" in predicted.output
+
+
+def test_backtest_prints_the_baselines(db_url):
+    result = runner.invoke(
+        models_app, ["backtest", "seasonal_naive", "-p", "freq=D", "-p", "backtest_origins=2", "--db", db_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"model": "ets"' in result.output and "verdict:" in result.output
+
+
+def test_unknown_kind_and_bad_param_fail_clearly(db_url):
+    assert runner.invoke(models_app, ["train", "nope", "--db", db_url]).exit_code == 1
+    bad = runner.invoke(models_app, ["train", "ets", "--param", "freq", "--db", db_url])
+    assert bad.exit_code == 1 and "k=v" in bad.output
