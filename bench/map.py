@@ -117,7 +117,7 @@ def pane(engine, layer: int) -> None:
     timed(lambda: view.show() or True, view.updated)
     first_paint = time.perf_counter() - started
     print(f"\nfirst paint, new pane → all incidents as grid + district choropleth: {first_paint:.2f} s")
-    print(f"  (pane constructed in {built:.2f} s, including the folium page build)")
+    print(f"  (constructor {built:.2f} s; the folium page is built when the pane is first shown)")
     print(f"\n{'filter change → map updated':34} {'median s':>9}")
     base = {
         "categories": frozenset(),
