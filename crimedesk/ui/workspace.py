@@ -24,6 +24,7 @@ from crimedesk.ui.data_pane import DataPane
 from crimedesk.ui.filter_panel import FilterPanel
 from crimedesk.ui.import_dialog import ImportDialog
 from crimedesk.ui.main_window import MainWindow
+from crimedesk.ui.map_pane import MapPane
 from crimedesk.ui.settings_dialog import SettingsDialog
 from crimedesk.ui.welcome import WelcomePage
 from crimedesk.ui.workers import LatestQuery
@@ -56,7 +57,7 @@ class Workspace(QObject):
         self.data = DataPane(engine, self.state)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
-            "Map": _placeholder("The map pane is not part of this build yet."),
+            "Map": MapPane(engine, self.state),
             "Data": self.data,
             "Models": _placeholder("Models: hotspot and forecast models will appear here."),
             "Reports": _placeholder("Reports: PDF reports for command staff will appear here."),

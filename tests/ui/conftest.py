@@ -11,6 +11,9 @@ from sqlalchemy import Engine
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.state.filters import FilterState
 from crimedesk.ui import workers
+from crimedesk.ui.map_pane import register_map_schemes
+
+register_map_schemes()  # at collection, before pytest-qt creates the QApplication
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
 SAMPLE_DAYS = ("2017-01-01", "2017-01-03")
