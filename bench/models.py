@@ -1,0 +1,149 @@
+"""Models on Chicago 2016–17, side by side with their baselines: every figure, wins and losses.
+
+    .venv/bin/python bench/models.py
+
+Hotspots: next-day and next-week hit rate and PAI at 5% of the area, 150 m cells, district 011,
+10 weekly origins (Jul–Sep 2017). Forecasts: weekly counts of three districts, 6 rolling origins
+× 4 weeks ahead, MAE and MASE (vs seasonal naive lag 52, in-sample scale). Classification: category
+of districts 011 + 008, Jan–Apr 2017 → May–Jun 2017. DBSCAN: 1 M points (real coordinates repeated
+with ±3 m jitter) in a child process for its own peak memory. Thread pools are capped at one
+thread: on two shared cores OpenMP oversubscription made boosting 5× slower, not faster.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from bench._common import DATA, peak_rss_mb, report, run_child
+
+CHICAGO = DATA / "chicago_crimes_2016_2017.csv.gz"
+CACHE_DIR = Path(tempfile.gettempdir()) / "crimedesk_bench"
+CACHE = CACHE_DIR / "chicago_crimes_2016_2017.parquet"  # the name cached_chicago gives it
+
+
+def chicago() -> pd.DataFrame:
+    from tests.models.chicago_frame import cached_chicago
+
+    CACHE_DIR.mkdir(exist_ok=True)
+    return cached_chicago(CHICAGO, CACHE_DIR)
+
+
+def hotspots(frame: pd.DataFrame) -> None:
+    from crimedesk.features.grid import Grid
+    from crimedesk.models.evaluation import rolling_backtest, summarise
+    from crimedesk.models.hotspots import NaiveCountGrid, ProspectiveHotspot, RandomBaseline, RetrospectiveKDE
+    from crimedesk.models.risk import RiskScorer
+    from tests.models.chicago_frame import district_slice
+
+    events = district_slice(frame, ["011"], "2016-01-01", "2017-10-01")
+    grid = Grid.from_points(events["x"], events["y"], 150.0).masked_to_points(events["x"], events["y"])
+    methods = {
+        "random": RandomBaseline(),
+        "naive_count_365d": NaiveCountGrid(),
+        "retrospective_kde": RetrospectiveKDE(),
+        "prospective": ProspectiveHotspot(),
+        "risk_gb": RiskScorer(grid=grid),
+    }
+    origins = pd.date_range("2017-07-03", periods=10, freq="7D")
+    started = time.perf_counter()
+    summary = summarise(rolling_backtest(events, grid, methods, origins, (1, 7), (0.05,)))
+    print(f"\n## Hotspots: district 011, {grid.active.sum()} active 150 m cells, {len(origins)} origins")
+    table = summary.pivot(index="method", columns="horizon_days", values=["hit_rate", "pai", "pei_star"])
+    table.columns = [f"{m}_{'day' if h == 1 else 'week'}" for m, h in table.columns]
+    print(table.sort_values("pai_day", ascending=False).round(3).to_string())
+    print(f"backtest {time.perf_counter() - started:.1f} s (all methods, refitted at every origin)")
+    started = time.perf_counter()
+    RiskScorer(grid=grid).fit(events)
+    print(f"risk_gb one fit: {time.perf_counter() - started:.1f} s")
+
+
+def forecasts(frame: pd.DataFrame) -> None:
+    from crimedesk.models.forecast import ETSForecaster, GBForecaster, SarimaForecaster, SeasonalNaive
+    from crimedesk.models.forecast_eval import rolling_forecasts, score_forecasts, winner
+    from crimedesk.models.forecast_lstm import LSTMForecaster
+    from crimedesk.models.tasks_forecast import count_series
+
+    models = {
+        "seasonal_naive": SeasonalNaive(),
+        "ets": ETSForecaster(),
+        "sarima": SarimaForecaster(),
+        "gb": GBForecaster(lags=(1, 2, 3, 4, 8)),
+        "lstm": LSTMForecaster(window=28),
+    }
+    longs = []
+    started = time.perf_counter()
+    for district in ("011", "008", "001"):
+        series = count_series(frame[frame["district"] == district], "W")
+        origins = series.index[-4 - 6 + 1 :][:6]
+        longs.append(rolling_forecasts(series, models, origins, 4).assign(district=district))
+    long = pd.concat(longs)
+    long["origin"] = long["district"] + long["origin"].astype(str)  # DM pools all forecasts
+    table = score_forecasts(long, {n for n, m in models.items() if m.baseline}, 4)
+    print("\n## Weekly counts, districts 011/008/001, 6 origins × 4 weeks (72 forecasts per model)")
+    print(table.drop(columns=["baseline", "dm_vs"]).round(3).to_string(index=False))
+    print(f"verdict: {winner(table).message}")
+    print(f"forecast backtest {time.perf_counter() - started:.1f} s")
+
+
+def classification(frame: pd.DataFrame) -> None:
+    from crimedesk.models.classify import CrimeTypeClassifier, classification_report, time_split
+    from tests.models.chicago_frame import district_slice
+
+    train, test = time_split(district_slice(frame, ["011", "008"], "2017-01-01", "2017-07-01"), 1 / 3)
+    started = time.perf_counter()
+    model = CrimeTypeClassifier(random_state=0).fit(train, train["category"])
+    seconds = time.perf_counter() - started
+    report_ = classification_report(model, train, test, "category", seed=0)
+    print(f"\n## Category classification: {len(train):,} train / {len(test):,} test incidents")
+    for name in ("model", "majority", "prior_random"):
+        scores = report_[name]
+        print(f"{name:13s} accuracy {scores['accuracy']:.3f}  macro-F1 {scores['macro_f1']:.3f}")
+    per_class = {c: round(v["f1"], 3) for c, v in report_["model"]["per_class"].items()}
+    print(f"model per-class F1: {per_class}")
+    print(f"verdict: {report_['verdict']}; RF 200 trees × 3 calibration folds fit in {seconds:.1f} s")
+
+
+def dbscan_child() -> None:
+    from crimedesk.models.dbscan import WeightedDBSCANHotspots
+
+    frame = pd.read_parquet(CACHE, columns=["x", "y", "offense_type"])
+    reps = int(np.ceil(1_000_000 / len(frame)))
+    big = pd.concat([frame] * reps, ignore_index=True).iloc[:1_000_000]
+    jitter = np.random.default_rng(0).uniform(-3, 3, (len(big), 2))
+    big[["x", "y"]] = big[["x", "y"]].to_numpy() + jitter
+    started = time.perf_counter()
+    model = WeightedDBSCANHotspots(eps=100.0, min_samples=200, round_to=10.0).fit(big)
+    seconds = time.perf_counter() - started
+    report(
+        seconds=seconds, peak_mb=peak_rss_mb(), locations=model.n_locations_, clusters=len(model.clusters_)
+    )
+
+
+def main() -> None:
+    started = time.perf_counter()
+    frame = chicago()
+    print(f"Chicago 2016–17: {len(frame):,} mappable incidents (load {time.perf_counter() - started:.1f} s)")
+    with threadpool_limits(1):
+        hotspots(frame)
+        classification(frame)
+        forecasts(frame)
+    figures = run_child(Path(__file__), "--dbscan")
+    print(
+        f"\n## DBSCAN on 1,000,000 points (10 m snapping, eps 100 m): {figures['seconds']:.1f} s, "
+        f"peak RSS {figures['peak_mb']:.0f} MB, {figures['locations']:,} distinct locations, "
+        f"{figures['clusters']} clusters"
+    )
+    print(f"\nwhole benchmark {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    dbscan_child() if "--dbscan" in sys.argv else main()
