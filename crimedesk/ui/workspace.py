@@ -26,6 +26,7 @@ from crimedesk.ui.import_dialog import ImportDialog
 from crimedesk.ui.main_window import MainWindow
 from crimedesk.ui.map_pane import MapPane
 from crimedesk.ui.settings_dialog import SettingsDialog
+from crimedesk.ui.ucr_pane import UcrPane
 from crimedesk.ui.welcome import WelcomePage
 from crimedesk.ui.workers import LatestQuery
 
@@ -57,6 +58,7 @@ class Workspace(QObject):
         self.data = DataPane(engine, self.state)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
+            "UCR": UcrPane(engine),
             "Map": MapPane(engine, self.state),
             "Data": self.data,
             "Models": _placeholder("Models: hotspot and forecast models will appear here."),
