@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_webengine_env(os.environ, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     # QtWebEngine must be imported before the QApplication exists; Qt itself only from here on.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
-    from PySide6.QtCore import QSettings, QThreadPool, QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from crimedesk.storage.engine import make_engine
@@ -51,6 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, workspace.window.close)
     code = app.exec()
-    QThreadPool.globalInstance().waitForDone()
+    workspace.shutdown()
     engine.dispose()
     return code

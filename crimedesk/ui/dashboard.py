@@ -35,9 +35,17 @@ PARTS = ("kpis", "trend", "offenses", "hours", "compstat")
 class DashboardPane(QWidget):
     error = Signal(str)
 
-    def __init__(self, engine: Engine, state: FilterState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        state: FilterState,
+        parent: QWidget | None = None,
+        query_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        """``query_engine`` picks where the aggregates run (the analytics mirror once it is ready)."""
         super().__init__(parent)
         self.engine, self.state = engine, state
+        self.query_engine = query_engine or (lambda: engine)
         self.kpis = KpiCards()
         self.trend = TrendChart(state)
         self.offenses = OffenseBars(state)
@@ -79,7 +87,7 @@ class DashboardPane(QWidget):
         return all(shown == self.state.snapshot for shown in self.shown.values())
 
     def _run(self, part: str, snapshot: FilterSnapshot) -> None:
-        engine, query = self.engine, self._query(part)
+        engine, query = self.query_engine(), self._query(part)
 
         def task() -> tuple[FilterSnapshot, Any]:
             with engine.connect() as conn:

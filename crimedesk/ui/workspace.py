@@ -11,11 +11,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, QThreadPool
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.analytics.extent import latest_occurrence
+from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.state.filters import FilterState
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.boundary_dialog import BoundaryDialog
@@ -54,7 +55,8 @@ class Workspace(QObject):
         self.state, restore_error = _restored_filters(settings)
         name = store_label(engine)
         self.filter_panel = FilterPanel(self.state, engine)
-        self.dashboard = DashboardPane(engine, self.state)
+        self.mirror = AnalyticsMirror(engine)
+        self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
@@ -67,7 +69,9 @@ class Workspace(QObject):
         self.welcome = WelcomePage(name)
         self.window = MainWindow(self.filter_panel, panes, self.welcome, name)
         self.facts: StoreFacts | None = None
+        self.closed = False
         self._store_query = LatestQuery(self._show_store, self._error, self)
+        self._mirror_sync = LatestQuery(self._mirror_synced, self._error, self)
         self._connect()
         self._restore_window()
         if restore_error:
@@ -88,6 +92,7 @@ class Workspace(QObject):
             source.error.connect(self._error)
         self.data.model.count_loaded.connect(self._filtered_count)
         w.closing.connect(self.save)
+        w.closing.connect(self._detach)
 
     def reload(self) -> None:
         """Read the store (on a worker); then show the welcome page or refresh every pane."""
@@ -99,8 +104,24 @@ class Workspace(QObject):
             return StoreFacts(store_summary(engine), latest)
 
         self._store_query.run(query)
+        self._mirror_sync.run(self.mirror.sync)
+
+    def _analytics_engine(self) -> Engine:
+        """Dashboard aggregates run on the DuckDB mirror once it holds the store, else on the store."""
+        return self.mirror.engine if self.mirror.ready else self.engine
+
+    def _mirror_synced(self, changed: bool) -> None:
+        if changed and not self.closed and self.facts is not None and not self.facts.summary.is_empty:
+            self.dashboard.refresh()
+
+    def shutdown(self) -> None:
+        """Wait for background work, then drop the analytics mirror."""
+        QThreadPool.globalInstance().waitForDone()
+        self.mirror.close()
 
     def _show_store(self, facts: StoreFacts) -> None:
+        if self.closed:
+            return
         self.facts = facts
         s = facts.summary
         self.window.show_welcome(s.is_empty)
@@ -142,6 +163,11 @@ class Workspace(QObject):
         dialog = SettingsDialog(self.settings, str(self.engine.url.render_as_string()), parent=self.window)
         dialog.show()
         return dialog
+
+    def _detach(self) -> None:
+        """The window is going: late answers from background work must not reach its widgets."""
+        self.closed = True
+        self.data.model.count_loaded.disconnect(self._filtered_count)
 
     def save(self) -> None:
         self.settings.setValue("window/geometry", self.window.saveGeometry())

@@ -1,0 +1,71 @@
+"""Read table columns from the store as Arrow, with the schema's types (for the analytics mirror).
+
+PostgreSQL goes through the ADBC driver (Arrow straight from libpq). SQLite goes through Python's
+own sqlite3 module on purpose: a second SQLite library in the same process (such as ADBC's) keeps
+separate file locks and can corrupt a WAL database that both open.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Engine, Float, Integer, String, Table, Text, select
+
+from crimedesk.storage.schema import LocalTime
+
+CHUNK_ROWS = 200_000
+
+
+def arrow_type(column_type: object) -> pa.DataType:
+    if isinstance(column_type, Boolean):
+        return pa.bool_()
+    if isinstance(column_type, Float):
+        return pa.float64()
+    if isinstance(column_type, BigInteger | Integer | LocalTime):
+        return pa.int64()
+    if isinstance(column_type, String | Text):
+        return pa.string()
+    raise TypeError(f"no Arrow type for {column_type!r}")
+
+
+def read_arrow(
+    store: Engine,
+    table: Table,
+    names: tuple[str, ...] | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> pa.Table:
+    """Columns ``names`` (default: all) of ``table`` for the rows matching ``where``; times as seconds."""
+    columns = [table.c[n] for n in names] if names else list(table.columns)
+    selected = [c.cast(BigInteger).label(c.name) if isinstance(c.type, LocalTime) else c for c in columns]
+    query = select(*selected) if where is None else select(*selected).where(where)
+    schema = pa.schema([(c.name, arrow_type(c.type)) for c in columns])
+    sql = str(query.compile(store, compile_kwargs={"literal_binds": True}))
+    if store.dialect.name == "postgresql":
+        return _postgres(store, sql).cast(schema)
+    return _sqlite(store, sql, schema)
+
+
+def _sqlite(store: Engine, sql: str, schema: pa.Schema) -> pa.Table:
+    batches = []
+    with store.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            columns = zip(*rows, strict=True)
+            arrays = [_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
+            batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _array(values: tuple, kind: pa.DataType) -> pa.Array:
+    if kind == pa.bool_():  # SQLite keeps booleans as 0/1
+        return pa.array(values, type=pa.int64()).cast(pa.bool_())
+    return pa.array(values, type=kind)
+
+
+def _postgres(store: Engine, sql: str) -> pa.Table:
+    import adbc_driver_postgresql.dbapi
+
+    uri = store.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc_driver_postgresql.dbapi.connect(uri) as conn, conn.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetch_arrow_table()
