@@ -43,7 +43,7 @@ def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
     workspace = open_workspace(qtbot, chicago_store, settings)
     window, state = workspace.window, workspace.state
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        *("Dashboard", "Map", "Data", "Models", "Reports")
+        *("Dashboard", "UCR", "Map", "Data", "Models", "Reports")
     ]
     assert window.stack.currentWidget() is window.tabs
     # the default preset is anchored to the newest incident day, not to today
