@@ -132,16 +132,17 @@ def main() -> None:
     started = time.perf_counter()
     frame = chicago()
     print(f"Chicago 2016–17: {len(frame):,} mappable incidents (load {time.perf_counter() - started:.1f} s)")
-    with threadpool_limits(1):
-        hotspots(frame)
-        classification(frame)
-        forecasts(frame)
+    # First, while this process is small: Linux carries a parent's peak RSS into a forked child.
     figures = run_child(Path(__file__), "--dbscan")
     print(
         f"\n## DBSCAN on 1,000,000 points (10 m snapping, eps 100 m): {figures['seconds']:.1f} s, "
         f"peak RSS {figures['peak_mb']:.0f} MB, {figures['locations']:,} distinct locations, "
         f"{figures['clusters']} clusters"
     )
+    with threadpool_limits(1):
+        hotspots(frame)
+        classification(frame)
+        forecasts(frame)
     print(f"\nwhole benchmark {time.perf_counter() - started:.0f} s")
 
 
