@@ -6,7 +6,9 @@ import typer
 
 from crimedesk.cli.boundaries import boundaries_app
 from crimedesk.cli.imports import register as register_imports
+from crimedesk.cli.models import models_app
 
 app = typer.Typer(help="crimedesk: import, inspect and analyse police incident data.", no_args_is_help=True)
 register_imports(app)
 app.add_typer(boundaries_app, name="boundaries")
+app.add_typer(models_app, name="models")

@@ -28,7 +28,7 @@ from crimedesk.models.frame import data_fingerprint, incidents_frame
 from crimedesk.models.persistence import artifact_files, load_model, save_model
 from crimedesk.models.registry import Cancel, Progress, model_spec
 from crimedesk.state.filters import FilterSnapshot
-from crimedesk.storage.experiments_schema import experiments
+from crimedesk.storage.schema import experiments
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,25 @@ import_mappings = Table(
     Column("spec_json", Text, nullable=False),
     Column("created_at", LocalTime, nullable=False),
 )
+
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("model_kind", String(60), nullable=False),
+    Column("task", String(40), nullable=False),
+    Column("params_json", Text, nullable=False),
+    Column("data_fingerprint", String(64), nullable=False),  # sha256 of training ids + updated times
+    Column("filters_json", Text, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("code_version", String(80), nullable=False),
+    Column("created_at", LocalTime, nullable=False),
+    Column("status", String(20), nullable=False),  # running / ok / failed / cancelled
+    Column("error", Text),
+    Column("duration_s", Float),
+    Column("metrics_json", Text),
+    Column("artifact_path", String(400)),
+    Column("promoted", Boolean, nullable=False, default=False),
+    Index(None, "task", "promoted"),
+)

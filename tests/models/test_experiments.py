@@ -14,7 +14,7 @@ from crimedesk.models.experiments import (
     run_experiment,
 )
 from crimedesk.models.registry import model_kinds, model_spec
-from crimedesk.storage.experiments_schema import experiments
+from crimedesk.storage.schema import experiments
 from tests.models.store_sample import district_csv, store_with
 
 FAST_RF = {"n_estimators": "30"}

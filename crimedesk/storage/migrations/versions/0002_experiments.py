@@ -7,11 +7,6 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-# The table definition lives in crimedesk.storage.experiments_schema; importing it here keeps the
-# shared metadata in step with every database this migration creates, until the storage package
-# imports it itself.
-import crimedesk.storage.experiments_schema  # noqa: F401
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
