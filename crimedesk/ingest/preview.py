@@ -18,15 +18,18 @@ from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.prepare import Preparer
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rows import TIME_COLUMNS
-from crimedesk.ingest.source import RowSink, inspect_file, open_batches
+from crimedesk.ingest.source import FileFacts, RowSink, inspect_file, open_batches
 
 REASON = "rejected because"
 HIDDEN = ("source", "xy_epsg", "quality_flags")  # the same for every row of a preview
 
 
-def preview(path: Path, mapping_or_profile: ColumnMapping | Profile, rows: int = 20) -> pd.DataFrame:
+def preview(
+    path: Path | FileFacts, mapping_or_profile: ColumnMapping | Profile, rows: int = 20
+) -> pd.DataFrame:
     """The first ``rows`` records: "line", the canonical columns, and REASON ("" when accepted).
 
+    Pass the file's FileFacts when previewing repeatedly: inspecting a path hashes the whole file.
     Raises ImportFileError when the file cannot be read or lacks a column the mapping names.
     """
     profile = (
@@ -34,7 +37,7 @@ def preview(path: Path, mapping_or_profile: ColumnMapping | Profile, rows: int =
         if isinstance(mapping_or_profile, ColumnMapping)
         else mapping_or_profile
     )
-    facts = inspect_file(Path(path))
+    facts = path if isinstance(path, FileFacts) else inspect_file(Path(path))
     preparer = Preparer(facts, profile)
     missing = profile.missing_columns(set(preparer.names))
     if missing:
@@ -70,6 +73,6 @@ def _accepted(table: pa.Table | None, records: list[dict]) -> pd.DataFrame:
 
 
 def shown_columns(frame: pd.DataFrame) -> list[str]:
-    """The columns worth showing: line, the reason, and every column with a value in some row."""
+    """The columns worth showing: line, the reason, then every column with a value in some row."""
     filled = [c for c in frame.columns if c not in ("line", REASON) and frame[c].notna().any()]
-    return ["line", *filled, REASON]
+    return ["line", REASON, *filled]

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from crimedesk.domain.errors import ProfileNotFoundError
 from crimedesk.ingest.history import ImportResult
 from crimedesk.ingest.pipeline import choose_profile
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
-from crimedesk.ingest.source import inspect_file
+from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ui.import_process import import_in_process
+from crimedesk.ui.mapping_editor import MappingEditor
 from crimedesk.ui.workers import Job, LatestQuery, submit
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,10 @@ class ImportDialog(QDialog):
         self.browse = QPushButton("Browse…")
         self.detected = QLabel("No file chosen")
         self.detected.setWordWrap(True)
+        self.map_columns = QPushButton("Map columns…")
+        self.map_columns.setToolTip("No built-in profile fits: say which column holds what")
+        self.map_columns.hide()
+        self.editor: MappingEditor | None = None
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.message = QLabel()
@@ -58,10 +64,12 @@ class ImportDialog(QDialog):
         self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.start.setEnabled(False)
         self._detect = LatestQuery(self._show_profile, self._detect_failed, self)
+        self._inspect = LatestQuery(self._edit_mapping, self._detect_failed, self)
         self._build()
         self.browse.clicked.connect(self._ask_file)
         self.path.editingFinished.connect(lambda: self.choose_file(Path(self.path.text())))
         self.start.clicked.connect(self.start_import)
+        self.map_columns.clicked.connect(self.open_mapping_editor)
         self.cancel.clicked.connect(self._cancel_clicked)
 
     def _build(self) -> None:
@@ -71,6 +79,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.detected)
+        layout.addWidget(self.map_columns)
         layout.addWidget(self.progress)
         layout.addWidget(self.message, stretch=1)
         layout.addWidget(self.buttons)
@@ -79,6 +88,7 @@ class ImportDialog(QDialog):
         """Inspect ``path`` and detect its profile on a worker (hashing a big file takes a while)."""
         self.path.setText(str(path))
         self.start.setEnabled(False)
+        self.map_columns.hide()
         self.detected.setText(f"Reading {path.name}…")
         engine = self.engine
         self._detect.run(lambda: choose_profile(engine, inspect_file(path), None))
@@ -93,6 +103,17 @@ class ImportDialog(QDialog):
     def _detect_failed(self, exc: Exception) -> None:
         self.profile = None
         self.detected.setText(f"⚠ {exc}")
+        self.map_columns.setVisible(isinstance(exc, ProfileNotFoundError))
+
+    def open_mapping_editor(self) -> None:
+        """Read the file's header (on a worker), then open the column-mapping editor on it."""
+        path = Path(self.path.text())
+        self._inspect.run(lambda: inspect_file(path))
+
+    def _edit_mapping(self, facts: FileFacts) -> None:
+        self.editor = MappingEditor(self.engine, facts, parent=self)
+        self.editor.saved.connect(lambda _mapping: self.choose_file(facts.path))
+        self.editor.show()
 
     def start_import(self) -> None:
         if self.profile is None:

@@ -11,6 +11,7 @@ from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.preview import REASON, preview, shown_columns
 from crimedesk.ingest.profiles import all_profiles
+from crimedesk.ingest.source import inspect_file
 from tests.generic_csv import BAD_LINE, MAPPING, write_generic_csv
 from tests.ingest.helpers import count
 
@@ -42,7 +43,7 @@ def test_preview_matches_the_import(generic_csv, sqlite_store):
 
 
 def test_preview_of_a_built_in_profile_and_a_wrong_mapping(chicago_sample, generic_csv):
-    frame = preview(chicago_sample, all_profiles()["chicago"], rows=5)
+    frame = preview(inspect_file(chicago_sample), all_profiles()["chicago"], rows=5)
     assert len(frame) == 5 and (frame[REASON] == "").all()
     wrong = ColumnMapping(
         "w", "w", key=("Nope",), occurred="Tatzeit", date_format="%Y", offense_type="Delikt"
