@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from crimedesk.analytics.ucr import ucr_trend
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ui import workers
 from crimedesk.ui.ucr_pane import UcrPane
 
 
@@ -65,7 +66,8 @@ def test_state_crime_and_count_choices_update_the_chart(qtbot, ucr_store, artifa
     pane = _pane(qtbot, ucr_store)
     qtbot.waitUntil(lambda: "US" in pane.chart.curves, timeout=10_000)
     pane.states.search.setText("illin")
-    assert [i.text() for i in pane.states._items() if not i.isHidden()] == ["IL · Illinois"]
+    assert pane.states.item_for("IL").text() == "IL · Illinois" and not pane.states.item_for("IL").isHidden()
+    assert pane.states.item_for("US").isHidden() and pane.states.item_for("IN").isHidden()
     pane.states.item_for("IL").setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: set(pane.chart.curves) == {"IL", "US"}, timeout=10_000)
     _assert_plotted(pane, _expected(ucr_store, ["IL", "US"], "violent_crime", "rate"))
@@ -92,7 +94,6 @@ def test_state_crime_and_count_choices_update_the_chart(qtbot, ucr_store, artifa
 
 def test_empty_store_says_how_to_import(qtbot, sqlite_store):
     pane = _pane(qtbot, sqlite_store)
-    qtbot.waitUntil(lambda: not pane._states_query._latest or pane.stack.currentIndex() == 0, timeout=5000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: workers.pending_jobs() == 0, timeout=10_000)
     assert pane.stack.currentIndex() == 0 and pane.empty.isVisible()
     assert "crimedesk import fbi_ucr_estimated_crimes_1979_2019.csv" in pane.empty.text()
