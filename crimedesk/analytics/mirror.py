@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ class AnalyticsMirror:
         self.engine = create_engine("duckdb://", creator=lambda: ConnectionWrapper(self._db.cursor()))
         self._lock = threading.Lock()
         self.version: StoreVersion | None = None
+        # Closed when dropped or at exit too: DuckDB objects alive at interpreter exit leak noisily.
+        self._close = weakref.finalize(self, _close, self.engine, self._db, self._dir)
 
     @property
     def ready(self) -> bool:
@@ -100,9 +103,7 @@ class AnalyticsMirror:
             return True
 
     def close(self) -> None:
-        self.engine.dispose()
-        self._db.close()
-        self._dir.cleanup()
+        self._close()
 
     def _rebuild(self, progress: ProgressFn, cancel: CancelFn) -> None:
         for step, (table, names) in enumerate(MIRRORED.items()):
@@ -140,3 +141,9 @@ class AnalyticsMirror:
         finally:
             for name in tables:
                 self._db.unregister(name)
+
+
+def _close(engine: Engine, db: duckdb.DuckDBPyConnection, directory: tempfile.TemporaryDirectory) -> None:
+    engine.dispose()
+    db.close()
+    directory.cleanup()
