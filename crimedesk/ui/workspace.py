@@ -58,9 +58,10 @@ class Workspace(QObject):
         self.mirror = AnalyticsMirror(engine)
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
+        self.ucr = UcrPane(engine)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
-            "UCR": UcrPane(engine),
+            "UCR": self.ucr,
             "Map": MapPane(engine, self.state),
             "Data": self.data,
             "Models": _placeholder("Models: hotspot and forecast models will appear here."),
@@ -88,7 +89,7 @@ class Workspace(QObject):
             action.triggered.connect(slot)
         self.welcome.import_button.clicked.connect(self.open_import)
         self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
-        for source in (self.filter_panel, self.dashboard, self.data):
+        for source in (self.filter_panel, self.dashboard, self.data, self.ucr):
             source.error.connect(self._error)
         self.data.model.count_loaded.connect(self._filtered_count)
         w.closing.connect(self.save)
