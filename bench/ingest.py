@@ -121,8 +121,12 @@ def main(with_pg: bool) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) == 3:
-        {"crimedesk": crimedesk_import, "duckdb": duckdb_read_csv, "pandas": naive_pandas}[sys.argv[1]](
-            sys.argv[2]
-        )
+        children = {
+            "crimedesk": crimedesk_import,
+            "duckdb": duckdb_read_csv,
+            "pandas": naive_pandas,
+            "pandas-format": lambda path: naive_pandas(path, DATE_FORMAT),
+        }
+        children[sys.argv[1]](sys.argv[2])
     else:
         main(with_pg="--no-pg" not in sys.argv)
