@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.domain.quality import describe
 from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import imports, incidents
 
@@ -75,7 +76,7 @@ def incident_details(conn: Connection, incident_id: int) -> dict[str, Any]:
     row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).mappings().first()
     if row is None:
         raise KeyError(f"incident {incident_id} does not exist")
-    return dict(row)
+    return {**row, "quality": ", ".join(describe(row["quality_flags"])) or "none"}
 
 
 def import_history(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:

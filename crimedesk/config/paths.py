@@ -15,11 +15,5 @@ def data_dir() -> Path:
     return path
 
 
-def config_dir() -> Path:
-    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def default_database_path() -> Path:
     return data_dir() / "crimedesk.sqlite"

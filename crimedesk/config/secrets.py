@@ -31,10 +31,3 @@ def get_secret(account: str) -> str | None:
 def set_secret(account: str, secret: str) -> None:
     """Store a secret; raises keyring.errors.KeyringError when no keyring can hold it."""
     keyring.set_password(SERVICE, account, secret)
-
-
-def delete_secret(account: str) -> None:
-    try:
-        keyring.delete_password(SERVICE, account)
-    except keyring.errors.PasswordDeleteError:
-        log.info("no stored secret for %s", account)

@@ -81,7 +81,3 @@ def _sqlite_engine(url: URL) -> Engine:
     event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
-
-
-def backend_name(engine: Engine) -> str:
-    return engine.dialect.name
