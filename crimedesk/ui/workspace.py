@@ -10,13 +10,13 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QThreadPool
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.analytics.extent import latest_occurrence
-from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.state.filters import FilterState
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.boundary_dialog import BoundaryDialog
@@ -30,6 +30,9 @@ from crimedesk.ui.settings_dialog import SettingsDialog
 from crimedesk.ui.ucr_pane import UcrPane
 from crimedesk.ui.welcome import WelcomePage
 from crimedesk.ui.workers import LatestQuery
+
+if TYPE_CHECKING:
+    from crimedesk.analytics.mirror import AnalyticsMirror
 
 log = logging.getLogger(__name__)
 DEFAULT_PRESET = "last_28"
@@ -55,7 +58,7 @@ class Workspace(QObject):
         self.state, restore_error = _restored_filters(settings)
         name = store_label(engine)
         self.filter_panel = FilterPanel(self.state, engine)
-        self.mirror = AnalyticsMirror(engine)
+        self.mirror: AnalyticsMirror | None = None  # made on the first reload, after the window paints
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
         self.ucr = UcrPane(engine)
@@ -105,11 +108,15 @@ class Workspace(QObject):
             return StoreFacts(store_summary(engine), latest)
 
         self._store_query.run(query)
+        if self.mirror is None:
+            from crimedesk.analytics.mirror import AnalyticsMirror  # DuckDB loads after first paint
+
+            self.mirror = AnalyticsMirror(engine)
         self._mirror_sync.run(self.mirror.sync)
 
     def _analytics_engine(self) -> Engine:
         """Dashboard aggregates run on the DuckDB mirror once it holds the store, else on the store."""
-        return self.mirror.engine if self.mirror.ready else self.engine
+        return self.mirror.engine if self.mirror is not None and self.mirror.ready else self.engine
 
     def _mirror_synced(self, changed: bool) -> None:
         if changed and not self.closed and self.facts is not None and not self.facts.summary.is_empty:
@@ -118,7 +125,8 @@ class Workspace(QObject):
     def shutdown(self) -> None:
         """Wait for background work, then drop the analytics mirror."""
         QThreadPool.globalInstance().waitForDone()
-        self.mirror.close()
+        if self.mirror is not None:
+            self.mirror.close()
 
     def _show_store(self, facts: StoreFacts) -> None:
         if self.closed:
