@@ -1,0 +1,127 @@
+"""Dashboard numbers on the whole Chicago 2016-17 file, checked against pandas on the raw CSV.
+
+The expected values are computed from the portal file itself (pandas, the UCR Part I codes written
+out here), independently of crimedesk's import; the store's answers and the DuckDB mirror's must
+both match them.
+"""
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crimedesk.analytics.compstat import compstat
+from crimedesk.analytics.hour_of_week import hour_of_week
+from crimedesk.analytics.kpis import kpis
+from crimedesk.analytics.mirror import AnalyticsMirror
+from crimedesk.analytics.trend import trend
+from crimedesk.ingest.pipeline import import_file
+from crimedesk.state.filters import FilterState
+from crimedesk.storage.engine import make_engine
+
+pytestmark = pytest.mark.slow
+START, END = date(2017, 12, 4), date(2017, 12, 31)  # 28 days, Monday to Sunday
+PART_ONE = {
+    "01A": "violent",
+    "02": "violent",
+    "03": "violent",
+    "04A": "violent",
+    "04B": "violent",
+    "05": "property",
+    "06": "property",
+    "07": "property",
+    "09": "property",
+    "18": "drug",
+}
+
+
+@pytest.fixture(scope="module")
+def raw(chicago_full) -> pd.DataFrame:
+    frame = pd.read_csv(
+        chicago_full,
+        usecols=["Date", "FBI Code", "Arrest", "Domestic", "District", "Latitude"],
+        dtype={"District": "string", "FBI Code": "string"},
+    )
+    frame["when"] = pd.to_datetime(frame["Date"], format="%m/%d/%Y %I:%M:%S %p")
+    frame["category"] = frame["FBI Code"].map(PART_ONE).fillna("other")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory, chicago_full):
+    store = make_engine(f"sqlite:///{tmp_path_factory.mktemp('full') / 'store.sqlite'}")
+    import_file(store, chicago_full)
+    mirror = AnalyticsMirror(store)
+    mirror.sync()
+    yield {"store": store, "mirror": mirror.engine}
+    mirror.close()
+    store.dispose()
+
+
+def _between(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    return frame[
+        (frame["when"] >= pd.Timestamp(first)) & (frame["when"] < pd.Timestamp(last + timedelta(days=1)))
+    ]
+
+
+@pytest.fixture(scope="module")
+def filters() -> FilterState:
+    return FilterState.from_dict({"date_from": START.isoformat(), "date_to": END.isoformat()})
+
+
+@pytest.mark.parametrize("where", ["store", "mirror"])
+def test_kpis(stores, raw, filters, where):
+    with stores[where].connect() as conn:
+        report = kpis(conn, filters).kpis
+    now, before = (
+        _between(raw, START, END),
+        _between(raw, START - timedelta(days=28), START - timedelta(days=1)),
+    )
+    for name in ("violent", "property", "drug", "other"):
+        assert (report[name].current, report[name].previous) == (
+            (now["category"] == name).sum(),
+            (before["category"] == name).sum(),
+        )
+    assert report["total"].current == len(now)
+    assert report["total"].z == pytest.approx(2 * (np.sqrt(len(now)) - np.sqrt(len(before))))
+    assert report["arrest_rate"].current == pytest.approx(100 * now["Arrest"].mean())  # percent
+    assert report["domestic_share"].current == pytest.approx(100 * now["Domestic"].mean())
+    assert report["mappable_share"].current == pytest.approx(100 * now["Latitude"].notna().mean())
+
+
+@pytest.mark.parametrize("where", ["store", "mirror"])
+def test_daily_trend_and_hour_of_week(stores, raw, filters, where):
+    with stores[where].connect() as conn:
+        daily = trend(conn, filters, "day")
+        grid = hour_of_week(conn, filters)
+    now = _between(raw, START, END)
+    expected = now.groupby([now["when"].dt.normalize(), "category"]).size().unstack(fill_value=0)
+    for category in expected.columns:
+        assert daily[category].tolist() == expected[category].tolist()
+    window = _between(raw, START - timedelta(days=27), END)
+    per_day = window.groupby(window["when"].dt.normalize()).size()
+    assert daily["ma28"].iloc[-1] == pytest.approx(per_day.tail(28).mean())
+    hours = np.zeros((7, 24))
+    np.add.at(hours, (now["when"].dt.weekday.to_numpy(), now["when"].dt.hour.to_numpy()), 1)
+    assert grid.tolist() == hours.tolist()
+
+
+@pytest.mark.parametrize("where", ["store", "mirror"])
+def test_compstat_by_district(stores, raw, filters, where):
+    with stores[where].connect() as conn:
+        table = compstat(conn, filters, "district", END).table.set_index("region")
+    year = timedelta(days=364)
+    periods = {"wtd": (date(2017, 12, 25), END), "d28": (START, END), "ytd": (date(2017, 1, 1), END)}
+    prior = {
+        "wtd": tuple(d - year for d in periods["wtd"]),
+        "d28": tuple(d - year for d in periods["d28"]),
+        "ytd": (date(2016, 1, 1), date(2016, 12, 31)),
+    }
+    for name, (first, last) in periods.items():
+        current = _between(raw, first, last).groupby("District").size()
+        previous = _between(raw, *prior[name]).groupby("District").size()
+        for district in ("001", "011", "025"):
+            assert table.loc[district, name] == current.get(district, 0)
+            assert table.loc[district, f"{name}_prev"] == previous.get(district, 0)
+        assert table.loc["Citywide", name] == len(_between(raw, first, last))
