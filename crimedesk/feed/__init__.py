@@ -1,0 +1,1 @@
+"""Downloads from open-data portals (Qt-free; the live-feed adapter builds on it)."""
