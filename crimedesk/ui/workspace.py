@@ -26,6 +26,7 @@ from crimedesk.ui.filter_panel import FilterPanel
 from crimedesk.ui.import_dialog import ImportDialog
 from crimedesk.ui.main_window import MainWindow
 from crimedesk.ui.map_pane import MapPane
+from crimedesk.ui.models_pane import ModelsPane
 from crimedesk.ui.settings_dialog import SettingsDialog
 from crimedesk.ui.ucr_pane import UcrPane
 from crimedesk.ui.welcome import WelcomePage
@@ -67,7 +68,7 @@ class Workspace(QObject):
             "UCR": self.ucr,
             "Map": MapPane(engine, self.state),
             "Data": self.data,
-            "Models": _placeholder("Models: hotspot and forecast models will appear here."),
+            "Models": ModelsPane(engine, self.state, show_on_map=None),
             "Reports": _placeholder("Reports: PDF reports for command staff will appear here."),
         }
         self.welcome = WelcomePage(name)
