@@ -1,4 +1,4 @@
-"""First-run page for an empty store: import incidents or load boundaries."""
+"""First-run page for an empty store: import or download incidents, or load boundaries."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ class WelcomePage(QWidget):
         self.text.setWordWrap(True)
         self.text.setMaximumWidth(640)
         self.import_button = QPushButton("Import incidents…")
+        self.portal_button = QPushButton("Download from the Chicago Data Portal…")
+        self.portal_button.setToolTip("Goes online: fetches incidents from data.cityofchicago.org")
         self.boundaries_button = QPushButton("Load boundaries…")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (self.text, self.import_button, self.boundaries_button):
+        for widget in (self.text, self.import_button, self.portal_button, self.boundaries_button):
             widget.setMinimumWidth(260)
             layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
