@@ -27,6 +27,7 @@ from crimedesk.ui.import_dialog import ImportDialog
 from crimedesk.ui.main_window import MainWindow
 from crimedesk.ui.map_pane import MapPane
 from crimedesk.ui.models_pane import ModelsPane
+from crimedesk.ui.portal_dialog import open_portal_dialog
 from crimedesk.ui.settings_dialog import SettingsDialog
 from crimedesk.ui.ucr_pane import UcrPane
 from crimedesk.ui.welcome import WelcomePage
@@ -92,6 +93,7 @@ class Workspace(QObject):
         ):
             action.triggered.connect(slot)
         self.welcome.import_button.clicked.connect(self.open_import)
+        self.welcome.portal_button.clicked.connect(lambda: open_portal_dialog(self.engine, w, self.reload))
         self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
         for source in (self.filter_panel, self.dashboard, self.data, self.ucr):
             source.error.connect(self._error)
