@@ -72,3 +72,16 @@ def test_welcome_page_offers_the_download(qtbot):
     page = WelcomePage("test")
     qtbot.addWidget(page)
     assert page.portal_button.text() == "Download from the Chicago Data Portal…"
+
+
+def test_workspace_welcome_button_opens_the_dialog_offline(qtbot, sqlite_store, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from crimedesk.ui.workspace import Workspace
+
+    workspace = Workspace(sqlite_store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(workspace.window)
+    workspace.welcome.portal_button.click()
+    dialogs = workspace.window.findChildren(PortalDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible() and dialogs[0].job is None
+    dialogs[0].close()
