@@ -91,11 +91,6 @@ def test_downloaded_file_imports_and_reconciles_row_for_row(soda, tmp_path, sqli
     assert c.inserted + c.updated + c.unchanged + c.rejected == SAMPLE_ROWS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chicago profile: API_FORMAT '%Y-%m-%dT%H:%M:%S.%f' never matches (fractions are stripped"
-    " before strptime and Arrow has no %f), so every API row is rejected; fix: '%Y-%m-%dT%H:%M:%S'",
-)
 def test_downloaded_file_imports_like_the_portal_export(soda, tmp_path, sqlite_store, chicago_sample):
     with soda.client() as client:
         path = download_chicago(START, END, tmp_path / "c.csv", client=client, app_token="", page_rows=1000)

@@ -15,7 +15,7 @@ from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.profiles.base import CoordSpec, DateSpec, Profile, register
 
 PORTAL_FORMAT = "%m/%d/%Y %I:%M:%S %p"  # 01/31/2017 11:05:00 PM (portal CSV export)
-API_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"  # 2017-01-31T23:05:00.000 (SODA /resource CSV)
+API_FORMAT = "%Y-%m-%dT%H:%M:%S"  # 2017-01-31T23:05:00.000 (SODA /resource CSV; fractions are dropped)
 
 
 def _category(batch: Batch) -> pa.Array:
