@@ -172,20 +172,30 @@ def duckdb_refresh_times(engine) -> dict[str, float]:
     return out
 
 
-def app_start_seconds() -> float:
+def app_start_seconds(url: str) -> float:
+    """From launching ``main.py`` to the window's first paint (the store at ``url``)."""
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox --disable-gpu",
+        "PATH": "/usr/bin:/bin",
+        "HOME": tempfile.gettempdir(),
+    }
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--quit-after-ms", "0", "-platform", "offscreen"],
-        check=True,
-        capture_output=True,
-        env={
-            "QT_QPA_PLATFORM": "offscreen",
-            "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox --disable-gpu",
-            "PATH": "/usr/bin:/bin",
-            "HOME": tempfile.gettempdir(),
-        },
-    )
-    return time.perf_counter() - started
+    with subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--db", url, "--report-first-paint"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    ) as app:
+        for line in app.stdout:
+            if line.startswith("first paint"):
+                painted = time.perf_counter() - started
+                break
+        else:
+            raise RuntimeError("the app never painted its window")
+        app.wait()
+    return painted
 
 
 def pg_url() -> tuple[str, object]:
@@ -221,9 +231,6 @@ def print_rows(label: str, rows: int, engine) -> None:
 def main(quick: bool) -> None:
     from sqlalchemy import text
 
-    print(
-        f"app start to first painted window (process, incl. exit): {app_start_seconds():.2f} s (target <= 3 s)"
-    )
     with tempfile.TemporaryDirectory() as tmp:
         backends = [("SQLite", f"sqlite:///{tmp}/dash.sqlite", None)]
         if not quick:
@@ -232,6 +239,7 @@ def main(quick: bool) -> None:
         for label, url, handle in backends:
             try:
                 engine = build_store(url)
+                print(f"app start to first painted window: {app_start_seconds(url):.2f} s (target <= 3 s)")
                 print_rows(label, 536_605, engine)
                 if not quick:
                     print_rows(label, tile(engine, TILES - 1), engine)

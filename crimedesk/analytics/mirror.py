@@ -23,7 +23,7 @@ import pyarrow as pa
 from duckdb_engine import ConnectionWrapper
 from sqlalchemy import Engine, create_engine, func, select
 
-from crimedesk.ingest.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
+from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.storage.mirror_read import read_arrow
 from crimedesk.storage.schema import boundary_layers, imports, incident_regions, incidents, ucr_counts
 
@@ -109,7 +109,7 @@ class AnalyticsMirror:
         for step, (table, names) in enumerate(MIRRORED.items()):
             check_cancel(cancel)
             progress(step / len(MIRRORED), f"copying {table.name}")
-            with self._registered(copy=read_arrow(self.store, table, names)):
+            with self._registered(copy=read_arrow(self.store, table, names, cancel=cancel)):
                 self._db.execute(f"CREATE OR REPLACE TABLE {table.name} AS SELECT * FROM copy")
 
     def _add_imports(self, after: int, upto: int) -> None:

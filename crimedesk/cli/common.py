@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
-from crimedesk.ingest.progress import CancelFn, ProgressFn
+from crimedesk.domain.progress import CancelFn, ProgressFn
 
 DbOption = Annotated[
     str | None,

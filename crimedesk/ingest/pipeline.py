@@ -14,6 +14,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, Engine, exists, select
 
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
+from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.ingest import history, ucr
 from crimedesk.ingest.dedupe import KeyTracker
 from crimedesk.ingest.detect import detect_profile
@@ -23,7 +24,6 @@ from crimedesk.ingest.prefetch import prefetch
 from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
-from crimedesk.ingest.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 from sqlalchemy import BigInteger, Boolean, ColumnElement, Engine, Float, Integer, String, Table, Text, select
 
+from crimedesk.domain.progress import CancelFn, check_cancel, never_cancel
 from crimedesk.storage.schema import LocalTime
 
 CHUNK_ROWS = 200_000
@@ -32,8 +33,12 @@ def read_arrow(
     table: Table,
     names: tuple[str, ...] | None = None,
     where: ColumnElement[bool] | None = None,
+    cancel: CancelFn = never_cancel,
 ) -> pa.Table:
-    """Columns ``names`` (default: all) of ``table`` for the rows matching ``where``; times as seconds."""
+    """Columns ``names`` (default: all) of ``table`` for the rows matching ``where``; times as seconds.
+
+    ``cancel`` is checked between chunks (SQLite gives a few hundred thousand rows a second).
+    """
     columns = [table.c[n] for n in names] if names else list(table.columns)
     selected = [c.cast(BigInteger).label(c.name) if isinstance(c.type, LocalTime) else c for c in columns]
     query = select(*selected) if where is None else select(*selected).where(where)
@@ -41,15 +46,16 @@ def read_arrow(
     sql = str(query.compile(store, compile_kwargs={"literal_binds": True}))
     if store.dialect.name == "postgresql":
         return _postgres(store, sql).cast(schema)
-    return _sqlite(store, sql, schema)
+    return _sqlite(store, sql, schema, cancel)
 
 
-def _sqlite(store: Engine, sql: str, schema: pa.Schema) -> pa.Table:
+def _sqlite(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> pa.Table:
     batches = []
     with store.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
+            check_cancel(cancel)
             columns = zip(*rows, strict=True)
             arrays = [_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
             batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))

@@ -16,6 +16,11 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         "--db", help="store URL (default: $CRIMEDESK_DB, the URL saved in Settings, or the SQLite file)"
     )
     parser.add_argument("--quit-after-ms", type=int, metavar="MS", help="close after MS ms (smoke tests)")
+    parser.add_argument(
+        "--report-first-paint",
+        action="store_true",
+        help="print 'first paint' when the window paints, then close",
+    )
     return parser.parse_known_args(argv)
 
 
@@ -48,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     workspace = Workspace(engine, settings)
     workspace.window.show()
     QTimer.singleShot(0, workspace.reload)  # paint the window first, then query
+    if args.report_first_paint:
+        from crimedesk.ui.first_paint import FirstPaintReporter
+
+        FirstPaintReporter(workspace.window)
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, workspace.window.close)
     code = app.exec()

@@ -12,8 +12,8 @@ import queue
 from pathlib import Path
 from typing import Any
 
+from crimedesk.domain.progress import CancelFn, ProgressFn
 from crimedesk.ingest.history import ImportResult
-from crimedesk.ingest.progress import CancelFn, ProgressFn
 
 POLL_SECONDS = 0.05
 

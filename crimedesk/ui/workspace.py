@@ -31,7 +31,7 @@ from crimedesk.ui.portal_dialog import open_portal_dialog
 from crimedesk.ui.settings_dialog import SettingsDialog
 from crimedesk.ui.ucr_pane import UcrPane
 from crimedesk.ui.welcome import WelcomePage
-from crimedesk.ui.workers import LatestQuery
+from crimedesk.ui.workers import Job, LatestQuery, submit
 
 if TYPE_CHECKING:
     from crimedesk.analytics.mirror import AnalyticsMirror
@@ -64,12 +64,13 @@ class Workspace(QObject):
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
         self.ucr = UcrPane(engine)
+        self.models = ModelsPane(engine, self.state)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
             "UCR": self.ucr,
             "Map": MapPane(engine, self.state),
             "Data": self.data,
-            "Models": ModelsPane(engine, self.state, show_on_map=None),
+            "Models": self.models,
             "Reports": _placeholder("Reports: PDF reports for command staff will appear here."),
         }
         self.welcome = WelcomePage(name)
@@ -77,7 +78,7 @@ class Workspace(QObject):
         self.facts: StoreFacts | None = None
         self.closed = False
         self._store_query = LatestQuery(self._show_store, self._error, self)
-        self._mirror_sync = LatestQuery(self._mirror_synced, self._error, self)
+        self._mirror_job: Job | None = None
         self._connect()
         self._restore_window()
         if restore_error:
@@ -95,7 +96,7 @@ class Workspace(QObject):
         self.welcome.import_button.clicked.connect(self.open_import)
         self.welcome.portal_button.clicked.connect(lambda: open_portal_dialog(self.engine, w, self.reload))
         self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
-        for source in (self.filter_panel, self.dashboard, self.data, self.ucr):
+        for source in (self.filter_panel, self.dashboard, self.data, self.ucr, self.models):
             source.error.connect(self._error)
         self.data.model.count_loaded.connect(self._filtered_count)
         w.closing.connect(self.save)
@@ -115,7 +116,12 @@ class Workspace(QObject):
             from crimedesk.analytics.mirror import AnalyticsMirror  # DuckDB loads after first paint
 
             self.mirror = AnalyticsMirror(engine)
-        self._mirror_sync.run(self.mirror.sync)
+        mirror = self.mirror
+        self._mirror_job = submit(
+            lambda progress, cancel: mirror.sync(progress, cancel),
+            finished=self._mirror_synced,
+            failed=self._error,
+        )
 
     def _analytics_engine(self) -> Engine:
         """Dashboard aggregates run on the DuckDB mirror once it holds the store, else on the store."""
@@ -126,7 +132,9 @@ class Workspace(QObject):
             self.dashboard.refresh()
 
     def shutdown(self) -> None:
-        """Wait for background work, then drop the analytics mirror."""
+        """Stop the mirror's copy (it can take a minute on millions of rows), wait, drop the mirror."""
+        if self._mirror_job is not None:
+            self._mirror_job.cancel()
         QThreadPool.globalInstance().waitForDone()
         if self.mirror is not None:
             self.mirror.close()

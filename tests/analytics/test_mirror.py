@@ -112,3 +112,15 @@ def test_a_new_boundary_layer_rebuilds_the_region_joins(loaded, data_dir):
     f = replace(_filters(store)[0], region_layer_id=beats, region_ids=frozenset({"1713", "0111"}))
     with store.connect() as ours, mirror.engine.connect() as theirs:
         assert _answers(theirs, f) == _answers(ours, f)
+
+
+def test_a_cancelled_copy_leaves_the_mirror_unused(store, chicago_sample):
+    from crimedesk.domain.errors import ImportCancelled
+
+    import_file(store, chicago_sample)
+    mirror = AnalyticsMirror(store)
+    with pytest.raises(ImportCancelled):
+        mirror.sync(cancel=lambda: True)
+    assert not mirror.ready
+    assert mirror.sync() and mirror.ready
+    mirror.close()

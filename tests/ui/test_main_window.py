@@ -108,3 +108,18 @@ def test_main_starts_and_quits_offscreen(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.sqlite").is_file()
     assert "Traceback" not in result.stderr
+
+
+def test_first_paint_is_reported_and_the_app_closes(tmp_path):
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    db = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    result = subprocess.run(
+        [sys.executable, "main.py", "--db", db, "--report-first-paint"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "first paint"
