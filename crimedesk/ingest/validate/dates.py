@@ -20,6 +20,7 @@ from crimedesk.ingest.context import EARLIEST, ImportContext
 from crimedesk.ingest.profiles.base import DateSpec
 
 MISSING = np.iinfo(np.int64).min
+FRACTION = r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$"  # fractional seconds (API exports) are dropped
 _DIRECTIVES = {
     "%m": r"\d{1,2}",
     "%d": r"(?P<day>\d{1,2})",
@@ -73,22 +74,20 @@ def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray, np
 
 
 def _choose_format(text: pa.Array, spec: DateSpec, context: ImportContext) -> str:
+    """The profile format that reads most of the file's first 50 dates; kept for the whole file."""
     chosen = context.chosen_formats.get(spec.date)
     if chosen:
         return chosen
-    for value in pc.drop_null(pc.if_else(pc.equal(text, ""), None, text)).to_pylist()[:50]:
-        for fmt in spec.formats:
-            if pc.strptime(pa.array([_strip_fraction(value)]), format=fmt, unit="s", error_is_null=True)[
-                0
-            ].is_valid:
-                context.chosen_formats[spec.date] = fmt
-                return fmt
-        break
-    return spec.formats[0]
-
-
-def _strip_fraction(text: str) -> str:
-    return re.sub(r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$", r"\1", text)
+    present = pc.drop_null(pc.if_else(pc.equal(text, ""), None, text))
+    if len(present) == 0:
+        return spec.formats[0]  # no date in this batch: decide on a later one
+    sample = pc.replace_substring_regex(present[:50], FRACTION, r"\1")
+    hits = [
+        pc.sum(pc.is_valid(pc.strptime(sample, format=f, unit="s", error_is_null=True))).as_py()
+        for f in spec.formats
+    ]
+    context.chosen_formats[spec.date] = spec.formats[hits.index(max(hits))]
+    return context.chosen_formats[spec.date]
 
 
 def _overflowed(text: pa.Array, parsed: pa.Array, fmt: str) -> np.ndarray:
@@ -111,7 +110,7 @@ def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, r
     blank = is_blank(batch.column(spec.date))
     fmt = _choose_format(text, spec, context)
     if "." not in fmt:
-        text = pc.replace_substring_regex(text, r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$", r"\1")
+        text = pc.replace_substring_regex(text, FRACTION, r"\1")
     parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
     seconds = pc.fill_null(pc.cast(parsed, pa.int64()), MISSING).to_numpy(zero_copy_only=False, writable=True)
     seconds = seconds + np.where(midnight_24 & (seconds != MISSING), 86_400, 0)
