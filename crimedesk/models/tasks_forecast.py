@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 
 from crimedesk.models.forecast import ETSForecaster, Forecaster, GBForecaster, SarimaForecaster, SeasonalNaive
-from crimedesk.models.forecast_eval import forecast_backtest, winner
+from crimedesk.models.forecast_eval import rolling_forecasts, score_forecasts, winner
 from crimedesk.models.forecast_lstm import LSTMForecaster
 from crimedesk.models.registry import Cancel, Progress, Trained, register_model
 
@@ -58,9 +58,10 @@ def train_forecast(
     series = count_series(frame, params.freq)
     origins = series.index[-params.horizon - params.backtest_origins + 1 :][: params.backtest_origins]
     contenders = {name: make_forecaster(name, params, seed) for name in ("seasonal_naive", "ets", kind)}
-    table = forecast_backtest(
+    long = rolling_forecasts(
         series, contenders, origins, params.horizon, lambda f, m: progress(0.9 * f, m), cancel
     )
+    table = score_forecasts(long, {name for name, f in contenders.items() if f.baseline}, params.horizon)
     verdict = winner(table)
     progress(0.9, "refitting on the whole series")
     model = make_forecaster(kind, params, seed).fit(series)
@@ -73,8 +74,16 @@ def train_forecast(
         "winner": verdict.model,
         "beats_baselines": not verdict.baseline and verdict.model == kind,
         "verdict": verdict.message,
+        "series": one_step_series(long),
     }
     return Trained(model, metrics)
+
+
+def one_step_series(long: pd.DataFrame) -> list[dict]:
+    """Each model's one-step-ahead forecasts with their interval and the actual count (for the chart)."""
+    first = long.loc[long["step"] == 1, ["model", "date", "actual", "forecast", "lower", "upper"]]
+    first = first.assign(date=first["date"].dt.date.astype(str)).astype(object)
+    return first.where(first.notna(), None).to_dict("records")  # NaN (no interval) is stored as null
 
 
 def _predict_forecast(model: Forecaster, frame: pd.DataFrame, params: ForecastParams) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from crimedesk.models.experiments import (
 )
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.models_compare import comparison, format_cell, headline
+from crimedesk.ui.models_forecast_chart import ForecastChart
 from crimedesk.ui.models_train import TrainDialog, TrainRequest
 from crimedesk.ui.workers import Job, LatestQuery, submit
 
@@ -120,6 +121,9 @@ class ModelsPane(QWidget):
         for widget in (self.details_title, self.verdict):
             details_layout.addWidget(widget)
         details_layout.addWidget(self.compare_table, stretch=1)
+        self.forecast_chart = ForecastChart()
+        self.forecast_chart.hide()
+        details_layout.addWidget(self.forecast_chart, stretch=2)
         details_layout.addWidget(self.note)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -190,6 +194,7 @@ class ModelsPane(QWidget):
         self.compare_table.setRowCount(0)
         self.compare_table.setColumnCount(0)
         self.note.setText("")
+        self.forecast_chart.hide()
         if exp is None:
             self.details_title.setText(
                 "<b>Select an experiment to see how it compares with its baselines</b>"
@@ -224,10 +229,15 @@ class ModelsPane(QWidget):
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.compare_table.setItem(r, c, item)
-        if exp.task == "forecast":
+        series = (exp.metrics or {}).get("series")
+        if exp.task == "forecast" and series:
+            self.forecast_chart.show_series(series, exp.model_kind)
+            self.forecast_chart.show()
             self.note.setText(
-                "Backtest scores only: the actual-vs-predicted series is not stored with the experiment."
+                "One-step-ahead forecasts on the backtest origins; the band is the model's interval."
             )
+        elif exp.task == "forecast":
+            self.note.setText("This run predates stored forecast series: backtest scores only.")
 
     # ---- promote and delete ------------------------------------------------------------------
 

@@ -84,3 +84,15 @@ def test_cancelled_run_is_recorded_and_raised(engine):
         row = conn.execute(select(experiments)).mappings().one()
     assert row["status"] == "cancelled" and row["artifact_path"] is None
     assert json.loads(row["filters_json"])["categories"] == []
+
+
+def test_forecast_runs_keep_their_one_step_series_for_the_chart(engine):
+    exp = run_experiment(engine, "seasonal_naive", {"freq": "D", "horizon": "7", "backtest_origins": "3"})
+    series = exp.metrics["series"]
+    assert {row["model"] for row in series} == {"seasonal_naive", "ets"}
+    for model in ("seasonal_naive", "ets"):
+        rows = [row for row in series if row["model"] == model]
+        assert len(rows) == 3 and [row["date"] for row in rows] == sorted(row["date"] for row in rows)
+    actual = {(row["date"], row["actual"]) for row in series}
+    assert len(actual) == 3  # both models are scored against the same three actual counts
+    json.dumps(exp.metrics, allow_nan=False)  # stored as plain JSON: no NaN

@@ -164,3 +164,20 @@ def test_comparison_of_forecast_and_risk_metrics_names_the_baselines():
         ["naive_count", "baseline"],
     ]
     assert headline(risk) == "PAI 3.00"
+
+
+def test_forecast_experiment_shows_actual_against_predicted(qtbot, tmp_path, chicago_full, state):
+    from tests.models.store_sample import district_csv, store_with
+
+    csv = district_csv(chicago_full, tmp_path / "d011.csv", "011", "2016-02-01", "2016-05-01")
+    engine = store_with(csv, tmp_path)
+    exp = run_experiment(engine, "seasonal_naive", {"freq": "D", "horizon": "7", "backtest_origins": "3"})
+    pane = ModelsPane(engine, state)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
+    pane.select_experiment(exp.id)
+    assert pane.forecast_chart.isVisibleTo(pane)
+    _, y = pane.forecast_chart.lines["ets"].getData()
+    assert list(y) == [row["forecast"] for row in exp.metrics["series"] if row["model"] == "ets"]
+    assert len(pane.forecast_chart.lines["actual"].getData()[1]) == 3
