@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from crimedesk.models.experiments import (
     promote,
     run_experiment,
 )
+from crimedesk.models.map_output import risk_cells_geojson
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.models_compare import comparison, format_cell, headline
 from crimedesk.ui.models_forecast_chart import ForecastChart
@@ -60,7 +61,7 @@ class ModelsPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self.engine, self.state = engine, state
-        self.show_on_map = show_on_map  # no kind stores map-ready output yet: see the report/docstring
+        self.show_on_map = show_on_map  # receives (layer name, GeoJSON) for the map pane
         self.experiments: list[Experiment] = []
         self.training: Job | None = None
         self.dialog: TrainDialog | None = None
@@ -74,6 +75,9 @@ class ModelsPane(QWidget):
         self.refresh_button = QPushButton("Refresh")
         self.promote_button = QPushButton("Promote")
         self.delete_button = QPushButton("Delete")
+        self.map_button = QPushButton("Show on map")
+        self.map_button.setToolTip("The cells this risk model flags for the day after its data")
+        self.map_button.clicked.connect(self.show_selected_on_map)
         self.train_button.clicked.connect(self.open_train_dialog)
         self.refresh_button.clicked.connect(self.refresh)
         self.promote_button.clicked.connect(self.promote_selected)
@@ -85,7 +89,14 @@ class ModelsPane(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #666")
         bar = QHBoxLayout()
-        for button in (self.train_button, self.refresh_button, self.promote_button, self.delete_button):
+        buttons = (
+            self.train_button,
+            self.refresh_button,
+            self.promote_button,
+            self.delete_button,
+            self.map_button,
+        )
+        for button in buttons:
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             bar.addWidget(button)
         bar.addWidget(self.progress, stretch=1)
@@ -184,6 +195,29 @@ class ModelsPane(QWidget):
         exp = self.selected()
         self.promote_button.setEnabled(exp is not None and exp.status == "ok" and not exp.promoted)
         self.delete_button.setEnabled(exp is not None and self.training is None)
+        mappable = exp is not None and exp.task == "risk" and exp.status == "ok"
+        self.map_button.setEnabled(mappable and self.show_on_map is not None)
+
+    def show_selected_on_map(self) -> None:
+        """Compute the selected risk model's flagged cells on a worker, then hand them to the map."""
+        exp = self.selected()
+        if exp is None or self.show_on_map is None:
+            return
+        engine, chosen = self.engine, exp.id
+        self.status.setText("Scoring the grid for the map…")
+        submit(
+            lambda _p, _c: (chosen, risk_cells_geojson(engine, chosen)),
+            finished=self._map_ready,
+            failed=self._failed,
+        )
+
+    @Slot(object)
+    def _map_ready(self, result: tuple[int, dict]) -> None:
+        experiment_id, geojson = result
+        self.status.setText(
+            f"{len(geojson['features'])} flagged cells of experiment {experiment_id} sent to the map"
+        )
+        self.show_on_map(f"risk {experiment_id}", geojson)
 
     # ---- details of the selected experiment --------------------------------------------------
 

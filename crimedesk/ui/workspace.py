@@ -64,11 +64,12 @@ class Workspace(QObject):
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
         self.ucr = UcrPane(engine)
-        self.models = ModelsPane(engine, self.state)
+        self.map = MapPane(engine, self.state)
+        self.models = ModelsPane(engine, self.state, show_on_map=self._show_on_map)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
             "UCR": self.ucr,
-            "Map": MapPane(engine, self.state),
+            "Map": self.map,
             "Data": self.data,
             "Models": self.models,
             "Reports": _placeholder("Reports: PDF reports for command staff will appear here."),
@@ -183,6 +184,11 @@ class Workspace(QObject):
         dialog = SettingsDialog(self.settings, str(self.engine.url.render_as_string()), parent=self.window)
         dialog.show()
         return dialog
+
+    def _show_on_map(self, name: str, geojson: dict) -> None:
+        """Model output goes to the map, which comes to the front."""
+        self.window.tabs.setCurrentWidget(self.map)
+        self.map.show_overlay(name, geojson)
 
     def _detach(self) -> None:
         """The window is going: late answers from background work must not reach its widgets."""

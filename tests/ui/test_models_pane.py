@@ -2,6 +2,7 @@ import dataclasses
 import time
 from datetime import datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
 from crimedesk.domain.errors import ImportCancelled
@@ -181,3 +182,22 @@ def test_forecast_experiment_shows_actual_against_predicted(qtbot, tmp_path, chi
     _, y = pane.forecast_chart.lines["ets"].getData()
     assert list(y) == [row["forecast"] for row in exp.metrics["series"] if row["model"] == "ets"]
     assert len(pane.forecast_chart.lines["actual"].getData()[1]) == 3
+
+
+def test_show_on_map_hands_the_flagged_cells_to_the_map(qtbot, tmp_path, chicago_full, state):
+    from tests.models.store_sample import district_csv, store_with
+
+    csv = district_csv(chicago_full, tmp_path / "d011.csv", "011", "2016-02-01", "2016-05-01")
+    engine = store_with(csv, tmp_path)
+    exp = run_experiment(engine, "risk_gb", {"cell_size": "500", "backtest_origins": "2", "max_iter": "30"})
+    shown: list[tuple[str, dict]] = []
+    pane = ModelsPane(engine, state, show_on_map=lambda name, geojson: shown.append((name, geojson)))
+    qtbot.addWidget(pane)
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
+    pane.select_experiment(exp.id)
+    assert pane.map_button.isEnabled()
+    qtbot.mouseClick(pane.map_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    name, geojson = shown[0]
+    assert name == f"risk {exp.id}" and geojson["features"]
