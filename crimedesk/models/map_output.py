@@ -1,20 +1,35 @@
 """Model output for the map: a risk experiment's flagged grid cells as WGS84 GeoJSON.
 
 Grid cells live in the store's projected CRS (metres, ``incidents.xy_epsg``); the map wants lon/lat.
-Only numpy and pyproj are used, so this runs safely on a worker thread.
+Scoring (:func:`risk_cells`) is safe on any worker thread; the reprojection
+(:func:`cells_geojson`) uses pyproj, which has crashed the process on Qt pool threads here, so the
+UI calls it on its own thread (a few hundred cells take milliseconds).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Engine, select
 
 from crimedesk.domain.errors import CrimedeskError
-from crimedesk.ingest.validate.coords import transformer
 from crimedesk.mapping.layers import classify
 from crimedesk.models.experiments import get_experiment, load_experiment_model
 from crimedesk.models.registry import model_spec
 from crimedesk.storage.schema import incidents
+
+
+@dataclass(frozen=True)
+class RiskCells:
+    """Flagged cells: centres in metres (``epsg``), half the cell side, scores, the scored day."""
+
+    x: np.ndarray
+    y: np.ndarray
+    half: float
+    scores: np.ndarray
+    epsg: int
+    day: str
 
 
 def store_epsg(engine: Engine) -> int:
@@ -29,29 +44,40 @@ def store_epsg(engine: Engine) -> int:
     return codes[0]
 
 
-def risk_cells_geojson(engine: Engine, experiment_id: int) -> dict:
-    """The cells a risk experiment flags for the day after its data, coloured by score."""
+def risk_cells(engine: Engine, experiment_id: int) -> RiskCells:
+    """The cells a risk experiment flags for the day after its data."""
     exp = get_experiment(engine, experiment_id)
     if exp.task != "risk":
         raise CrimedeskError(f"experiment {experiment_id} is a {exp.task} model, not a risk model")
     spec = model_spec(exp.model_kind)
     model = load_experiment_model(exp)
-    table = spec.predict(model, None, spec.make_params(exp.params))
-    flagged = table[table["flagged"]]
-    half = model.grid.cell_size / 2
-    x, y = flagged["x"].to_numpy(), flagged["y"].to_numpy()
+    flagged = spec.predict(model, None, spec.make_params(exp.params)).query("flagged")
+    day = f"{flagged['at'].iloc[0]:%Y-%m-%d}" if len(flagged) else ""
+    return RiskCells(
+        flagged["x"].to_numpy(float),
+        flagged["y"].to_numpy(float),
+        model.grid.cell_size / 2,
+        flagged["score"].to_numpy(float),
+        store_epsg(engine),
+        day,
+    )
+
+
+def cells_geojson(cells: RiskCells) -> dict:
+    """The cells as lon/lat squares coloured by score (call on the UI thread: pyproj)."""
+    from pyproj import Transformer  # a fresh one: pyproj objects are tied to the thread that made them
+
+    x, y, half = cells.x, cells.y, cells.half
     corners_x = np.stack([x - half, x + half, x + half, x - half, x - half], axis=1)
     corners_y = np.stack([y - half, y - half, y + half, y + half, y - half], axis=1)
-    lon, lat = transformer(store_epsg(engine), 4326).transform(corners_x, corners_y)
-    scores = flagged["score"].to_numpy(float)
-    colours, _legend = classify(list(scores))
-    day = f"{flagged['at'].iloc[0]:%Y-%m-%d}" if len(flagged) else ""
+    lon, lat = Transformer.from_crs(cells.epsg, 4326, always_xy=True).transform(corners_x, corners_y)
+    colours, _legend = classify(list(cells.scores))
     features = [
         {
             "type": "Feature",
-            "properties": {"value": float(s), "color": c, "label": f"risk {s:.3g} on {day}"},
+            "properties": {"value": float(s), "color": c, "label": f"risk {s:.3g} on {cells.day}"},
             "geometry": {"type": "Polygon", "coordinates": [np.column_stack([lo, la]).tolist()]},
         }
-        for s, c, lo, la in zip(scores, colours, lon, lat, strict=True)
+        for s, c, lo, la in zip(cells.scores, colours, lon, lat, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -37,7 +37,7 @@ from crimedesk.models.experiments import (
     promote,
     run_experiment,
 )
-from crimedesk.models.map_output import risk_cells_geojson
+from crimedesk.models.map_output import RiskCells, cells_geojson, risk_cells
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.models_compare import comparison, format_cell, headline
 from crimedesk.ui.models_forecast_chart import ForecastChart
@@ -206,14 +206,15 @@ class ModelsPane(QWidget):
         engine, chosen = self.engine, exp.id
         self.status.setText("Scoring the grid for the map…")
         submit(
-            lambda _p, _c: (chosen, risk_cells_geojson(engine, chosen)),
+            lambda _p, _c: (chosen, risk_cells(engine, chosen)),
             finished=self._map_ready,
             failed=self._failed,
         )
 
     @Slot(object)
-    def _map_ready(self, result: tuple[int, dict]) -> None:
-        experiment_id, geojson = result
+    def _map_ready(self, result: tuple[int, RiskCells]) -> None:
+        experiment_id, cells = result
+        geojson = cells_geojson(cells)  # here, not on the worker: pyproj on pool threads crashed
         self.status.setText(
             f"{len(geojson['features'])} flagged cells of experiment {experiment_id} sent to the map"
         )

@@ -5,7 +5,7 @@ from shapely.geometry import shape
 
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.models.experiments import run_experiment
-from crimedesk.models.map_output import risk_cells_geojson
+from crimedesk.models.map_output import cells_geojson, risk_cells
 from tests.models.store_sample import district_csv, store_with
 
 
@@ -17,7 +17,7 @@ def engine(chicago_full, tmp_path):
 
 def test_risk_cells_are_squares_in_lon_lat_over_the_district(engine):
     exp = run_experiment(engine, "risk_gb", {"cell_size": "500", "backtest_origins": "2", "max_iter": "30"})
-    collection = risk_cells_geojson(engine, exp.id)
+    collection = cells_geojson(risk_cells(engine, exp.id))
     features = collection["features"]
     assert features, "a risk model flags some cells"
     for feature in features:
@@ -33,4 +33,4 @@ def test_risk_cells_are_squares_in_lon_lat_over_the_district(engine):
 def test_only_risk_experiments_have_cells(engine):
     exp = run_experiment(engine, "seasonal_naive", {"freq": "D", "backtest_origins": "2"})
     with pytest.raises(CrimedeskError, match="not a risk model"):
-        risk_cells_geojson(engine, exp.id)
+        risk_cells(engine, exp.id)

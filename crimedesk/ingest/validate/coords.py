@@ -6,7 +6,7 @@ a quality flag saying why; lat/lon stay as the source gave them.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import numpy as np
 from pyproj import Transformer
@@ -17,10 +17,16 @@ from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.profiles.base import CoordSpec
 
+_per_thread = threading.local()
 
-@lru_cache(maxsize=16)
+
 def transformer(source_epsg: int, target_epsg: int) -> Transformer:
-    return Transformer.from_crs(source_epsg, target_epsg, always_xy=True)
+    """A cached transformer of this thread's own: pyproj objects must not cross threads."""
+    cache = _per_thread.__dict__.setdefault("transformers", {})
+    key = (source_epsg, target_epsg)
+    if key not in cache:
+        cache[key] = Transformer.from_crs(source_epsg, target_epsg, always_xy=True)
+    return cache[key]
 
 
 def utm_epsg(lon: float, lat: float) -> int:
