@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, select
+from sqlalchemy import BigInteger, Connection, select, type_coerce
 
-from crimedesk.ingest.rows import INCIDENT_COLUMNS
+from crimedesk.ingest.rows import INCIDENT_COLUMNS, TIME_COLUMNS
 from crimedesk.storage.schema import incidents
 
 COMPARED = tuple(c for c in INCIDENT_COLUMNS if c not in ("source", "source_key"))
+UPDATED = COMPARED.index("source_updated_at")
 LOOKUP_CHUNK = 20_000
 
 
@@ -62,7 +63,11 @@ def key_hashes(table: pa.Table) -> np.ndarray:
 
 def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
     """key -> (id, *COMPARED values) for stored rows among ``keys``."""
-    cols = [incidents.c.source_key, incidents.c.id, *(incidents.c[c] for c in COMPARED)]
+    # Times as the stored integer seconds, exactly as the new rows carry them (no datetime round trip).
+    stored = [
+        type_coerce(incidents.c[c], BigInteger) if c in TIME_COLUMNS else incidents.c[c] for c in COMPARED
+    ]
+    cols = [incidents.c.source_key, incidents.c.id, *stored]
     found: dict[str, tuple] = {}
     for start in range(0, len(keys), LOOKUP_CHUNK):
         chunk = keys[start : start + LOOKUP_CHUNK]
@@ -72,21 +77,11 @@ def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
     return found
 
 
-def _as_stored(value: object) -> object:
-    """Normalise a stored value (LocalTime decodes to datetime) for comparison with new rows."""
-    from datetime import datetime
-
-    from crimedesk.domain.timecodec import to_seconds
-
-    return to_seconds(value) if isinstance(value, datetime) else value
-
-
 def _is_newer(new: tuple, old: tuple) -> bool:
-    updated = COMPARED.index("source_updated_at")
-    new_time, old_time = new[updated], _as_stored(old[updated])
+    new_time, old_time = new[UPDATED], old[UPDATED]
     if new_time is not None and old_time is not None:
         return new_time > old_time
-    return tuple(new) != tuple(_as_stored(v) for v in old)
+    return new != old
 
 
 def plan(conn: Connection, table: pa.Table, tracker: KeyTracker, hashes: np.ndarray) -> Plan:
