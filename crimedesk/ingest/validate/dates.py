@@ -60,17 +60,19 @@ def _day_regex(fmt: str) -> str:
     return rf"^\s*{body}"
 
 
-def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """Date (+ time) text, the rows with no time given, and the rows at '24:00:00'."""
+def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray]:
+    """Date (+ time) text and the rows at '24:00:00'; a missing time reads as 00:00:00.
+
+    Missing times need no flag of their own: :func:`flag_placeholders` flags every 00:00:00.
+    """
     date = pc.utf8_trim_whitespace(batch.column(spec.date))
     if spec.time is None or not batch.has(spec.time):
-        no_time = np.zeros(len(batch), dtype=bool)
-        return date, no_time, no_time
+        return date, np.zeros(len(batch), dtype=bool)
     time = pc.utf8_trim_whitespace(batch.column(spec.time))
     no_time = is_blank(time)
     midnight_24 = np.asarray(pc.equal(time, "24:00:00"), dtype=bool)
     time = pc.if_else(pa.array(no_time | midnight_24), "00:00:00", time)
-    return pc.binary_join_element_wise(date, time, " "), no_time, midnight_24
+    return pc.binary_join_element_wise(date, time, " "), midnight_24
 
 
 def _choose_format(text: pa.Array, spec: DateSpec, context: ImportContext) -> str:
@@ -106,7 +108,7 @@ def _overflowed(text: pa.Array, parsed: pa.Array, fmt: str) -> np.ndarray:
 
 def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, required: bool) -> np.ndarray:
     """Seconds per row (MISSING where blank or rejected); rejects and flags into ``batch``."""
-    text, no_time, midnight_24 = _joined_text(batch, spec)
+    text, midnight_24 = _joined_text(batch, spec)
     blank = is_blank(batch.column(spec.date))
     fmt = _choose_format(text, spec, context)
     if "." not in fmt:
@@ -128,8 +130,6 @@ def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, r
     batch.reject(known & (seconds < EARLIEST), f"{label} is before 1900")
     batch.reject(known & (seconds > context.now_seconds), f"{label} is in the future")
     batch.flag(known & midnight_24, Quality.TIME_24H_CORRECTED)
-    if label == "occurred":
-        batch.flag(known & no_time, Quality.TIME_UNKNOWN)
     return seconds
 
 
