@@ -2,7 +2,7 @@
 
 import sys
 
-from crimedesk.ui.app import main
+if __name__ == "__main__":  # imports inside: processes spawned by the app re-import this module
+    from crimedesk.ui.app import main
 
-if __name__ == "__main__":
     sys.exit(main())

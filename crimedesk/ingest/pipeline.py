@@ -7,6 +7,9 @@ in ``imports`` with its status and error).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +23,16 @@ from crimedesk.ingest.dedupe import KeyTracker
 from crimedesk.ingest.detect import detect_profile
 from crimedesk.ingest.history import Counts, ImportResult
 from crimedesk.ingest.mappings import saved_profiles
-from crimedesk.ingest.prefetch import prefetch
 from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
+from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk
 from crimedesk.storage.schema import incidents
+
+READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (about a second) costs more than it saves
 
 
 def available_profiles(conn: Connection) -> dict[str, Profile]:
@@ -96,7 +101,7 @@ class _Store:
         if prepared.table is None:
             written = self.ucr_writer.write(prepared.records)
         else:
-            written = self.writer.write(prepared.table, prepared.key_hashes, prepared.rows)
+            written = self.writer.write(prepared.table, prepared.key_hashes)
         c = self.counts
         c.rows_read += prepared.rows_read
         c.inserted += written.inserted
@@ -129,14 +134,14 @@ def _run(
     progress: ProgressFn,
     cancel: CancelFn,
 ) -> Counts:
-    store = _Store(conn, profile, import_id)
-    preparer = Preparer(facts, profile, import_id if conn.dialect.name == "sqlite" else None)
     estimate = _estimated_rows(facts)
-    dropped = bulk.drop_indexes_for_bulk_load(conn, int(estimate)) if profile.kind != UCR else []
-    for prepared in prefetch(preparer.batches):
-        check_cancel(cancel)
-        store.write(prepared)
-        progress(min(store.counts.rows_read / estimate, 0.99), f"{store.counts.rows_read:,} rows read")
+    with _batches(facts, profile, estimate) as batches:
+        store = _Store(conn, profile, import_id)
+        dropped = bulk.drop_indexes_for_bulk_load(conn, int(estimate)) if profile.kind != UCR else []
+        for prepared in batches:
+            check_cancel(cancel)
+            store.write(prepared)
+            progress(min(store.counts.rows_read / estimate, 0.99), f"{store.counts.rows_read:,} rows read")
     check_cancel(cancel)
     if dropped:
         progress(0.99, "indexing")
@@ -146,6 +151,13 @@ def _run(
     if not store.counts.reconciles():
         raise RuntimeError(f"reconciliation failed: {store.counts}")
     return store.counts
+
+
+def _batches(facts: FileFacts, profile: Profile, estimated_rows: float) -> ContextManager[Iterator[Prepared]]:
+    """Large files are read in a child process (see reader_process); small ones here, in turn."""
+    if estimated_rows >= READ_IN_PROCESS_ROWS:
+        return batches_read_in_process(facts, profile)
+    return nullcontext(Preparer(facts, profile).batches())
 
 
 def _estimated_rows(facts: FileFacts) -> float:

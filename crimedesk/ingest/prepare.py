@@ -1,4 +1,4 @@
-"""Read and validate batches (no database access, so it can run ahead on a worker thread)."""
+"""Read and validate batches (no database access, so it can run ahead in another process)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.rows import accepted_table, rejected_records
 from crimedesk.ingest.source import FileFacts, RowSink, open_batches
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
-from crimedesk.storage import bulk
 
 INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
 
@@ -33,14 +32,12 @@ class Prepared:
     corrected: int = 0
     table: pa.Table | None = None  # accepted incidents (rows.INCIDENT_COLUMNS)
     key_hashes: np.ndarray | None = None
-    rows: bulk.RowMatrix | None = None  # the accepted table as Python values (SQLite only)
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
 
 
 class Preparer:
-    def __init__(self, facts: FileFacts, profile: Profile, sqlite_import_id: int | None = None) -> None:
-        """``sqlite_import_id``: also build the rows for SQLite's executemany, stamped with this import."""
-        self.facts, self.profile, self.import_id = facts, profile, sqlite_import_id
+    def __init__(self, facts: FileFacts, profile: Profile) -> None:
+        self.facts, self.profile = facts, profile
         self.context = ImportContext(profile)
         self.lines = LineCounter()
         self.names = [normalize_header(h) for h in facts.header]
@@ -74,5 +71,3 @@ class Preparer:
         prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
         prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
         prepared.key_hashes = key_hashes(prepared.table)
-        if self.import_id is not None:
-            prepared.rows = bulk.row_matrix(prepared.table, {"import_id": self.import_id})

@@ -29,17 +29,12 @@ class IncidentWriter:
         self.tracker = tracker
         self.regions = RegionIndex.for_layers(conn)
 
-    def write(self, table: pa.Table, hashes: np.ndarray, rows: bulk.RowMatrix | None = None) -> Written:
-        """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions.
-
-        ``rows`` is the same table as a RowMatrix (SQLite), built ahead on the reading thread.
-        """
+    def write(self, table: pa.Table, hashes: np.ndarray) -> Written:
+        """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions."""
         decided = plan(self.conn, table, self.tracker, hashes)
         every = len(decided.insert) == table.num_rows
         inserts = table if every else table.take(pa.array(decided.insert))
-        if rows is not None and not every:
-            rows = rows.take(decided.insert)
-        ids = self._insert(inserts, rows)
+        ids = self._insert(inserts)
         updates = table.take(pa.array(decided.update, type=pa.int64()))
         if len(decided.update_ids):
             stamped = updates.append_column("import_id", pa.array(np.full(updates.num_rows, self.import_id)))
@@ -48,16 +43,14 @@ class IncidentWriter:
         self._join_regions(np.concatenate([ids, decided.update_ids]), pa.concat_tables([inserts, updates]))
         return Written(inserts.num_rows, decided.updated, decided.unchanged)
 
-    def _insert(self, inserts: pa.Table, rows: bulk.RowMatrix | None) -> np.ndarray:
+    def _insert(self, inserts: pa.Table) -> np.ndarray:
         ids = bulk.next_ids(self.conn, "incidents", inserts.num_rows)
         if self.conn.dialect.name != "sqlite":
             stamped = inserts.append_column("id", pa.array(ids))
             bulk.insert_arrow(self.conn, "incidents", stamped, {"import_id": self.import_id})
             return ids
         # SQLite numbers the rows itself: max(id) + 1, ... within this write transaction.
-        bulk.insert_matrix(
-            self.conn, "incidents", rows or bulk.row_matrix(inserts, {"import_id": self.import_id})
-        )
+        bulk.insert_arrow(self.conn, "incidents", inserts, {"import_id": self.import_id})
         if len(ids) and self.conn.exec_driver_sql("SELECT max(id) FROM incidents").scalar() != ids[-1]:
             raise RuntimeError("SQLite assigned unexpected incident ids")
         return ids

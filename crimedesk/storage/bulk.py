@@ -21,7 +21,7 @@ ROWS_PER_STATEMENT = 40  # multi-row VALUES: fewer statement steps (and GIL hand
 
 @dataclass(frozen=True)
 class RowMatrix:
-    """Rows as Python values for SQLite's executemany, ready ahead of the write.
+    """Rows as Python values for SQLite's executemany.
 
     Columns holding one value in the whole batch are written as SQL literals and all-NULL columns
     are left out, so only the varying values are bound row by row.
@@ -30,9 +30,6 @@ class RowMatrix:
     columns: list[str]
     values: np.ndarray  # rows x columns, dtype object
     constants: dict[str, object]
-
-    def take(self, positions: np.ndarray) -> RowMatrix:
-        return RowMatrix(self.columns, self.values[positions], self.constants)
 
 
 def row_matrix(table: pa.Table, constants: dict[str, object] | None = None) -> RowMatrix:
@@ -61,10 +58,10 @@ def insert_arrow(
         names = ", ".join(table.column_names)
         _copy(conn, f"COPY {table_name} ({names}) FROM STDIN WITH (FORMAT csv)", table)
         return
-    insert_matrix(conn, table_name, row_matrix(table, constants))
+    _insert_matrix(conn, table_name, row_matrix(table, constants))
 
 
-def insert_matrix(conn: Connection, table_name: str, rows: RowMatrix) -> None:
+def _insert_matrix(conn: Connection, table_name: str, rows: RowMatrix) -> None:
     """SQLite: multi-row INSERTs through the DBAPI cursor of the caller's transaction."""
     values, columns, constants = rows.values, rows.columns, rows.constants
     if len(values) == 0:

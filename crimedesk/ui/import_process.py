@@ -25,7 +25,8 @@ def import_in_process(
     ctx = mp.get_context("spawn")
     messages: Any = ctx.Queue()
     stop = ctx.Event()
-    child = ctx.Process(target=_child, args=(url, str(path), profile, user, messages, stop), daemon=True)
+    # Not a daemon: daemonic processes may not start children, and the import reads large files in one.
+    child = ctx.Process(target=_child, args=(url, str(path), profile, user, messages, stop))
     child.start()
     try:
         while True:
@@ -47,6 +48,9 @@ def import_in_process(
                 return payload
     finally:
         child.join(timeout=30)
+        if child.is_alive():  # stuck past its cancel: its open transaction rolls back when it dies
+            child.terminate()
+            child.join()
 
 
 def _child(url: str, path: str, profile: str | None, user: str, messages: Any, stop: Any) -> None:

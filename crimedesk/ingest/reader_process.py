@@ -1,0 +1,97 @@
+"""Read and validate a large file in a child process while this process writes it to the store.
+
+Parsing and validation (Arrow, numpy, pandas) and the writes (Python's sqlite3 binds values row by
+row) both hold the GIL for much of their time. On two threads they take turns, and whenever the
+writer lets go of the GIL for a SQLite step it can wait a whole switch interval to get it back:
+measured, that was slower than doing both in turn. In a child process each half has a core and a
+GIL of its own. Batches cross a pipe as Arrow IPC streams, which this side maps without copying;
+the pipe's small buffer keeps the child at most about a batch ahead, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyarrow as pa
+
+from crimedesk.ingest import source
+from crimedesk.ingest.prepare import Prepared, Preparer
+from crimedesk.ingest.profiles.base import Profile
+from crimedesk.ingest.source import FileFacts
+
+SPAWN = mp.get_context("spawn")  # never fork: the parent may be running Qt or database threads
+
+
+@contextmanager
+def batches_read_in_process(facts: FileFacts, profile: Profile) -> Iterator[Iterator[Prepared]]:
+    """The file's prepared batches, computed in a child; leaving the block stops the child."""
+    receiving, sending = SPAWN.Pipe(duplex=False)
+    settings = (source.BLOCK_SIZE,)  # a spawned child starts from the defaults: read as we would
+    child = SPAWN.Process(
+        target=_read, args=(facts, profile, settings, sending), name="crimedesk-reader", daemon=True
+    )
+    child.start()
+    sending.close()  # the child holds the only sending end, so its exit shows here as EOFError
+    try:
+        yield _received(receiving, child)
+    finally:
+        receiving.close()
+        if child.is_alive():  # cancelled or failed here: the child has nothing worth finishing
+            child.terminate()
+        child.join()
+
+
+def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
+    while True:
+        try:
+            kind, payload = receiving.recv()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise payload
+            if kind == "table":
+                payload.table = pa.ipc.open_stream(receiving.recv_bytes()).read_all()
+        except EOFError:
+            child.join()
+            raise RuntimeError(
+                f"the process reading the file ended unexpectedly (exit code {child.exitcode})"
+            ) from None
+        yield payload
+
+
+def _read(facts: FileFacts, profile: Profile, settings: tuple[int], sending: Connection) -> None:
+    """The child: prepare every batch and send it; any error goes to the parent, which raises it."""
+    (source.BLOCK_SIZE,) = settings
+    try:
+        for prepared in Preparer(facts, profile).batches():
+            _send(sending, prepared)
+        sending.send(("done", None))
+    except BaseException as exc:  # every failure is re-raised by the parent
+        sending.send(("error", _picklable(exc)))
+    finally:
+        sending.close()
+
+
+def _send(sending: Connection, prepared: Prepared) -> None:
+    table, prepared.table = prepared.table, None
+    if table is None:
+        sending.send(("batch", prepared))
+        return
+    sending.send(("table", prepared))
+    stream = pa.BufferOutputStream()
+    with pa.ipc.new_stream(stream, table.schema) as writer:
+        writer.write_table(table)
+    sending.send_bytes(stream.getvalue())
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # replaced by an error that says what it was
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc

@@ -1,0 +1,98 @@
+"""Large files are read in a child process: the same rows as reading in turn, and its failures are ours."""
+
+import multiprocessing
+import os
+import signal
+
+import pytest
+from sqlalchemy import select
+
+import crimedesk.ingest.pipeline as pipeline
+import crimedesk.ingest.source as source
+from crimedesk.domain.errors import ImportCancelled, ImportFileError
+from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.engine import make_engine
+from crimedesk.storage.schema import imports, incidents, rejected_rows
+from tests.ingest.helpers import count
+
+STORED = [c for c in incidents.c if c.name not in ("id", "import_id")]
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(source, "BLOCK_SIZE", 20_000)
+
+
+@pytest.fixture
+def read_in_child(monkeypatch, small_batches):
+    """Every file goes through the child process, in ~20 KB batches (the child reads as we would)."""
+    monkeypatch.setattr(pipeline, "READ_IN_PROCESS_ROWS", 0)
+
+
+def _stored(engine):
+    with engine.connect() as conn:
+        rows = conn.execute(select(*STORED).order_by(incidents.c.source_key)).all()
+        rejected = conn.execute(
+            select(rejected_rows.c.line_number, rejected_rows.c.reasons).order_by(rejected_rows.c.line_number)
+        ).all()
+    return rows, rejected
+
+
+@pytest.fixture
+def deep_errors(chicago_sample, tmp_path):
+    lines = chicago_sample.read_text().splitlines()
+    lines[2000] = lines[2000].replace("/2017 ", "/2999 ", 1)  # a future date deep in the file
+    lines[5] = lines[5].replace("/2017 ", "/20x7 ", 1)
+    path = tmp_path / "deep.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_child_stores_exactly_what_reading_in_turn_stores(store, deep_errors, tmp_path, monkeypatch):
+    monkeypatch.setattr(source, "BLOCK_SIZE", 20_000)
+    inline = make_engine(f"sqlite:///{tmp_path / 'inline.sqlite'}")
+    expected = import_file(inline, deep_errors)
+    monkeypatch.setattr(pipeline, "READ_IN_PROCESS_ROWS", 0)
+    result = import_file(store, deep_errors)
+    assert result.counts == expected.counts and result.counts.rejected == 2
+    assert _stored(store) == _stored(inline)
+    assert [line for line, _ in _stored(store)[1]] == [6, 2001]
+    assert not multiprocessing.active_children()
+
+
+def test_cancel_stops_the_child_and_keeps_nothing(store, chicago_sample, read_in_child):
+    calls = []
+
+    def cancel_after_three_batches() -> bool:
+        calls.append(1)
+        return len(calls) > 3
+
+    with pytest.raises(ImportCancelled):
+        import_file(store, chicago_sample, cancel=cancel_after_three_batches)
+    assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
+    assert not multiprocessing.active_children()
+
+
+def test_an_unreadable_file_fails_in_the_child_with_the_same_error(
+    store, tmp_path, chicago_full, read_in_child
+):
+    damaged = tmp_path / "cut.csv.gz"
+    damaged.write_bytes(chicago_full.read_bytes()[:300_000])  # the header reads; the stream breaks later
+    with pytest.raises(
+        ImportFileError, match=r"cut\.csv\.gz: the file cannot be read: Truncated compressed stream"
+    ):
+        import_file(store, damaged)
+    assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
+
+
+def test_a_child_that_dies_fails_the_import_and_changes_nothing(store, chicago_sample, read_in_child):
+    def kill_the_child() -> bool:
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+        return False
+
+    with pytest.raises(RuntimeError, match="the process reading the file ended unexpectedly"):
+        import_file(store, chicago_sample, cancel=kill_the_child)
+    assert count(store, incidents) == 0
+    with store.connect() as conn:
+        assert conn.execute(select(imports.c.status)).scalar_one() == "failed"
