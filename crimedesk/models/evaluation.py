@@ -62,12 +62,37 @@ def rolling_backtest(
     return pd.DataFrame(rows, columns=["method", "origin", "horizon_days", "coverage", *METRICS])
 
 
-def summarise(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean metrics per method, horizon and coverage, with the number of origins that scored."""
-    grouped = results.groupby(["method", "horizon_days", "coverage"], sort=True)
-    summary = grouped[list(METRICS)].mean()
+def summarise(
+    results: pd.DataFrame,
+    by: Sequence[str] = ("method", "horizon_days", "coverage"),
+    metrics: Sequence[str] = METRICS,
+) -> pd.DataFrame:
+    """Mean ``metrics`` per ``by`` group, with the number of origins that scored (hit rate not NaN)."""
+    grouped = results.groupby(list(by), sort=True)
+    summary = grouped[list(metrics)].mean()
     summary["origins"] = grouped["hit_rate"].count()
     return summary.reset_index()
+
+
+def backtest_metrics(summary: pd.DataFrame, model: str, horizon_days: int = 1) -> dict[str, object]:
+    """What an experiment stores: the summary rows (NaN as null) and the verdict on PAI at
+    ``horizon_days`` of ``model`` against the best other method (a baseline) of the summary."""
+    scored = summary[summary["horizon_days"] == horizon_days].set_index("method")
+    best_baseline = scored.drop(index=model)["pai"].idxmax()
+    beats = scored.loc[model, "pai"] > scored.loc[best_baseline, "pai"]
+    when = {1: "next-day", 7: "next-week"}.get(horizon_days, f"{horizon_days}-day")
+    verdict = (
+        f"{model} beats {best_baseline} on {when} PAI"
+        if beats
+        else f"baseline {best_baseline} is at least as good on {when} PAI: prefer it"
+    )
+    records = summary.astype(object).where(summary.notna(), None).to_dict(orient="records")
+    return {
+        "backtest": records,
+        "beats_baselines": bool(beats),
+        "verdict": verdict,
+        "verdict_horizon_days": horizon_days,
+    }
 
 
 def _actual_counts(

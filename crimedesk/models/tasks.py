@@ -14,7 +14,7 @@ import pandas as pd
 
 from crimedesk.features.grid import Grid
 from crimedesk.models.classify import CrimeTypeClassifier, classification_report, time_split
-from crimedesk.models.evaluation import rolling_backtest, summarise
+from crimedesk.models.evaluation import backtest_metrics, rolling_backtest, summarise
 from crimedesk.models.hotspots import NaiveCountGrid, ProspectiveHotspot, RetrospectiveKDE
 from crimedesk.models.registry import Cancel, Progress, Trained, register_model
 from crimedesk.models.risk import RiskScorer
@@ -104,17 +104,4 @@ def risk_gb(
     )
     summary = summarise(results)
     progress(0.9, "refitting on all data")
-    return Trained(scorer.fit(events), _risk_metrics(summary))
-
-
-def _risk_metrics(summary: pd.DataFrame) -> dict[str, object]:
-    next_day = summary[summary["horizon_days"] == 1].set_index("method")
-    best_baseline = next_day.drop(index="risk_gb")["pai"].idxmax()
-    beats = next_day.loc["risk_gb", "pai"] > next_day.loc[best_baseline, "pai"]
-    verdict = (
-        f"risk_gb beats {best_baseline} on next-day PAI"
-        if beats
-        else f"baseline {best_baseline} is at least as good on next-day PAI: prefer it"
-    )
-    records = summary.to_dict(orient="records")
-    return {"backtest": records, "beats_baselines": bool(beats), "verdict": verdict}
+    return Trained(scorer.fit(events), backtest_metrics(summary, "risk_gb"))
