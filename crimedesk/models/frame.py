@@ -29,6 +29,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "beat",
     "community_area",
     "mappable",
+    "xy_epsg",
 )
 TEXT_COLUMNS = ("category", "offense_type", "location_description", "district", "beat", "community_area")
 CHUNK_ROWS = 50_000
@@ -87,4 +88,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[name] = pd.to_numeric(frame[name]).astype(float)
         elif name == "mappable":
             frame[name] = frame[name].astype(bool)
+        elif name == "xy_epsg":
+            frame[name] = pd.to_numeric(frame[name]).astype("Int64")
     return frame

@@ -17,6 +17,7 @@ def test_frame_holds_the_canonical_columns_in_time_order(store, chicago_sample):
     assert frame["occurred_from"].is_monotonic_increasing
     assert frame["occurred_from"].min().year == 2017
     assert frame.loc[frame["mappable"], ["x", "y"]].notna().all().all()
+    assert (frame.loc[frame["mappable"], "xy_epsg"] == 32616).all()  # UTM 16N metres
     assert set(frame["category"]) <= {"violent", "property", "drug", "other"}
 
 
