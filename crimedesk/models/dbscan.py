@@ -59,7 +59,7 @@ class WeightedDBSCANHotspots(BaseEstimator):
                 "cluster": np.arange(counts.size),
                 "count": counts,
                 "share": counts / len(events),
-                "top_offenses": _top_offenses(events["offense_type"], self.labels_, counts.size),
+                "top_offenses": top_offenses(events["offense_type"], self.labels_, counts.size),
                 "area_m2": shapely.area(polygons),
                 "wkt": shapely.to_wkt(polygons, rounding_precision=1),
             }
@@ -75,7 +75,7 @@ def _by_size(labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.append(rank, -1)[labels]  # noise (-1) picks the appended -1
 
 
-def _top_offenses(offenses: pd.Series, labels: np.ndarray, n_clusters: int, top: int = 3) -> list[str]:
+def top_offenses(offenses: pd.Series, labels: np.ndarray, n_clusters: int, top: int = 3) -> list[str]:
     """'A; B; C': the most frequent offense types per cluster (ties alphabetical)."""
     tally = (
         pd.DataFrame({"cluster": labels, "offense": offenses.to_numpy()})
