@@ -47,3 +47,12 @@ def test_unknown_kind_and_bad_param_fail_clearly(db_url):
     assert runner.invoke(models_app, ["train", "nope", "--db", db_url]).exit_code == 1
     bad = runner.invoke(models_app, ["train", "ets", "--param", "freq", "--db", db_url])
     assert bad.exit_code == 1 and "k=v" in bad.output
+
+
+def test_hotspot_kind_trains_and_predicts_its_polygons(db_url):
+    trained = runner.invoke(models_app, ["train", "hotspots_gistar", "-p", "alpha=0.01", "--db", db_url])
+    assert trained.exit_code == 0, trained.output
+    assert "experiment 1: ok" in trained.output and "next-week PAI" in trained.output
+    predicted = runner.invoke(models_app, ["predict", "1", "--rows", "2", "--db", db_url])
+    assert predicted.exit_code == 0, predicted.output
+    assert "top_offenses" in predicted.output and "area_m2" in predicted.output

@@ -43,6 +43,8 @@ def test_registry_lists_every_kind_with_a_parameter_dataclass():
         "sarima",
         "gb_forecast",
         "lstm_forecast",
+        "hotspots_dbscan",
+        "hotspots_gistar",
     } <= set(kinds)
     assert model_spec("crime_type_rf").make_params({"n_estimators": "7"}).n_estimators == 7
     with pytest.raises(ValueError, match="no parameters"):
