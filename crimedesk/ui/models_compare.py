@@ -2,8 +2,8 @@
 
 Three metric shapes are recorded (see ``crimedesk.models.tasks`` and ``tasks_forecast``):
 classification reports (``model``/``majority``/``prior_random`` dicts), forecast backtests (one
-record per model with a ``baseline`` flag) and risk backtests (one record per method, horizon and
-coverage; every method other than the kind itself is a baseline).
+record per model with a ``baseline`` flag) and risk and hotspot backtests (one record per method,
+horizon and coverage; every method other than the kind itself is a baseline).
 """
 
 from __future__ import annotations
@@ -70,15 +70,16 @@ def comparison(exp: Experiment) -> Comparison | None:
 
 
 def headline(exp: Experiment) -> str:
-    """The one number that sums the run up: macro-F1, MASE or next-day PAI of the model itself."""
+    """The one number that sums the run up: macro-F1, MASE or the verdict's PAI of the model itself."""
     metrics = exp.metrics or {}
     if isinstance(metrics.get("model"), dict):
         return f"macro-F1 {metrics['model']['macro_f1']:.3f}"
+    horizon = metrics.get("verdict_horizon_days", 1)
     for record in metrics.get("backtest") or []:
         if record.get("model") == exp.model_kind and record.get("mase") is not None:
             return f"MASE {record['mase']:.3f}"
-        if record.get("method") == exp.model_kind and record.get("horizon_days") == 1:
-            return f"PAI {record['pai']:.2f}"
+        if record.get("method") == exp.model_kind and record.get("horizon_days") == horizon:
+            return f"PAI {record['pai']:.2f}" + ("" if horizon == 1 else f" ({horizon}-day)")
     return ""
 
 

@@ -37,7 +37,8 @@ from crimedesk.models.experiments import (
     promote,
     run_experiment,
 )
-from crimedesk.models.map_output import RiskCells, cells_geojson, risk_cells
+from crimedesk.models.map_hotspots import hotspot_polygons, polygons_geojson
+from crimedesk.models.map_output import cells_geojson, risk_cells
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.models_compare import comparison, format_cell, headline
 from crimedesk.ui.models_forecast_chart import ForecastChart
@@ -46,6 +47,11 @@ from crimedesk.ui.workers import Job, LatestQuery, submit
 
 log = logging.getLogger(__name__)
 COLUMNS = ("id", "name", "kind", "task", "status", "created", "duration", "headline", "verdict", "promoted")
+# Tasks whose output can go to the map: (computed on a worker, turned into GeoJSON on the UI thread, noun).
+MAP_OUTPUTS: dict[str, tuple[Callable[[Engine, int], Any], Callable[[Any], dict], str]] = {
+    "risk": (risk_cells, cells_geojson, "flagged cells"),
+    "hotspots": (hotspot_polygons, polygons_geojson, "hotspot polygons"),
+}
 
 
 class ModelsPane(QWidget):
@@ -76,7 +82,9 @@ class ModelsPane(QWidget):
         self.promote_button = QPushButton("Promote")
         self.delete_button = QPushButton("Delete")
         self.map_button = QPushButton("Show on map")
-        self.map_button.setToolTip("The cells this risk model flags for the day after its data")
+        self.map_button.setToolTip(
+            "A risk model's flagged cells for the day after its data, or a hotspot model's polygons"
+        )
         self.map_button.clicked.connect(self.show_selected_on_map)
         self.train_button.clicked.connect(self.open_train_dialog)
         self.refresh_button.clicked.connect(self.refresh)
@@ -195,30 +203,32 @@ class ModelsPane(QWidget):
         exp = self.selected()
         self.promote_button.setEnabled(exp is not None and exp.status == "ok" and not exp.promoted)
         self.delete_button.setEnabled(exp is not None and self.training is None)
-        mappable = exp is not None and exp.task == "risk" and exp.status == "ok"
+        mappable = exp is not None and exp.task in MAP_OUTPUTS and exp.status == "ok"
         self.map_button.setEnabled(mappable and self.show_on_map is not None)
 
     def show_selected_on_map(self) -> None:
-        """Compute the selected risk model's flagged cells on a worker, then hand them to the map."""
+        """Compute the selected model's map output on a worker, then hand it to the map."""
         exp = self.selected()
         if exp is None or self.show_on_map is None:
             return
-        engine, chosen = self.engine, exp.id
-        self.status.setText("Scoring the grid for the map…")
+        engine, chosen, task = self.engine, exp.id, exp.task
+        compute = MAP_OUTPUTS[task][0]
+        self.status.setText("Preparing the model's output for the map…")
         submit(
-            lambda _p, _c: (chosen, risk_cells(engine, chosen)),
+            lambda _p, _c: (task, chosen, compute(engine, chosen)),
             finished=self._map_ready,
             failed=self._failed,
         )
 
     @Slot(object)
-    def _map_ready(self, result: tuple[int, RiskCells]) -> None:
-        experiment_id, cells = result
-        geojson = cells_geojson(cells)  # here, not on the worker: pyproj on pool threads crashed
+    def _map_ready(self, result: tuple[str, int, Any]) -> None:
+        task, experiment_id, output = result
+        _compute, to_geojson, noun = MAP_OUTPUTS[task]
+        geojson = to_geojson(output)  # here, not on the worker: pyproj on pool threads crashed
         self.status.setText(
-            f"{len(geojson['features'])} flagged cells of experiment {experiment_id} sent to the map"
+            f"{len(geojson['features'])} {noun} of experiment {experiment_id} sent to the map"
         )
-        self.show_on_map(f"risk {experiment_id}", geojson)
+        self.show_on_map(f"{task} {experiment_id}", geojson)
 
     # ---- details of the selected experiment --------------------------------------------------
 

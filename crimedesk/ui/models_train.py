@@ -33,7 +33,10 @@ from PySide6.QtWidgets import (
 from crimedesk.models.registry import ModelSpec, model_kinds
 from crimedesk.state.filters import FilterSnapshot
 
-CHOICES: dict[str, tuple[str, ...]] = {"freq": ("D", "W")}  # string fields with a closed set of values
+CHOICES: dict[str, tuple[str, ...]] = {  # string fields with a closed set of values
+    "freq": ("D", "W"),
+    "neighbourhood": ("queen", "distance"),
+}
 
 
 def editor_for(name: str, default: Any) -> QWidget:

@@ -31,7 +31,7 @@ def table_ids(pane: ModelsPane) -> list[int]:
 def test_train_dialog_has_an_editor_per_field_with_its_default(qtbot, state):
     dialog = TrainDialog(state.snapshot, "ets")
     qtbot.addWidget(dialog)
-    for kind in ("ets", "crime_type_rf", "risk_gb"):
+    for kind in ("ets", "crime_type_rf", "risk_gb", "hotspots_dbscan", "hotspots_gistar"):
         dialog.kind.setCurrentText(kind)
         spec = model_spec(kind)
         defaults = spec.params()
@@ -44,6 +44,7 @@ def test_train_dialog_has_an_editor_per_field_with_its_default(qtbot, state):
             else:
                 assert isinstance(editor, QComboBox | QLineEdit), name
             assert editor_value(editor) == default, name
+    assert isinstance(dialog.form.editors["neighbourhood"], QComboBox)  # hotspots_gistar
     dialog.kind.setCurrentText("ets")
     assert isinstance(dialog.form.editors["freq"], QComboBox)
     request = dialog.request()
@@ -201,3 +202,32 @@ def test_show_on_map_hands_the_flagged_cells_to_the_map(qtbot, tmp_path, chicago
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     name, geojson = shown[0]
     assert name == f"risk {exp.id}" and geojson["features"]
+
+
+def test_show_on_map_hands_hotspot_polygons_to_the_map(qtbot, tmp_path, chicago_full, state):
+    from tests.models.store_sample import district_csv, store_with
+
+    csv = district_csv(chicago_full, tmp_path / "d011.csv", "011", "2016-02-01", "2016-05-01")
+    engine = store_with(csv, tmp_path)
+    exp = run_experiment(engine, "hotspots_dbscan")
+    shown: list[tuple[str, dict]] = []
+    pane = ModelsPane(engine, state, show_on_map=lambda name, geojson: shown.append((name, geojson)))
+    qtbot.addWidget(pane)
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
+    pane.select_experiment(exp.id)
+    headline_text = pane.table.item(0, COLUMNS.index("headline")).text()
+    assert headline_text.startswith("PAI ") and headline_text.endswith("(7-day)")
+    roles = {pane.compare_table.item(r, 0).text(): pane.compare_table.item(r, 1).text() for r in range(6)}
+    assert roles == {"hotspots_dbscan": "model", "naive_count": "baseline", "retrospective_kde": "baseline"}
+    assert pane.map_button.isEnabled()
+    qtbot.mouseClick(pane.map_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    name, geojson = shown[0]
+    assert name == f"hotspots {exp.id}" and geojson["features"]
+    assert {f["geometry"]["type"] for f in geojson["features"]} <= {"Polygon", "MultiPolygon"}
+    assert geojson["features"][0]["properties"]["label"].startswith("DBSCAN cluster 1: ")
+    assert (
+        pane.status.text()
+        == f"{len(geojson['features'])} hotspot polygons of experiment {exp.id} sent to the map"
+    )
