@@ -3,9 +3,12 @@
     .venv/bin/python bench/models.py
 
 Hotspots: next-day and next-week hit rate and PAI at 5% of the area, 150 m cells, district 011,
-10 weekly origins (Jul–Sep 2017). Forecasts: weekly counts of three districts, 6 rolling origins
-× 4 weeks ahead, MAE and MASE (vs seasonal naive lag 52, in-sample scale). Classification: category
-of districts 011 + 008, Jan–Apr 2017 → May–Jun 2017. DBSCAN: 1 M points (real coordinates repeated
+10 weekly origins (Jul–Sep 2017). Hotspot maps (DBSCAN, Gi*; default parameters, 56-day windows,
+same origins) in district 011 and the whole city: hit rate and PAI at their own area next to the
+naive count grid and retrospective KDE selecting an equal area, and the naive grid at 5%. Forecasts:
+weekly counts of three districts, 6 rolling origins × 4 weeks ahead, MAE and MASE (vs seasonal
+naive lag 52, in-sample scale). Classification: category of districts 011 + 008, Jan–Apr 2017 →
+May–Jun 2017. DBSCAN: 1 M points (real coordinates repeated
 with ±3 m jitter) in a child process for its own peak memory. Thread pools are capped at one
 thread: on two shared cores OpenMP oversubscription made boosting 5× slower, not faster.
 """
@@ -64,6 +67,48 @@ def hotspots(frame: pd.DataFrame) -> None:
     started = time.perf_counter()
     RiskScorer(grid=grid).fit(events)
     print(f"risk_gb one fit: {time.perf_counter() - started:.1f} s")
+
+
+def hotspot_maps(frame: pd.DataFrame) -> None:
+    """The registered hotspot kinds (default parameters) against the grid baselines at equal area."""
+    from crimedesk.features.grid import Grid
+    from crimedesk.models.evaluation import rolling_backtest, summarise
+    from crimedesk.models.hotspot_eval import equal_area_backtest
+    from crimedesk.models.hotspots import NaiveCountGrid
+    from crimedesk.models.tasks_hotspots import FITS, DBSCANParams, GiStarParams
+    from tests.models.chicago_frame import district_slice
+
+    origins = pd.date_range("2017-07-03", periods=10, freq="7D")
+    scopes = {
+        "district 011": district_slice(frame, ["011"], "2016-01-01", "2017-10-01"),
+        "city": frame[frame["occurred_from"] < pd.Timestamp("2017-10-01")],
+    }
+    for scope, events in scopes.items():
+        started = time.perf_counter()
+        grid = Grid.from_points(events["x"], events["y"], 150.0).masked_to_points(events["x"], events["y"])
+        params = {"hotspots_dbscan": DBSCANParams(), "hotspots_gistar": GiStarParams()}
+        tables = []
+        for kind, chosen in params.items():
+            fit = FITS[kind](chosen, grid)
+            results = equal_area_backtest(events, grid, kind, fit, origins, chosen.train_days)
+            summary = summarise(
+                results, by=("method", "horizon_days"), metrics=("coverage", "hit_rate", "pai")
+            )
+            tables.append(summary.assign(map=kind))
+        at_5 = rolling_backtest(
+            events, grid, {"naive_count_56d": NaiveCountGrid(56)}, origins, (1, 7), (0.05,)
+        )
+        reference = summarise(at_5).assign(map="(5% of the area)")
+        table = pd.concat([*tables, reference]).pivot(
+            index=["map", "method"], columns="horizon_days", values=["coverage", "hit_rate", "pai"]
+        )
+        table.columns = [f"{m}_{'day' if h == 1 else 'week'}" for m, h in table.columns]
+        table = table.drop(columns="coverage_week").rename(columns={"coverage_day": "area_share"})
+        print(
+            f"\n## Hotspot maps at equal area: {scope}, {grid.active.sum()} active 150 m cells, 56-day windows"
+        )
+        print(table.round(3).to_string())
+        print(f"{len(origins)} origins, both kinds and baselines: {time.perf_counter() - started:.1f} s")
 
 
 def forecasts(frame: pd.DataFrame) -> None:
@@ -141,6 +186,7 @@ def main() -> None:
     )
     with threadpool_limits(1):
         hotspots(frame)
+        hotspot_maps(frame)
         classification(frame)
         forecasts(frame)
     print(f"\nwhole benchmark {time.perf_counter() - started:.0f} s")
