@@ -101,7 +101,7 @@ class _Store:
         if prepared.table is None:
             written = self.ucr_writer.write(prepared.records)
         else:
-            written = self.writer.write(prepared.table, prepared.key_hashes)
+            written = self.writer.write(prepared.table, prepared.key_hashes, prepared.encoded)
         c = self.counts
         c.rows_read += prepared.rows_read
         c.inserted += written.inserted
@@ -135,7 +135,7 @@ def _run(
     cancel: CancelFn,
 ) -> Counts:
     estimate = _estimated_rows(facts)
-    with _batches(facts, profile, estimate) as batches:
+    with _batches(facts, profile, estimate, conn.dialect.name == "sqlite") as batches:
         store = _Store(conn, profile, import_id)
         dropped = bulk.drop_indexes_for_bulk_load(conn, int(estimate)) if profile.kind != UCR else []
         for prepared in batches:
@@ -153,10 +153,12 @@ def _run(
     return store.counts
 
 
-def _batches(facts: FileFacts, profile: Profile, estimated_rows: float) -> ContextManager[Iterator[Prepared]]:
+def _batches(
+    facts: FileFacts, profile: Profile, estimated_rows: float, sqlite: bool
+) -> ContextManager[Iterator[Prepared]]:
     """Large files are read in a child process (see reader_process); small ones here, in turn."""
     if estimated_rows >= READ_IN_PROCESS_ROWS:
-        return batches_read_in_process(facts, profile)
+        return batches_read_in_process(facts, profile, encode_for_sqlite=sqlite)
     return nullcontext(Preparer(facts, profile).batches())
 
 

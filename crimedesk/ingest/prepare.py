@@ -18,6 +18,7 @@ from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.rows import accepted_table, rejected_records
 from crimedesk.ingest.source import FileFacts, RowSink, open_batches
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
+from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows
 
 INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
 
@@ -32,12 +33,14 @@ class Prepared:
     corrected: int = 0
     table: pa.Table | None = None  # accepted incidents (rows.INCIDENT_COLUMNS)
     key_hashes: np.ndarray | None = None
+    encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
 
 
 class Preparer:
-    def __init__(self, facts: FileFacts, profile: Profile) -> None:
-        self.facts, self.profile = facts, profile
+    def __init__(self, facts: FileFacts, profile: Profile, encode_for_sqlite: bool = False) -> None:
+        """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows)."""
+        self.facts, self.profile, self.encode = facts, profile, encode_for_sqlite
         self.context = ImportContext(profile)
         self.lines = LineCounter()
         self.names = [normalize_header(h) for h in facts.header]
@@ -71,3 +74,5 @@ class Preparer:
         prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
         prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
         prepared.key_hashes = key_hashes(prepared.table)
+        if self.encode:
+            prepared.encoded = encode_rows(prepared.table)

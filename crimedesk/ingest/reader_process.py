@@ -14,6 +14,7 @@ import multiprocessing as mp
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -28,10 +29,12 @@ SPAWN = mp.get_context("spawn")  # never fork: the parent may be running Qt or d
 
 
 @contextmanager
-def batches_read_in_process(facts: FileFacts, profile: Profile) -> Iterator[Iterator[Prepared]]:
+def batches_read_in_process(
+    facts: FileFacts, profile: Profile, encode_for_sqlite: bool
+) -> Iterator[Iterator[Prepared]]:
     """The file's prepared batches, computed in a child; leaving the block stops the child."""
     receiving, sending = SPAWN.Pipe(duplex=False)
-    settings = (source.BLOCK_SIZE,)  # a spawned child starts from the defaults: read as we would
+    settings = (source.BLOCK_SIZE, encode_for_sqlite)  # a spawned child starts from the defaults
     child = SPAWN.Process(
         target=_read, args=(facts, profile, settings, sending), name="crimedesk-reader", daemon=True
     )
@@ -54,8 +57,10 @@ def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
                 return
             if kind == "error":
                 raise payload
-            if kind == "table":
-                payload.table = pa.ipc.open_stream(receiving.recv_bytes()).read_all()
+            if kind == "tables":
+                payload.table = _table(receiving.recv_bytes())
+                if payload.encoded is not None:
+                    payload.encoded = replace(payload.encoded, table=_table(receiving.recv_bytes()))
         except EOFError:
             child.join()
             raise RuntimeError(
@@ -64,11 +69,11 @@ def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
         yield payload
 
 
-def _read(facts: FileFacts, profile: Profile, settings: tuple[int], sending: Connection) -> None:
+def _read(facts: FileFacts, profile: Profile, settings: tuple[int, bool], sending: Connection) -> None:
     """The child: prepare every batch and send it; any error goes to the parent, which raises it."""
-    (source.BLOCK_SIZE,) = settings
+    source.BLOCK_SIZE, encode = settings
     try:
-        for prepared in Preparer(facts, profile).batches():
+        for prepared in Preparer(facts, profile, encode).batches():
             _send(sending, prepared)
         sending.send(("done", None))
     except BaseException as exc:  # every failure is re-raised by the parent
@@ -78,15 +83,29 @@ def _read(facts: FileFacts, profile: Profile, settings: tuple[int], sending: Con
 
 
 def _send(sending: Connection, prepared: Prepared) -> None:
-    table, prepared.table = prepared.table, None
+    """Small parts pickled, then the tables as Arrow IPC streams (see :func:`_received`)."""
+    table, encoded = prepared.table, prepared.encoded
     if table is None:
         sending.send(("batch", prepared))
         return
-    sending.send(("table", prepared))
+    prepared.table = None
+    if encoded is not None:
+        prepared.encoded = replace(encoded, table=pa.table({}))
+    sending.send(("tables", prepared))
+    for part in (table, None if encoded is None else encoded.table):
+        if part is not None:
+            sending.send_bytes(_ipc(part))
+
+
+def _ipc(table: pa.Table) -> pa.Buffer:
     stream = pa.BufferOutputStream()
     with pa.ipc.new_stream(stream, table.schema) as writer:
         writer.write_table(table)
-    sending.send_bytes(stream.getvalue())
+    return stream.getvalue()
+
+
+def _table(ipc: bytes) -> pa.Table:
+    return pa.ipc.open_stream(ipc).read_all()
 
 
 def _picklable(exc: BaseException) -> BaseException:

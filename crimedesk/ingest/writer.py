@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from crimedesk.ingest.dedupe import KeyTracker, plan
 from crimedesk.regions.join import RegionIndex, delete_incident_regions, write_incident_regions
 from crimedesk.storage import bulk
+from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows, insert_rows
 
 
 @dataclass
@@ -29,12 +30,17 @@ class IncidentWriter:
         self.tracker = tracker
         self.regions = RegionIndex.for_layers(conn)
 
-    def write(self, table: pa.Table, hashes: np.ndarray) -> Written:
-        """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions."""
+    def write(self, table: pa.Table, hashes: np.ndarray, encoded: EncodedRows | None = None) -> Written:
+        """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions.
+
+        ``encoded`` is the same table encoded for SQLite ahead of time, by the reading process.
+        """
         decided = plan(self.conn, table, self.tracker, hashes)
         every = len(decided.insert) == table.num_rows
         inserts = table if every else table.take(pa.array(decided.insert))
-        ids = self._insert(inserts)
+        if encoded is not None and not every:
+            encoded = encoded.take(decided.insert)
+        ids = self._insert(inserts, encoded)
         updates = table.take(pa.array(decided.update, type=pa.int64()))
         if len(decided.update_ids):
             stamped = updates.append_column("import_id", pa.array(np.full(updates.num_rows, self.import_id)))
@@ -43,14 +49,16 @@ class IncidentWriter:
         self._join_regions(np.concatenate([ids, decided.update_ids]), pa.concat_tables([inserts, updates]))
         return Written(inserts.num_rows, decided.updated, decided.unchanged)
 
-    def _insert(self, inserts: pa.Table) -> np.ndarray:
+    def _insert(self, inserts: pa.Table, encoded: EncodedRows | None) -> np.ndarray:
         ids = bulk.next_ids(self.conn, "incidents", inserts.num_rows)
         if self.conn.dialect.name != "sqlite":
             stamped = inserts.append_column("id", pa.array(ids))
             bulk.insert_arrow(self.conn, "incidents", stamped, {"import_id": self.import_id})
             return ids
         # SQLite numbers the rows itself: max(id) + 1, ... within this write transaction.
-        bulk.insert_arrow(self.conn, "incidents", inserts, {"import_id": self.import_id})
+        stamp = {"import_id": self.import_id}
+        rows = encode_rows(inserts, stamp) if encoded is None else encoded.with_constants(stamp)
+        insert_rows(self.conn, "incidents", rows)
         if len(ids) and self.conn.exec_driver_sql("SELECT max(id) FROM incidents").scalar() != ids[-1]:
             raise RuntimeError("SQLite assigned unexpected incident ids")
         return ids

@@ -1,49 +1,18 @@
-"""Fast bulk writes inside the caller's transaction: executemany on SQLite, COPY on PostgreSQL."""
+"""Fast bulk writes in the caller's transaction: executemany on SQLite (sqlite_rows), COPY on PostgreSQL."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from sqlalchemy import Connection, Index, select, text
 
+from crimedesk.storage import sqlite_rows
 from crimedesk.storage.schema import incident_regions, incidents
 
 COPY_CHUNK_ROWS = 50_000
-
-
-ROWS_PER_STATEMENT = 40  # multi-row VALUES: fewer statement steps (and GIL hand-offs) per row
-
-
-@dataclass(frozen=True)
-class RowMatrix:
-    """Rows as Python values for SQLite's executemany.
-
-    Columns holding one value in the whole batch are written as SQL literals and all-NULL columns
-    are left out, so only the varying values are bound row by row.
-    """
-
-    columns: list[str]
-    values: np.ndarray  # rows x columns, dtype object
-    constants: dict[str, object]
-
-
-def row_matrix(table: pa.Table, constants: dict[str, object] | None = None) -> RowMatrix:
-    shared = dict(constants or {})
-    varying = []
-    for name in table.column_names:
-        column = table.column(name)
-        if column.null_count == len(column):
-            continue
-        if column.null_count == 0 and pc.count_distinct(column).as_py() == 1:
-            shared[name] = column[0].as_py()
-        else:
-            varying.append(name)
-    return RowMatrix(varying, _object_matrix(table, varying), shared)
 
 
 def insert_arrow(
@@ -58,56 +27,7 @@ def insert_arrow(
         names = ", ".join(table.column_names)
         _copy(conn, f"COPY {table_name} ({names}) FROM STDIN WITH (FORMAT csv)", table)
         return
-    _insert_matrix(conn, table_name, row_matrix(table, constants))
-
-
-def _insert_matrix(conn: Connection, table_name: str, rows: RowMatrix) -> None:
-    """SQLite: multi-row INSERTs through the DBAPI cursor of the caller's transaction."""
-    values, columns, constants = rows.values, rows.columns, rows.constants
-    if len(values) == 0:
-        return
-    per = max(1, min(ROWS_PER_STATEMENT, 30_000 // max(len(columns), 1)))
-    full = len(values) // per * per
-    names = ", ".join([*constants, *columns])
-    row = "(" + ", ".join([*(_literal(v) for v in constants.values()), *("?" * len(columns))]) + ")"
-    cursor = conn.connection.driver_connection.cursor()  # the DBAPI cursor takes lists of lists
-    if full:
-        block = values[:full].reshape(full // per, per * len(columns)).tolist()
-        cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {', '.join([row] * per)}", block)
-    if full < len(values):
-        cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {row}", values[full:].tolist())
-
-
-def _object_matrix(table: pa.Table, columns: list[str]) -> np.ndarray:
-    """Rows x columns of Python values (None for nulls), built column by column."""
-    matrix = np.empty((table.num_rows, len(columns)), dtype=object)
-    for j, name in enumerate(columns):
-        matrix[:, j] = _python_values(table.column(name).combine_chunks())
-    return matrix
-
-
-def _python_values(column: pa.Array) -> np.ndarray:
-    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        values = column.to_numpy(zero_copy_only=False).astype(object)
-        if column.null_count:
-            values[column.is_null().to_numpy(zero_copy_only=False)] = None
-        return values
-    if pa.types.is_string(column.type):
-        # Police data repeats few distinct strings: convert each distinct value once.
-        encoded = column.dictionary_encode()
-        uniques = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
-        return uniques[encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)]
-    return np.array(column.to_pylist(), dtype=object)
-
-
-def _literal(value: object) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool | int | np.integer):
-        return str(int(value))
-    if isinstance(value, float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    sqlite_rows.insert_rows(conn, table_name, sqlite_rows.encode_rows(table, constants))
 
 
 def _copy(conn: Connection, sql: str, table: pa.Table) -> None:

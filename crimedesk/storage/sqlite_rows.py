@@ -1,0 +1,118 @@
+"""Arrow tables as rows for SQLite's executemany, in two steps that may run in different processes.
+
+:func:`encode_rows` works on Arrow arrays only: it leaves out all-NULL columns, turns columns that
+hold one value in the whole batch into SQL literals and dictionary-encodes strings (police data
+repeats few distinct strings). :func:`insert_rows` then makes Python values, converting each
+distinct string once, and binds only the varying ones. An import's reading process does the
+first step, so the writing process, whose time bounds the import, only does the second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection
+
+ROWS_PER_STATEMENT = 40  # multi-row VALUES: fewer statement steps per row
+
+
+@dataclass(frozen=True)
+class EncodedRows:
+    """The varying columns (strings dictionary-encoded, booleans as 0/1) and the constant ones."""
+
+    table: pa.Table
+    constants: dict[str, object]
+    num_rows: int  # kept apart: when every column is constant the table has no columns (and no rows)
+
+    def take(self, positions: np.ndarray) -> EncodedRows:
+        taken = (
+            self.table.take(pa.array(positions, type=pa.int64())) if self.table.num_columns else self.table
+        )
+        return replace(self, table=taken, num_rows=len(positions))
+
+    def with_constants(self, constants: dict[str, object]) -> EncodedRows:
+        return replace(self, constants={**self.constants, **constants})
+
+
+def encode_rows(table: pa.Table, constants: dict[str, object] | None = None) -> EncodedRows:
+    """``table`` ready for :func:`insert_rows`; ``constants`` are extra columns shared by every row."""
+    shared = dict(constants or {})
+    names, columns = [], []
+    for name in table.column_names:
+        column = _encoded(table.column(name).combine_chunks())
+        if column.null_count == len(column):
+            continue
+        if column.null_count == 0 and _one_value(column):
+            shared[name] = table.column(name)[0].as_py()
+        else:
+            names.append(name)
+            columns.append(column)
+    return EncodedRows(pa.table(columns, names=names), shared, table.num_rows)
+
+
+def insert_rows(conn: Connection, table_name: str, rows: EncodedRows) -> None:
+    """Multi-row INSERTs through the DBAPI cursor of the caller's transaction."""
+    values = _object_matrix(rows.table, rows.num_rows)
+    if len(values) == 0:
+        return
+    columns, constants = rows.table.column_names, rows.constants
+    per = max(1, min(ROWS_PER_STATEMENT, 30_000 // max(len(columns), 1)))
+    full = len(values) // per * per
+    names = ", ".join([*constants, *columns])
+    row = "(" + ", ".join([*(_literal(v) for v in constants.values()), *("?" * len(columns))]) + ")"
+    cursor = conn.connection.driver_connection.cursor()  # the DBAPI cursor takes lists of lists
+    if full:
+        block = values[:full].reshape(full // per, per * len(columns)).tolist()
+        cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {', '.join([row] * per)}", block)
+    if full < len(values):
+        cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {row}", values[full:].tolist())
+
+
+def _encoded(column: pa.Array) -> pa.Array:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column.dictionary_encode()
+    if pa.types.is_boolean(column.type):
+        return column.cast(pa.int8())
+    return column
+
+
+def _one_value(column: pa.Array) -> bool:
+    if pa.types.is_dictionary(column.type):
+        return len(column.dictionary) == 1
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        extremes = pc.min_max(column)
+        return extremes["min"] == extremes["max"]
+    return pc.count_distinct(column).as_py() == 1
+
+
+def _object_matrix(table: pa.Table, num_rows: int) -> np.ndarray:
+    """Rows x columns of Python values (None for nulls), built column by column."""
+    matrix = np.empty((num_rows, table.num_columns), dtype=object)
+    for j, column in enumerate(table.columns):
+        matrix[:, j] = _python_values(column.combine_chunks())
+    return matrix
+
+
+def _python_values(column: pa.Array) -> np.ndarray:
+    if pa.types.is_dictionary(column.type):
+        uniques = np.array([*column.dictionary.to_pylist(), None], dtype=object)
+        return uniques[column.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)]
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        values = column.fill_null(0).to_numpy().astype(object)  # integers stay integers
+        if column.null_count:
+            values[column.is_null().to_numpy(zero_copy_only=False)] = None
+        return values
+    return np.array(column.to_pylist(), dtype=object)
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int | np.integer):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
