@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import inspect, select
 
 from crimedesk.config.secrets import set_secret
@@ -56,3 +57,49 @@ def test_migrations_and_schema_agree_exactly(store):
 def test_new_sqlite_stores_use_large_pages(sqlite_store):
     with sqlite_store.connect() as conn:
         assert conn.exec_driver_sql("pragma page_size").scalar() == 65536
+
+
+def _incident(source_key: str) -> dict:
+    return dict(
+        source="chicago",
+        source_key=source_key,
+        occurred_from=0,
+        category="other",
+        mappable=False,
+        quality_flags=0,
+        import_id=1,
+    )
+
+
+def test_the_incident_key_stays_unique_on_every_store(store):
+    from sqlalchemy.exc import IntegrityError
+
+    from crimedesk.storage.schema import incidents
+
+    with store.begin() as conn:
+        conn.execute(incidents.insert(), [_incident("1")])
+    with pytest.raises(IntegrityError), store.begin() as conn:
+        conn.execute(incidents.insert(), [_incident("1")])
+
+
+def test_a_version_2_store_keeps_its_incidents_and_key_through_migration_3(tmp_path):
+    from alembic import command
+    from sqlalchemy.exc import IntegrityError
+
+    from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.migrate import alembic_config
+    from crimedesk.storage.schema import incidents
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'v2.sqlite'}", migrate=False)
+    command.upgrade(alembic_config(engine), "0002")
+    with engine.begin() as conn:
+        conn.execute(incidents.insert(), [_incident("1"), _incident("2")])
+    command.upgrade(alembic_config(engine), "head")
+    with engine.connect() as conn:
+        assert conn.execute(select(incidents.c.source_key).order_by(incidents.c.id)).scalars().all() == [
+            "1",
+            "2",
+        ]
+    assert "ix_incidents_source_source_key" in {i["name"] for i in inspect(engine).get_indexes("incidents")}
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(incidents.insert(), [_incident("2")])

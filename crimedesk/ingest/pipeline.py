@@ -95,7 +95,8 @@ class _Store:
             self.ucr_writer = ucr.UcrWriter(conn, import_id)
         else:
             had_rows = conn.execute(select(exists().where(incidents.c.source == profile.source))).scalar()
-            self.writer = IncidentWriter(conn, import_id, KeyTracker(profile.source, bool(had_rows)))
+            self.source_had_rows = bool(had_rows)
+            self.writer = IncidentWriter(conn, import_id, KeyTracker(profile.source, self.source_had_rows))
 
     def write(self, prepared: Prepared) -> None:
         if prepared.table is None:
@@ -137,7 +138,11 @@ def _run(
     estimate = _estimated_rows(facts)
     with _batches(facts, profile, estimate, conn.dialect.name == "sqlite") as batches:
         store = _Store(conn, profile, import_id)
-        dropped = bulk.drop_indexes_for_bulk_load(conn, int(estimate)) if profile.kind != UCR else []
+        dropped = (
+            bulk.drop_indexes_for_bulk_load(conn, int(estimate), keep_key_index=store.source_had_rows)
+            if profile.kind != UCR
+            else []
+        )
         for prepared in batches:
             check_cancel(cancel)
             store.write(prepared)

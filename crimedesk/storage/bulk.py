@@ -49,17 +49,24 @@ def update_by_id(conn: Connection, table_name: str, ids: np.ndarray, table: pa.T
     conn.execute(text(f"UPDATE {table_name} SET {sets} WHERE id = :_id"), params)
 
 
-def drop_indexes_for_bulk_load(conn: Connection, new_rows: int) -> list[Index]:
+def drop_indexes_for_bulk_load(conn: Connection, new_rows: int, keep_key_index: bool) -> list[Index]:
     """Drop the secondary incident indexes when an import will at least double the table.
 
-    Building an index once over sorted data is far cheaper than updating it row by row. The drop
-    happens inside the import's transaction, so a failed import restores them; on PostgreSQL it
-    holds an exclusive lock on the tables until the import commits (only big first loads do this).
+    Building an index once over sorted data is far cheaper than updating it row by row, and
+    rebuilding the unique (source, source_key) index checks the keys once more. Keep that one when
+    the source already has stored rows: the importer looks their keys up. The drop happens inside
+    the import's transaction, so a failed import restores them; on PostgreSQL it holds an exclusive
+    lock on the tables until the import commits (only big first loads do this).
     """
     bigger = conn.execute(select(incidents.c.id).limit(1).offset(max(new_rows - 1, 0))).first()
     if bigger is not None:
         return []
-    dropped = [index for table in (incidents, incident_regions) for index in table.indexes]
+    dropped = [
+        index
+        for table in (incidents, incident_regions)
+        for index in table.indexes
+        if not (keep_key_index and index.unique)
+    ]
     for index in dropped:
         index.drop(conn)
     return dropped

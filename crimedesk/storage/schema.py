@@ -110,7 +110,7 @@ incidents = Table(
     # No foreign key on import_id: PostgreSQL checks one with a trigger per inserted row, which
     # makes bulk COPY several times slower; the importer is the only writer of this column.
     Column("import_id", Integer, nullable=False),
-    UniqueConstraint("source", "source_key"),
+    Index(None, "source", "source_key", unique=True),  # an index, not a constraint: bulk loads drop it
     Index(None, "occurred_from"),
 )
 
