@@ -38,22 +38,49 @@ class Prepared:
 
 
 class Preparer:
-    def __init__(self, facts: FileFacts, profile: Profile, encode_for_sqlite: bool = False) -> None:
-        """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows)."""
+    def __init__(
+        self,
+        facts: FileFacts,
+        profile: Profile,
+        encode_for_sqlite: bool = False,
+        context: ImportContext | None = None,
+    ) -> None:
+        """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows).
+
+        ``context``: carry on with the state another Preparer reached (see :meth:`batches`).
+        """
         self.facts, self.profile, self.encode = facts, profile, encode_for_sqlite
-        self.context = ImportContext(profile)
+        self.context = context or ImportContext(profile)
         self.lines = LineCounter()
         self.names = [normalize_header(h) for h in facts.header]
 
-    def batches(self) -> Iterator[Prepared]:
+    def first(self) -> Prepared | None:
+        """The first batch alone (None when the file has no well-formed record)."""
         sink = RowSink()
-        for raw in open_batches(self.facts.path, self.facts.header, sink):
-            yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), sink.take())
+        raws = self._raw(sink)
+        try:
+            raw = next(raws, None)
+            return None if raw is None else self.prepare(raw, sink.take())
+        finally:
+            raws.close()
+
+    def batches(self, skip: int = 0) -> Iterator[Prepared]:
+        """Every batch; the first ``skip`` are only counted, for line numbers (:meth:`first` did them)."""
+        sink = RowSink()
+        for number, raw in enumerate(self._raw(sink)):
+            if number < skip:
+                self.lines.assign(raw, sink.take())
+                continue
+            yield self.prepare(raw, sink.take())
         if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
             empty = pa.RecordBatch.from_arrays(
                 [pa.array([], pa.string())] * len(self.names), names=self.names
             )
             yield self.prepare(empty, sink.take())
+
+    def _raw(self, sink: RowSink) -> Iterator[pa.RecordBatch]:
+        for raw in open_batches(self.facts.path, self.facts.header, sink):
+            yield pa.RecordBatch.from_arrays(raw.columns, names=self.names)
 
     def prepare(self, raw: pa.RecordBatch, bad: list) -> Prepared:
         batch = Batch(raw, self.lines.assign(raw, bad))

@@ -15,6 +15,7 @@ import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import chain
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -32,17 +33,32 @@ SPAWN = mp.get_context("spawn")  # never fork: the parent may be running Qt or d
 def batches_read_in_process(
     facts: FileFacts, profile: Profile, encode_for_sqlite: bool
 ) -> Iterator[Iterator[Prepared]]:
-    """The file's prepared batches, computed in a child; leaving the block stops the child."""
+    """The file's prepared batches, from a child process; leaving the block stops the child.
+
+    The first batch is prepared here while the child starts (its imports take most of a second),
+    so writing starts as early as it would without a child. The child skips that batch, counting
+    its lines, and carries on with this side's context (the chosen date formats, the clock, the
+    CRS), so every batch is prepared alike.
+    """
     receiving, sending = SPAWN.Pipe(duplex=False)
+    context_in, context_out = SPAWN.Pipe(duplex=False)
     settings = (source.BLOCK_SIZE, encode_for_sqlite)  # a spawned child starts from the defaults
     child = SPAWN.Process(
-        target=_read, args=(facts, profile, settings, sending), name="crimedesk-reader", daemon=True
+        target=_read,
+        args=(facts, profile, settings, context_in, sending),
+        name="crimedesk-reader",
+        daemon=True,
     )
     child.start()
     sending.close()  # the child holds the only sending end, so its exit shows here as EOFError
+    context_in.close()
     try:
-        yield _received(receiving, child)
+        here = Preparer(facts, profile)
+        first = here.first()
+        context_out.send(here.context)
+        yield chain([] if first is None else [first], _received(receiving, child))
     finally:
+        context_out.close()
         receiving.close()
         if child.is_alive():  # cancelled or failed here: the child has nothing worth finishing
             child.terminate()
@@ -69,11 +85,18 @@ def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
         yield payload
 
 
-def _read(facts: FileFacts, profile: Profile, settings: tuple[int, bool], sending: Connection) -> None:
-    """The child: prepare every batch and send it; any error goes to the parent, which raises it."""
+def _read(
+    facts: FileFacts,
+    profile: Profile,
+    settings: tuple[int, bool],
+    context_in: Connection,
+    sending: Connection,
+) -> None:
+    """The child: prepare the batches after the first and send them; the parent raises its errors."""
     source.BLOCK_SIZE, encode = settings
     try:
-        for prepared in Preparer(facts, profile, encode).batches():
+        context = context_in.recv()
+        for prepared in Preparer(facts, profile, encode, context).batches(skip=1):
             _send(sending, prepared)
         sending.send(("done", None))
     except BaseException as exc:  # every failure is re-raised by the parent

@@ -9,6 +9,9 @@ first step, so the writing process, whose time bounds the import, only does the 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -55,7 +58,11 @@ def encode_rows(table: pa.Table, constants: dict[str, object] | None = None) -> 
 
 def insert_rows(conn: Connection, table_name: str, rows: EncodedRows) -> None:
     """Multi-row INSERTs through the DBAPI cursor of the caller's transaction."""
-    values = _object_matrix(rows.table, rows.num_rows)
+    with _cyclic_gc_paused():  # millions of new scalars and lists, none of them in a cycle
+        _insert_values(conn, table_name, rows, _object_matrix(rows.table, rows.num_rows))
+
+
+def _insert_values(conn: Connection, table_name: str, rows: EncodedRows, values: np.ndarray) -> None:
     if len(values) == 0:
         return
     columns, constants = rows.table.column_names, rows.constants
@@ -69,6 +76,18 @@ def insert_rows(conn: Connection, table_name: str, rows: EncodedRows) -> None:
         cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {', '.join([row] * per)}", block)
     if full < len(values):
         cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {row}", values[full:].tolist())
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The collector would walk the young lists again and again while they are made; it is off meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _encoded(column: pa.Array) -> pa.Array:
