@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crimedesk.regions.store import list_layers
+from crimedesk.regions.store import layer_names
 
 if TYPE_CHECKING:
     from crimedesk.ui.map_pane import MapPane
@@ -58,8 +58,8 @@ class MapToolbar(QWidget):
         self.regions.clear()
         self.regions.addItem("(none)", None)
         with self.pane.engine.connect() as conn:
-            for layer in list_layers(conn):
-                self.regions.addItem(layer.name, layer.id)
+            for layer_id, name in layer_names(conn):
+                self.regions.addItem(name, layer_id)
         self.regions.setCurrentIndex(max(self.regions.findData(self.pane.region_layer_id), 0))
 
     def _choose_basemap(self, index: int) -> None:

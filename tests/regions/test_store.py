@@ -6,6 +6,7 @@ from crimedesk.regions.agreement import codes_match
 from crimedesk.regions.store import (
     delete_layer,
     import_boundary_layer,
+    layer_names,
     layer_regions_gdf,
     list_layers,
     region_agreement,
@@ -74,7 +75,9 @@ def test_layers_are_listed_mapped_and_deleted(store, data_dir, chicago_sample):
     )
     with store.connect() as conn:
         layers = {layer.name: layer for layer in list_layers(conn)}
+        names = layer_names(conn)
         regions = layer_regions_gdf(conn, districts.layer_id)
+    assert names == [(layers["beats"].id, "beats"), (districts.layer_id, "districts")]
     assert layers["beats"].regions == 275 and layers["beats"].crs == "EPSG:3435"
     assert layers["districts"].incidents_joined == districts.incidents_joined
     assert regions["region_id"].tolist()[:3] == ["1", "2", "3"]
