@@ -1,4 +1,4 @@
-"""A DuckDB mirror of the store for the dashboard's aggregates: the same queries, in milliseconds.
+"""A DuckDB mirror of the store for the dashboard's and map's aggregates: the same queries, in milliseconds.
 
 A dashboard refresh is five grouped scans (KPIs, trend, top offenses, hour-of-week, CompStat).
 SQLite runs each at a few million rows per second, so a refresh over 536k incidents takes seconds;
@@ -25,7 +25,14 @@ from sqlalchemy import Engine, create_engine, func, select
 
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.storage.mirror_read import read_arrow
-from crimedesk.storage.schema import boundary_layers, imports, incident_regions, incidents, ucr_counts
+from crimedesk.storage.schema import (
+    boundaries,
+    boundary_layers,
+    imports,
+    incident_regions,
+    incidents,
+    ucr_counts,
+)
 
 #: The incident columns the dashboard's queries (crimedesk.analytics) and filters read.
 INCIDENT_COLUMNS = (
@@ -50,7 +57,15 @@ INCIDENT_COLUMNS = (
     "mappable",
     "import_id",
 )
-MIRRORED = {incidents: INCIDENT_COLUMNS, incident_regions: None, boundary_layers: None, ucr_counts: None}
+#: The map's choropleth lists a layer's regions; their shapes stay in the store.
+BOUNDARY_COLUMNS = ("id", "layer_id", "region_id", "name")
+MIRRORED = {
+    incidents: INCIDENT_COLUMNS,
+    incident_regions: None,
+    boundary_layers: None,
+    boundaries: BOUNDARY_COLUMNS,
+    ucr_counts: None,
+}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What the map shows for a filter, queried from the store (SQLite or PostgreSQL, same SQL).
+"""What the map shows for a filter, queried from the store (SQLite or PostgreSQL) or from its DuckDB
+mirror (crimedesk.analytics.mirror): the same SQL on all three, and the same answers.
 
 Up to ``point_limit`` incidents travel as points; above it the database aggregates them into grid
 cells (GROUP BY on lon/lat cell numbers), so Python never holds more than a few thousand rows
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, Row, and_, cast, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, and_, cast, func, select
 
 from crimedesk.analytics.filters_sql import snapshot_of, where_clause
 from crimedesk.mapping.layers import CATEGORY_COLORS, cell_size_deg, classify, region_counts_payload
@@ -58,13 +60,12 @@ def map_data(
     """Points when at most ``point_limit`` incidents match, else ``cell_m`` grid counts near ``latitude``."""
     where = and_(where_clause(filters, incidents), located())
     c = incidents.c
-    # One more row than the limit tells points from grid without a separate COUNT scan.
-    query = (
-        select(c.id, c.latitude, c.longitude, c.category).where(where).order_by(c.id).limit(point_limit + 1)
-    )
+    # One more row than the limit tells points from grid without a separate COUNT scan. No ORDER BY:
+    # the scan stops at the limit (DuckDB would sort every match first); points are sorted here.
+    query = select(c.id, c.latitude, c.longitude, c.category).where(where).limit(point_limit + 1)
     rows = conn.execute(query).all()
     if len(rows) <= point_limit:
-        return _points(rows)
+        return _points(sorted(rows, key=itemgetter(0)))  # by id
     return _grid(conn, where, *cell_size_deg(cell_m, latitude))
 
 
@@ -72,10 +73,12 @@ def _category_legend() -> dict[str, Any]:
     return {"title": "Incidents", "rows": [[color, name] for name, color in CATEGORY_COLORS.items()]}
 
 
-def _points(rows: Sequence[Row[Any]]) -> MapData:
+def _points(rows: Sequence[Sequence[Any]]) -> MapData:
+    """Rows ``(id, lat, lon, category)`` as coloured points; unpacked, since looking up a Row's
+    attributes by name costs more than building the lists for 20,000 points."""
     other = CATEGORY_COLORS["other"]
-    points = [[r.id, r.latitude, r.longitude, CATEGORY_COLORS.get(r.category, other)] for r in rows]
-    heat = [[r.latitude, r.longitude, 1.0] for r in rows]
+    points = [[i, lat, lon, CATEGORY_COLORS.get(category, other)] for i, lat, lon, category in rows]
+    heat = [[lat, lon, 1.0] for _i, lat, lon, _category in rows]
     return MapData("points", len(rows), points, [], heat, 1.0, [_category_legend()])
 
 
@@ -90,16 +93,19 @@ def _grid(conn: Connection, where: ColumnElement[bool], lon_deg: float, lat_deg:
     dialect = conn.dialect.name
     gx = _cell_number(incidents.c.longitude, -180.0, lon_deg, dialect).label("gx")
     gy = _cell_number(incidents.c.latitude, -90.0, lat_deg, dialect).label("gy")
-    rows = conn.execute(select(gx, gy, func.count().label("n")).where(where).group_by(gx, gy)).all()
-    colors, legend = classify([r.n for r in rows])
+    # Ordered, so every backend gives the same cells in the same order.
+    query = select(gx, gy, func.count()).where(where).group_by(gx, gy).order_by(gx, gy)
+    rows = conn.execute(query).all()
+    counts = [n for _gx, _gy, n in rows]
+    colors, legend = classify(counts)
     cells, heat = [], []
-    for r, color in zip(rows, colors, strict=True):
-        south, west = -90.0 + r.gy * lat_deg, -180.0 + r.gx * lon_deg
-        cells.append([south, west, south + lat_deg, west + lon_deg, r.n, color])
-        heat.append([south + lat_deg / 2, west + lon_deg / 2, float(r.n)])
-    heat_max = float(max((r.n for r in rows), default=1))
+    for (x, y, n), color in zip(rows, colors, strict=True):
+        south, west = -90.0 + y * lat_deg, -180.0 + x * lon_deg
+        cells.append([south, west, south + lat_deg, west + lon_deg, n, color])
+        heat.append([south + lat_deg / 2, west + lon_deg / 2, float(n)])
+    heat_max = float(max(counts, default=1))
     size = f"Incidents per {lat_deg * 111_320:,.0f} m cell"
-    total = sum(r.n for r in rows)
+    total = sum(counts)
     return MapData("grid", total, [], cells, heat, heat_max, [{"title": size, "rows": legend}])
 
 
@@ -115,23 +121,18 @@ def region_counts(
     if f.region_layer_id == layer_id:
         f = replace(f, region_ids=frozenset())
     ir = incident_regions.c
-    if replace(f, region_layer_id=None) == FilterSnapshot():  # nothing to filter: read the join alone
+    if not f.region_ids and replace(f, region_layer_id=None) == FilterSnapshot():  # no filter: the join alone
         query = select(ir.region_id, func.count()).where(ir.layer_id == layer_id).group_by(ir.region_id)
     else:
-        # Driven from the filtered incidents (their indexes) with one primary-key look-up each: a
-        # join lets SQLite scan every joined row of the layer first, whatever the filter.
-        region = (
-            select(ir.region_id)
-            .where(ir.layer_id == layer_id, ir.incident_id == incidents.c.id)
-            .correlate(incidents)
-            .scalar_subquery()
-            .label("region_id")
-        )
+        # A LEFT JOIN keeps the filtered incidents as SQLite's outer loop (their indexes, then one
+        # primary-key look-up each; an inner join lets it scan the whole layer first), and DuckDB
+        # hashes it several times faster than a correlated subquery.
+        of_layer = and_(ir.layer_id == layer_id, ir.incident_id == incidents.c.id)
         query = (
-            select(region, func.count())
-            .select_from(incidents)
+            select(ir.region_id, func.count())
+            .select_from(incidents.outerjoin(incident_regions, of_layer))
             .where(where_clause(f, incidents))
-            .group_by(region)
+            .group_by(ir.region_id)
         )
     counts = {str(rid): n for rid, n in conn.execute(query).all() if rid is not None}
     layer_regions = select(boundaries.c.region_id).where(boundaries.c.layer_id == layer_id)

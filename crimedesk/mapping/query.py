@@ -1,6 +1,6 @@
 """One map update: query everything the page shows for a filter, and the script that shows it.
 
-Pure (no Qt); :func:`collect` runs on a worker thread with its own connection.
+Pure (no Qt); :func:`collect` runs on a worker thread with its own connections.
 """
 
 from __future__ import annotations
@@ -51,21 +51,26 @@ def _call(function: str, *args: Any) -> str:
 
 
 def collect(
-    engine: Engine,
+    store: Engine,
     snapshot: FilterSnapshot,
     layer: int | None,
     with_geometry: bool,
     point_limit: int | None = None,
     latitude: float = 41.84,
+    aggregates: Engine | None = None,
 ) -> MapUpdate:
-    """Points or grid counts, plus the choropleth of ``layer`` (its shapes if ``with_geometry``)."""
-    with engine.connect() as conn:
+    """Points or grid counts, plus the choropleth of ``layer`` (its shapes if ``with_geometry``).
+
+    Counts and points come from ``aggregates`` (the store's DuckDB mirror once it is ready; default
+    the store), the region shapes always from the store.
+    """
+    with (aggregates or store).connect() as conn:
         data = map_data(conn, snapshot, point_limit or POINT_LIMIT, latitude=latitude)
-        regions, counts, legend = None, {}, None
-        if layer is not None:
-            if with_geometry:
-                b = boundaries.c
-                shapes = select(b.region_id, b.name, b.geometry_wkb).where(b.layer_id == layer)
-                regions = regions_geojson(conn.execute(shapes).all())
-            counts, legend = region_counts(conn, snapshot, layer)
+        counts, legend = region_counts(conn, snapshot, layer) if layer is not None else ({}, None)
+    regions = None
+    if layer is not None and with_geometry:
+        b = boundaries.c
+        shapes = select(b.region_id, b.name, b.geometry_wkb).where(b.layer_id == layer)
+        with store.connect() as conn:
+            regions = regions_geojson(conn.execute(shapes).all())
     return MapUpdate(snapshot, data, layer, regions, counts, legend)
