@@ -1,16 +1,14 @@
 """The map page as data: a folium Map wired to local assets, a basemap and the crimedesk client.
 
-Pure (no Qt). folium takes about a second to import, so the UI imports this module only when it
-builds a page. The page holds no incident data: the Qt side pushes points, aggregates and regions
-into it afterwards (``runJavaScript``), so the HTML stays a few KB whatever the store size. Every
-script and stylesheet is served by the ``cdmap`` URL scheme; the only http(s) URLs are those of an
-online basemap the user switched on.
+Pure (no Qt). folium takes about a second to import, so the UI imports this module only on the
+worker that renders a page (URLs and options live in crimedesk.mapping.options). The page holds no
+incident data: the Qt side pushes points, aggregates and regions into it afterwards
+(``runJavaScript``), so the HTML stays a few KB whatever the store size. Every script and
+stylesheet is served by the ``cdmap`` URL scheme; the only http(s) URLs are those of an online
+basemap the user switched on.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Literal
 
 import folium
 from branca.element import MacroElement
@@ -18,46 +16,14 @@ from folium import plugins
 from folium.template import Template
 
 from crimedesk.mapping.layers import CATEGORY_COLORS
-
-SCHEME = "cdmap"
-ORIGIN = f"{SCHEME}://app"
-PAGE_URL = f"{ORIGIN}/index.html"
-ASSETS_URL = f"{ORIGIN}/assets"
-CLIENT_URL = f"{ORIGIN}/client/map.js"
-MBTILES_URL = f"{ORIGIN}/mbtiles/{{z}}/{{x}}/{{y}}"
-XYZ_CACHE_URL = f"{ORIGIN}/xyz/{{z}}/{{x}}/{{y}}"
-QWEBCHANNEL_URL = f"{ORIGIN}/qwebchannel.js"
-
-OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-
-BasemapKind = Literal["none", "xyz", "mbtiles"]
-
-
-@dataclass(frozen=True)
-class Basemap:
-    """``none`` (boundaries form the background), online ``xyz`` tiles through the on-disk cache,
-    or an ``mbtiles`` file (its path is the Qt side's business; the page only sees the scheme URL)."""
-
-    kind: BasemapKind = "none"
-    url: str = OSM_URL
-    attribution: str = OSM_ATTRIBUTION
-    max_zoom: int = 19
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("none", "xyz", "mbtiles"):
-            raise ValueError(f"unknown basemap kind {self.kind!r}")
-        if self.kind == "xyz" and not all(k in self.url for k in ("{z}", "{x}", "{y}")):
-            raise ValueError(f"tile URL needs {{z}}, {{x}} and {{y}}: {self.url!r}")
-
-
-@dataclass(frozen=True)
-class PageOptions:
-    center: tuple[float, float] = (41.84, -87.68)  # (lat, lon)
-    zoom: int = 11
-    basemap: Basemap = field(default_factory=Basemap)
-    visible: tuple[str, ...] = ("regions", "clusters", "aggregates")
-    max_zoom: int = 19
+from crimedesk.mapping.options import (
+    ASSETS_URL,
+    CLIENT_URL,
+    MBTILES_URL,
+    QWEBCHANNEL_URL,
+    XYZ_CACHE_URL,
+    PageOptions,
+)
 
 
 def local_assets() -> dict[str, list[tuple[str, str]]]:

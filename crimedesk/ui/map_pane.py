@@ -4,11 +4,15 @@ Call :func:`register_map_schemes` before the QApplication exists. The page comes
 ``cdmap`` scheme; data is pushed with ``runJavaScript`` after every filter change (queried on a
 worker), and clicks and drawings come back over QWebChannel. An interceptor blocks any request
 that would leave the machine.
+
+First paint: when the pane is first shown, folium renders the page on one worker while the first
+data is queried on another; the answer waits for the page if it comes first.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +24,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
+from crimedesk.mapping.options import PAGE_URL
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.map_bridge import MapBridge
 from crimedesk.ui.map_scheme import (
@@ -34,9 +39,12 @@ from crimedesk.ui.map_toolbar import MapToolbar
 from crimedesk.ui.workers import LatestQuery
 
 if TYPE_CHECKING:
+    from crimedesk.mapping.options import PageOptions
     from crimedesk.mapping.query import MapUpdate
 
 __all__ = ["MapPane", "register_map_schemes"]
+
+Collected = tuple["MapUpdate", str]  # an update and the JavaScript that puts it on the page
 
 
 class MapPane(QWidget):
@@ -44,11 +52,20 @@ class MapPane(QWidget):
     updated = Signal(object)  # the MapData the page now shows
     ready = Signal()  # page loaded and its channel connected
 
-    def __init__(self, engine: Engine, filters: FilterState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        filters: FilterState,
+        parent: QWidget | None = None,
+        query_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        """``query_engine`` picks where points and counts are queried (the analytics mirror once it
+        is ready); region shapes and incident details always come from the store ``engine``."""
         super().__init__(parent)
         if not schemes_registered():
             raise RuntimeError("call crimedesk.ui.map_pane.register_map_schemes() before QApplication()")
         self.engine, self.filters = engine, filters
+        self.query_engine = query_engine or (lambda: engine)
         self.point_limit: int | None = None  # None: crimedesk.mapping.data.POINT_LIMIT
         self.settings = MapSettings(QSettings("crimedesk", "crimedesk"))
         self.view = QWebEngineView(self)  # created before the profile, hence destroyed before it
@@ -72,7 +89,9 @@ class MapPane(QWidget):
         layout.addWidget(self.status)
         self.page_ready = False
         self._regions_shown: int | None = None
+        self._pending: Collected | None = None  # data that arrived before the page was ready
         self._query = LatestQuery(self._show, self._show_error, self)
+        self._page_query = LatestQuery(self._page_rendered, self._show_error, self)
         self._debounce = QTimer(self, singleShot=True, interval=30)
         self._debounce.timeout.connect(self.refresh)
         self._connect_bridge()
@@ -95,12 +114,17 @@ class MapPane(QWidget):
         b.view_changed.connect(lambda view: self.settings.save_view(json.loads(view)))
 
     def load_page(self) -> None:
-        """(Re)build the page for the current basemap and view; data follows once it is ready."""
-        from crimedesk.mapping.page import PAGE_URL, render_page
-
+        """(Re)build the page for the current basemap and view: rendered on a worker while the data
+        for it is queried on another."""
         self.settings.apply_tiles(self.handler)
         self.page_ready, self._regions_shown, self._page_built = False, None, True
-        self.handler.html = render_page(self.settings.page_options()).encode()
+        self._pending = None
+        options = self.settings.page_options()
+        self._page_query.run(lambda: _render(options))
+        self.refresh()
+
+    def _page_rendered(self, html: str) -> None:
+        self.handler.html = html.encode()
         self.view.load(QUrl(PAGE_URL))
 
     def set_basemap(
@@ -120,28 +144,40 @@ class MapPane(QWidget):
         self.refresh()
 
     def _on_ready(self) -> None:
+        """The page is up: show the data that came first (else it is shown when it arrives)."""
         self.page_ready = True
         self.ready.emit()
-        self.refresh()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._push(pending)
 
     def refresh(self) -> None:
-        """Query what the map shows for the current filters (worker thread), then push it."""
-        from crimedesk.mapping.query import collect
+        """Query what the map shows for the current filters (worker thread), then push it.
 
+        Nothing to do before the pane was first shown: showing it builds the page and queries.
+        """
+        if not self._page_built:
+            return
         snapshot, layer = self.filters.snapshot, self.region_layer_id
         geometry = layer is not None and layer != self._regions_shown
-        args = (self.engine, snapshot, layer, geometry, self.point_limit, self.settings.center()[0])
+        store, counts_on = self.engine, self.query_engine()
+        args = (store, snapshot, layer, geometry, self.point_limit, self.settings.center()[0], counts_on)
         self.status.setText("Updating map…")
-        self._query.run(lambda: collect(*args))
+        self._query.run(lambda: _collect(*args))
 
-    def _show(self, update: MapUpdate) -> None:
-        if not self.page_ready:
-            return  # the page is reloading; it asks for fresh data when ready
+    def _show(self, collected: Collected) -> None:
+        if self.page_ready:
+            self._push(collected)
+        else:  # the page is still loading: it takes this update when ready
+            self._pending = collected
+
+    def _push(self, collected: Collected) -> None:
+        update, script = collected
         if update.regions is not None or update.layer is None:
             self._regions_shown = update.layer
         data = update.data
         self.status.setText(f"{data.total:,} incidents on the map ({data.mode})")
-        self.view.page().runJavaScript(update.script(), 0, lambda _r: self.updated.emit(data))
+        self.view.page().runJavaScript(script, 0, lambda _r: self.updated.emit(data))
 
     def _show_error(self, error: Exception) -> None:
         self.status.setText(f"Map update failed: {error}")
@@ -197,3 +233,19 @@ class MapPane(QWidget):
         if not image.save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
         return image
+
+
+def _collect(*args: Any) -> Collected:
+    """What the map shows (crimedesk.mapping.query.collect) and the script that shows it, both made
+    on the worker: JSON for 20,000 points takes tens of milliseconds."""
+    from crimedesk.mapping.query import collect
+
+    update = collect(*args)
+    return update, update.script()
+
+
+def _render(options: PageOptions) -> str:
+    """The page's HTML; runs on a worker (importing folium takes most of a second)."""
+    from crimedesk.mapping.page import render_page
+
+    return render_page(options)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QSettings
 from sqlalchemy import Engine
 
+from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
 from crimedesk.mapping.tiles import MBTiles, TileCache
-from crimedesk.regions.store import list_layers
+from crimedesk.regions.store import layer_names
 from crimedesk.ui.map_scheme import MapSchemeHandler
-
-if TYPE_CHECKING:
-    from crimedesk.mapping.page import PageOptions
 
 BASEMAPS = ("none", "xyz", "mbtiles")
 NO_LAYER = -1
@@ -58,8 +56,6 @@ class MapSettings:
             self.q.setValue("map/mbtiles", str(mbtiles))
 
     def page_options(self) -> PageOptions:
-        from crimedesk.mapping.page import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
-
         kind, url, _mbtiles = self.basemap()
         attribution = str(self.q.value("map/tile_attribution", "")) or (
             OSM_ATTRIBUTION if url in (None, OSM_URL) else f"tiles: {url}"
@@ -74,8 +70,6 @@ class MapSettings:
 
     def apply_tiles(self, handler: MapSchemeHandler) -> None:
         """Point the scheme handler at the chosen tile source."""
-        from crimedesk.mapping.page import OSM_URL
-
         kind, url, mbtiles = self.basemap()
         if handler.mbtiles is not None:
             handler.mbtiles.close()
@@ -89,7 +83,7 @@ class MapSettings:
         if stored == NO_LAYER:
             return None
         with engine.connect() as conn:
-            ids = [layer.id for layer in list_layers(conn)]
+            ids = [layer_id for layer_id, _name in layer_names(conn)]
         return stored if stored in ids else (ids[0] if ids else None)
 
     def set_region_layer(self, layer_id: int | None) -> None:

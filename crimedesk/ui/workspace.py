@@ -64,7 +64,7 @@ class Workspace(QObject):
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
         self.ucr = UcrPane(engine)
-        self.map = MapPane(engine, self.state)
+        self.map = MapPane(engine, self.state, query_engine=self._analytics_engine)
         self.models = ModelsPane(engine, self.state, show_on_map=self._show_on_map)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
@@ -125,12 +125,14 @@ class Workspace(QObject):
         )
 
     def _analytics_engine(self) -> Engine:
-        """Dashboard aggregates run on the DuckDB mirror once it holds the store, else on the store."""
+        """Dashboard and map aggregates run on the DuckDB mirror once it holds the store, else on
+        the store."""
         return self.mirror.engine if self.mirror is not None and self.mirror.ready else self.engine
 
     def _mirror_synced(self, changed: bool) -> None:
         if changed and not self.closed and self.facts is not None and not self.facts.summary.is_empty:
             self.dashboard.refresh()
+            self.map.refresh()
 
     def shutdown(self) -> None:
         """Stop the mirror's copy (it can take a minute on millions of rows), wait, drop the mirror."""

@@ -8,17 +8,8 @@ from folium import plugins
 
 import crimedesk.mapping
 from crimedesk.mapping.assets import web_assets_dir
-from crimedesk.mapping.page import (
-    ASSETS_URL,
-    CLIENT_URL,
-    MBTILES_URL,
-    XYZ_CACHE_URL,
-    Basemap,
-    Client,
-    PageOptions,
-    build_map,
-    render_page,
-)
+from crimedesk.mapping.options import ASSETS_URL, CLIENT_URL, MBTILES_URL, XYZ_CACHE_URL, Basemap, PageOptions
+from crimedesk.mapping.page import Client, build_map, render_page
 
 CLIENT_DIR = Path(crimedesk.mapping.__file__).parent / "client"
 URLS = re.compile(r"""(?:src|href)=["']([^"']+)["']""")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
@@ -57,8 +58,8 @@ def make_pane(qtbot):
     QSettings("crimedesk", "crimedesk").remove("map")
     panes: list[MapPane] = []
 
-    def make(engine, filters: FilterState | None = None) -> MapPane:
-        pane = MapPane(engine, filters or FilterState())
+    def make(engine, filters: FilterState | None = None, **kwargs) -> MapPane:
+        pane = MapPane(engine, filters or FilterState(), **kwargs)
         panes.append(pane)
         pane.resize(900, 700)
         with qtbot.waitSignal(pane.updated, timeout=30_000):
@@ -127,6 +128,24 @@ def test_points_clusters_heat_and_choropleth_render(qtbot, chicago_store, make_p
     image = pane.export_png(ARTIFACTS / "map_choropleth.png", 640, 480)
     assert (image.width(), image.height()) == (640, 480)
     assert_stayed_offline(pane)
+
+
+def test_points_and_counts_come_from_the_mirror_and_only_once_shown(qtbot, chicago_store, make_pane):
+    mirror = AnalyticsMirror(chicago_store)
+    mirror.sync()
+    statements: list[str] = []
+    event.listen(mirror.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    filters = FilterState()
+    hidden = MapPane(chicago_store, filters, query_engine=lambda: mirror.engine)
+    filters.update(categories={"violent"})
+    qtbot.wait(100)
+    assert statements == []  # a pane never shown queries nothing
+    hidden.deleteLater()
+    pane = make_pane(chicago_store, filters, query_engine=lambda: mirror.engine)
+    assert any("GROUP BY" in sql for sql in statements)  # the choropleth's counts
+    assert js(qtbot, pane, "crimedesk.stats().points") == count(chicago_store, category="violent")
+    assert js(qtbot, pane, "crimedesk.stats().regions") == 23  # shapes from the store
+    mirror.close()
 
 
 def test_region_click_toggles_the_filter_and_the_map_follows_without_reload(qtbot, chicago_store, make_pane):

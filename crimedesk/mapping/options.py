@@ -1,0 +1,50 @@
+"""What a map page is built from: its URLs under the ``cdmap`` scheme, the basemap and the view.
+
+Plain data, no folium: the UI reads and stores these on its own thread, while the page itself
+(crimedesk.mapping.page, which imports folium) is rendered on a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SCHEME = "cdmap"
+ORIGIN = f"{SCHEME}://app"
+PAGE_URL = f"{ORIGIN}/index.html"
+ASSETS_URL = f"{ORIGIN}/assets"
+CLIENT_URL = f"{ORIGIN}/client/map.js"
+MBTILES_URL = f"{ORIGIN}/mbtiles/{{z}}/{{x}}/{{y}}"
+XYZ_CACHE_URL = f"{ORIGIN}/xyz/{{z}}/{{x}}/{{y}}"
+QWEBCHANNEL_URL = f"{ORIGIN}/qwebchannel.js"
+
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+BasemapKind = Literal["none", "xyz", "mbtiles"]
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """``none`` (boundaries form the background), online ``xyz`` tiles through the on-disk cache,
+    or an ``mbtiles`` file (its path is the Qt side's business; the page only sees the scheme URL)."""
+
+    kind: BasemapKind = "none"
+    url: str = OSM_URL
+    attribution: str = OSM_ATTRIBUTION
+    max_zoom: int = 19
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("none", "xyz", "mbtiles"):
+            raise ValueError(f"unknown basemap kind {self.kind!r}")
+        if self.kind == "xyz" and not all(k in self.url for k in ("{z}", "{x}", "{y}")):
+            raise ValueError(f"tile URL needs {{z}}, {{x}} and {{y}}: {self.url!r}")
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    center: tuple[float, float] = (41.84, -87.68)  # (lat, lon)
+    zoom: int = 11
+    basemap: Basemap = field(default_factory=Basemap)
+    visible: tuple[str, ...] = ("regions", "clusters", "aggregates")
+    max_zoom: int = 19
