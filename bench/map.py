@@ -1,15 +1,22 @@
-"""Map pane speed on the Chicago 2016-17 file (536,605 rows): first paint and filter → map updated.
+"""Map pane speed at 536,605 and 5,366,050 incidents: first paint and filter change → map updated.
 
-    .venv/bin/python bench/map.py        # imports once into $TMPDIR/crimedesk_bench_map.sqlite
+    .venv/bin/python bench/map.py           # both sizes (SQLite stores built once, cached in $TMPDIR)
+    .venv/bin/python bench/map.py --quick   # 536k only, one process
 
-Figures: database-side map queries alone (no Qt), then the real pane offscreen: construction to
-first data on the page, and each filter change to the moment the page has run the update script.
-Medians of ``REPEAT`` runs; the first query of a kind warms SQLite's page cache.
+Each size is measured in fresh interpreters, like the app when the Map tab is first opened: the
+store's DuckDB mirror is copied first (the app does that in the background after start), then a
+new MapPane is shown. First paint runs from the pane's constructor to the page having drawn all
+incidents as grid counts with the district choropleth (QtWebEngine start and folium's import
+included), median over ``PAINT_RUNS`` processes. Each filter change runs from the FilterState
+update to the page having run the update script, median of ``REPEAT``. Baselines from the same
+process: the same queries (crimedesk.mapping.query.collect) on the SQLite store, which is where
+the map ran them before it used the mirror, and on the mirror; both without Qt.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -21,10 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
-from bench._common import DATA, peak_rss_mb
+from bench._common import DATA, peak_rss_mb, report, run_child
 
-STORE = Path(tempfile.gettempdir()) / "crimedesk_bench_map.sqlite"
+SIZES = {
+    "536k": Path(tempfile.gettempdir()) / "crimedesk_bench_map.sqlite",
+    "5.4M": Path(tempfile.gettempdir()) / "crimedesk_bench_map_5m.sqlite",
+}
+TILES = 10  # the 5.4M store: 2016-17 and 9 copies shifted to earlier years (bench/dashboard.py)
 REPEAT = 3
+PAINT_RUNS = 3
 CHANGES: list[tuple[str, dict]] = [
     ("all incidents (grid)", {}),
     ("violent only (grid)", {"categories": {"violent"}}),
@@ -36,23 +48,41 @@ CHANGES: list[tuple[str, dict]] = [
         {"polygon_wkt": "POLYGON ((-87.75 41.85, -87.6 41.85, -87.6 41.95, -87.75 41.85))"},
     ),
 ]
+NO_FILTER = {
+    "categories": frozenset(),
+    "region_ids": frozenset(),
+    "region_layer_id": None,
+    "bbox": None,
+    "polygon_wkt": None,
+    "date_from": None,
+    "date_to": None,
+}
 
 
-def store():
+def open_store(path: Path, rows: int):
+    """The SQLite store at ``path`` if it holds at least ``rows`` incidents, else None."""
+    from sqlalchemy import func, select
+
     from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.schema import incidents
 
-    engine = make_engine(f"sqlite:///{STORE}")
+    if not path.exists():
+        return None
+    engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
-        from sqlalchemy import func, select
-
-        from crimedesk.storage.schema import incidents
-
-        if conn.execute(select(func.count()).select_from(incidents)).scalar_one() > 500_000:
+        if conn.execute(select(func.count()).select_from(incidents)).scalar_one() >= rows:
             return engine
+    engine.dispose()
+    path.unlink()
+    return None
+
+
+def build_small(path: Path) -> None:
     from crimedesk.ingest.pipeline import import_file
     from crimedesk.regions.store import import_boundary_layer
+    from crimedesk.storage.engine import make_engine
 
-    started = time.perf_counter()
+    engine = make_engine(f"sqlite:///{path}")
     import_boundary_layer(
         engine,
         DATA / "chicago_police_districts_2012.geojson",
@@ -62,8 +92,32 @@ def store():
         incident_field="district",
     )
     import_file(engine, DATA / "chicago_crimes_2016_2017.csv.gz")
-    print(f"imported once into {STORE} in {time.perf_counter() - started:.0f} s")
-    return engine
+    engine.dispose()
+
+
+def build_large(path: Path) -> None:
+    """A copy of the 536k store with 9 shifted copies of every incident and its regions."""
+    from bench.dashboard import tile
+    from crimedesk.storage.engine import make_engine
+
+    with sqlite3.connect(SIZES["536k"]) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    engine = make_engine(f"sqlite:///{path}")
+    tile(engine, TILES - 1)
+    engine.dispose()
+
+
+def ensure_stores(sizes: list[str]) -> None:
+    for label, minimum, build in (("536k", 536_000, build_small), ("5.4M", 5_360_000, build_large)):
+        if label not in sizes:
+            continue
+        engine = open_store(SIZES[label], minimum)
+        if engine is None:
+            started = time.perf_counter()
+            build(SIZES[label])
+            print(f"built {SIZES[label]} once in {time.perf_counter() - started:.0f} s")
+        else:
+            engine.dispose()
 
 
 def snapshot_for(change: dict, layer: int):
@@ -72,21 +126,35 @@ def snapshot_for(change: dict, layer: int):
     return FilterSnapshot(region_layer_id=layer if "region_ids" in change else None, **change)
 
 
-def queries(engine, layer: int) -> None:
+def median_seconds(action) -> float:
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def query_seconds(store, mirror, layer: int) -> dict:
+    """collect() without Qt: on the store (the baseline) and on the mirror, per filter change."""
     from crimedesk.mapping.query import collect
 
-    print(f"\n{'database side (collect, no Qt)':34} {'median s':>9} {'mode':>7} {'incidents':>10}")
+    out = {
+        "first paint": {
+            "store": median_seconds(lambda: collect(store, snapshot_for({}, layer), layer, True)),
+        }
+    }
     for name, change in CHANGES:
         snap = snapshot_for(change, layer)
-        times = []
-        for _ in range(REPEAT):
-            started = time.perf_counter()
-            update = collect(engine, snap, layer, with_geometry=False)
-            times.append(time.perf_counter() - started)
-        print(f"{name:34} {statistics.median(times):9.3f} {update.data.mode:>7} {update.data.total:>10,}")
+        out[name] = {
+            where: median_seconds(lambda e=engine, s=snap: collect(store, s, layer, False, aggregates=e))
+            for where, engine in (("store", store), ("mirror", mirror))
+        }
+    return out
 
 
-def pane(engine, layer: int) -> None:
+def pane_seconds(store, mirror, layer: int, changes: bool) -> dict:
+    """First paint of a new pane, then (if ``changes``) each filter change → map updated."""
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()  # never the user's own map settings
     from crimedesk.ui.map_pane import register_map_schemes
 
@@ -104,52 +172,96 @@ def pane(engine, layer: int) -> None:
         signal.connect(loop.quit)
         QTimer.singleShot(120_000, loop.quit)
         started = time.perf_counter()
-        if action():
+        if action() is not False:  # an update that changes nothing announces nothing
             loop.exec()
         signal.disconnect(loop.quit)
         return time.perf_counter() - started
 
     filters = FilterState()
     started = time.perf_counter()
-    view = MapPane(engine, filters)
-    built = time.perf_counter() - started
+    view = MapPane(store, filters, query_engine=lambda: mirror)
     view.resize(1200, 800)
-    timed(lambda: view.show() or True, view.updated)
-    first_paint = time.perf_counter() - started
-    print(f"\nfirst paint, new pane → all incidents as grid + district choropleth: {first_paint:.2f} s")
-    print(f"  (constructor {built:.2f} s; the folium page is built when the pane is first shown)")
-    print(f"\n{'filter change → map updated':34} {'median s':>9}")
-    base = {
-        "categories": frozenset(),
-        "region_ids": frozenset(),
-        "region_layer_id": None,
-        "bbox": None,
-        "polygon_wkt": None,
-        "date_from": None,
-        "date_to": None,
-    }
-    for name, change in CHANGES:
-        start = {**base, "categories": {"violent"}} if not change else base
-        target = {**base, **change, "region_layer_id": layer if "region_ids" in change else None}
-        times = []
+    timed(view.show, view.updated)
+    out = {"first paint": time.perf_counter() - started}
+    for name, change in CHANGES if changes else []:
+        begin = {**NO_FILTER, "categories": {"violent"}} if not change else NO_FILTER
+        target = {**NO_FILTER, **change, "region_layer_id": layer if "region_ids" in change else None}
+        runs = []
         for _ in range(REPEAT):
-            timed(lambda start=start: filters.update(**start), view.updated)
-            times.append(timed(lambda target=target: filters.update(**target), view.updated))
-        print(f"{name:34} {statistics.median(times):9.3f}")
-    print(f"\npeak RSS {peak_rss_mb():.0f} MB")
-    view.deleteLater()
-    app.processEvents()
+            timed(lambda begin=begin: filters.update(**begin), view.updated)
+            runs.append(timed(lambda target=target: filters.update(**target), view.updated))
+        out[name] = statistics.median(runs)
+    view.close()
+    view.deleteLater()  # the page must go before its profile, while the event loop still runs
+    loop = QEventLoop()
+    QTimer.singleShot(200, loop.quit)
+    loop.exec()
+    app.shutdown()
+    return out
 
 
-def main() -> None:
-    engine = store()
-    from crimedesk.regions.store import list_layers
+def child(path: Path, full: bool) -> None:
+    """One fresh process: copy the mirror, show a pane; with ``full`` also the changes and baselines."""
+    from sqlalchemy import func, select
 
-    with engine.connect() as conn:
-        layer = next(layer.id for layer in list_layers(conn) if layer.name == "districts")
-    queries(engine, layer)
-    pane(engine, layer)
+    from crimedesk.analytics.mirror import AnalyticsMirror
+    from crimedesk.regions.store import layer_names
+    from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.schema import incidents
+
+    store = make_engine(f"sqlite:///{path}")
+    with store.connect() as conn:
+        layer = next(i for i, name in layer_names(conn) if name == "districts")
+        rows = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
+    mirror = AnalyticsMirror(store)
+    started = time.perf_counter()
+    mirror.sync()
+    synced = time.perf_counter() - started
+    pane = pane_seconds(store, mirror.engine, layer, full)
+    queries = query_seconds(store, mirror.engine, layer) if full else {}
+    mirror.close()
+    report(rows=rows, mirror_s=synced, pane=pane, queries=queries, peak_rss_mb=peak_rss_mb())
+
+
+def print_size(label: str, quick: bool) -> None:
+    args = [str(SIZES[label])]
+    full = run_child(Path(__file__), "--child", *args, "full")
+    paints = [full["pane"]["first paint"]]
+    paints += [
+        run_child(Path(__file__), "--child", *args, "paint")["pane"]["first paint"]
+        for _ in range(0 if quick else PAINT_RUNS - 1)
+    ]
+    pane, queries = full["pane"], full["queries"]
+    paint, base = statistics.median(paints), queries["first paint"]["store"]
+    print(f"\n{full['rows']:,} incidents, SQLite store; DuckDB mirror copied in {full['mirror_s']:.1f} s")
+    print(
+        f"  first paint (new pane → all incidents as grid + district choropleth): {paint:.2f} s,"
+        f" median of {len(paints)} processes ({', '.join(f'{p:.2f}' for p in paints)})"
+    )
+    print(
+        f"    baseline: its query on the store, no Qt {base:.2f} s; first paint / baseline {paint / base:.2f}"
+    )
+    print(
+        f"  {'filter change → map updated':28} {'pane':>6} {'| query: mirror':>15} {'store':>6} {'pane/store':>11}"
+    )
+    for name, _change in CHANGES:
+        q = queries[name]
+        print(
+            f"  {name:28} {pane[name]:6.3f}   {q['mirror']:13.3f} {q['store']:6.3f} {pane[name] / q['store']:11.2f}"
+        )
+    print(f"  peak RSS of the measuring process {full['peak_rss_mb']:.0f} MB")
+
+
+def main(quick: bool) -> None:
+    sizes = ["536k"] if quick else list(SIZES)
+    ensure_stores(sizes)
+    for label in sizes:
+        print_size(label, quick)
+    print("\ntargets: first paint <= 2 s; filter change → map updated <= 1 s at 5M incidents")
 
 
 if __name__ == "__main__":
-    main()
+    if "--child" in sys.argv:
+        child(Path(sys.argv[2]), sys.argv[3] == "full")
+    else:
+        main(quick="--quick" in sys.argv)
