@@ -55,12 +55,6 @@ class KeyTracker:
         self.seen = np.sort(np.concatenate([self.seen, hashes]), kind="stable")
 
 
-def key_hashes(table: pa.Table) -> np.ndarray:
-    """64-bit hashes of the source keys (pure: computed ahead, on the reading thread)."""
-    keys = table.column("source_key").to_numpy(zero_copy_only=False)
-    return pd.util.hash_array(keys.astype(object)).astype(np.int64)
-
-
 def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
     """key -> (id, *COMPARED values) for stored rows among ``keys``."""
     # Times as the stored integer seconds, exactly as the new rows carry them (no datetime round trip).

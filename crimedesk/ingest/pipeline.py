@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, exists, select
 
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
-from crimedesk.ingest import history, ucr
+from crimedesk.ingest import history, ucr_writer
 from crimedesk.ingest.dedupe import KeyTracker
 from crimedesk.ingest.detect import detect_profile
 from crimedesk.ingest.history import Counts, ImportResult
@@ -92,7 +92,7 @@ class _Store:
         self.conn, self.import_id = conn, import_id
         self.counts = Counts()
         if profile.kind == UCR:
-            self.ucr_writer = ucr.UcrWriter(conn, import_id)
+            self.ucr_writer = ucr_writer.UcrWriter(conn, import_id)
         else:
             had_rows = conn.execute(select(exists().where(incidents.c.source == profile.source))).scalar()
             self.source_had_rows = bool(had_rows)

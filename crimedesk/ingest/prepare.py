@@ -12,10 +12,9 @@ from crimedesk.domain.quality import CORRECTIONS
 from crimedesk.ingest import ucr
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
-from crimedesk.ingest.dedupe import key_hashes
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
-from crimedesk.ingest.rows import accepted_table, rejected_records
+from crimedesk.ingest.rows import accepted_table, key_hashes, rejected_records
 from crimedesk.ingest.source import FileFacts, RowSink, open_batches
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows

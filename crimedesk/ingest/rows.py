@@ -6,6 +6,7 @@ import csv
 import io
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from crimedesk.ingest.batch import Batch
@@ -83,3 +84,9 @@ def rejected_records(batch: Batch) -> list[tuple[int, str, str]]:
         (int(batch.lines[row]), raw_line(batch, row), "; ".join(reasons))
         for row, reasons in sorted(batch.reasons.items())
     ]
+
+
+def key_hashes(table: pa.Table) -> np.ndarray:
+    """64-bit hashes of the source keys (pure: computed ahead, by the reading process)."""
+    keys = table.column("source_key").to_numpy(zero_copy_only=False)
+    return pd.util.hash_array(keys.astype(object)).astype(np.int64)

@@ -1,4 +1,4 @@
-"""UCR rows: validate counts and upsert by (year, state)."""
+"""UCR rows: validate counts (stored by ucr_writer, upserted by year and state)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, select, update
 
 from crimedesk.domain.ucr import UCR_COUNT_COLUMNS
 from crimedesk.ingest.arrowtools import blank_to_null, is_blank
 from crimedesk.ingest.batch import Batch
-from crimedesk.ingest.writer import Written
-from crimedesk.storage.schema import ucr_counts
 
 FIELDS = ("year", "state_abbr", "state_name", *UCR_COUNT_COLUMNS, "caveats")
 
@@ -43,30 +40,3 @@ def validate(batch: Batch) -> list[dict]:
     values["caveats"] = np.array(caveats.to_pylist(), dtype=object)
     keep = np.flatnonzero(batch.accepted_mask())
     return [{f: values[f][i] for f in FIELDS} for i in keep]
-
-
-class UcrWriter:
-    def __init__(self, conn: Connection, import_id: int) -> None:
-        self.conn = conn
-        self.import_id = import_id
-        rows = conn.execute(select(ucr_counts.c.id, *(ucr_counts.c[f] for f in FIELDS))).all()
-        self.stored = {(r.year, r.state_abbr): (r.id, tuple(r[1:])) for r in rows}
-
-    def write(self, records: list[dict]) -> Written:
-        inserted = updated = unchanged = 0
-        for record in records:
-            key, content = (record["year"], record["state_abbr"]), tuple(record[f] for f in FIELDS)
-            old = self.stored.get(key)
-            if old and old[1] == content:
-                unchanged += 1
-                continue
-            values = dict(record, import_id=self.import_id)
-            if old:
-                self.conn.execute(update(ucr_counts).where(ucr_counts.c.id == old[0]).values(values))
-                updated += 1
-                row_id = old[0]
-            else:
-                row_id = self.conn.execute(ucr_counts.insert().values(values)).inserted_primary_key[0]
-                inserted += 1
-            self.stored[key] = (row_id, content)
-        return Written(inserted, updated, unchanged)
