@@ -19,6 +19,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_rss_mb() -> float:
+    """The largest peak among this process's finished children (an import's reading process)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def report(**figures: object) -> None:
     """A child's result, on its last stdout line."""
     print(json.dumps(figures))

@@ -13,9 +13,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import pickle
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
-from itertools import chain
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -26,7 +25,10 @@ from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
 
-SPAWN = mp.get_context("spawn")  # never fork: the parent may be running Qt or database threads
+# Never fork: the parent may run Qt or pool threads. (Measured: a forked child, spared the
+# imports, was no sooner with its first batch; copy-on-write slowed both sides.)
+SPAWN = mp.get_context("spawn")
+LEADING_BATCHES = 1  # prepared here while the child starts (measured: 2 kept the writer waiting longer)
 
 
 @contextmanager
@@ -35,9 +37,9 @@ def batches_read_in_process(
 ) -> Iterator[Iterator[Prepared]]:
     """The file's prepared batches, from a child process; leaving the block stops the child.
 
-    The first batch is prepared here while the child starts (its imports take most of a second),
-    so writing starts as early as it would without a child. The child skips that batch, counting
-    its lines, and carries on with this side's context (the chosen date formats, the clock, the
+    The first batch is prepared here while the child starts (its imports take most of a second)
+    and parses past it, counting its lines; so writing starts as early as it would without a child.
+    The child then carries on with this side's context (the chosen date formats, the clock, the
     CRS), so every batch is prepared alike.
     """
     receiving, sending = SPAWN.Pipe(duplex=False)
@@ -53,16 +55,22 @@ def batches_read_in_process(
     sending.close()  # the child holds the only sending end, so its exit shows here as EOFError
     context_in.close()
     try:
-        here = Preparer(facts, profile)
-        first = here.first()
-        context_out.send(here.context)
-        yield chain([] if first is None else [first], _received(receiving, child))
+        yield _here_then_child(Preparer(facts, profile), context_out, receiving, child)
     finally:
         context_out.close()
         receiving.close()
         if child.is_alive():  # cancelled or failed here: the child has nothing worth finishing
             child.terminate()
         child.join()
+
+
+def _here_then_child(
+    here: Preparer, context_out: Connection, receiving: Connection, child: Any
+) -> Iterator[Prepared]:
+    yield from here.leading(LEADING_BATCHES)
+    with suppress(BrokenPipeError):  # the child is gone: receiving from it says how it ended
+        context_out.send(here.context)
+    yield from _received(receiving, child)
 
 
 def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
@@ -92,11 +100,11 @@ def _read(
     context_in: Connection,
     sending: Connection,
 ) -> None:
-    """The child: prepare the batches after the first and send them; the parent raises its errors."""
+    """The child: prepare the batches after the leading ones and send them; the parent raises its errors."""
     source.BLOCK_SIZE, encode = settings
     try:
-        context = context_in.recv()
-        for prepared in Preparer(facts, profile, encode, context).batches(skip=1):
+        preparer = Preparer(facts, profile, encode)
+        for prepared in preparer.batches(skip=LEADING_BATCHES, resume=context_in.recv):
             _send(sending, prepared)
         sending.send(("done", None))
     except BaseException as exc:  # every failure is re-raised by the parent
