@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-ROWS_PER_STATEMENT = 40  # multi-row VALUES: fewer statement steps per row
+ROWS_PER_STATEMENT = 100  # multi-row VALUES: fewer statement steps per row (100 measured best of 10-300)
 
 
 @dataclass(frozen=True)
