@@ -25,10 +25,10 @@ from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
 
-# Never fork: the parent may run Qt or pool threads. (Measured: a forked child, spared the
-# imports, was no sooner with its first batch; copy-on-write slowed both sides.)
+# Never fork: the parent may run Qt or pool threads, and a forked child could inherit their locks
+# held. (Tried where it was safe: the forked child was no sooner with its first batch.)
 SPAWN = mp.get_context("spawn")
-LEADING_BATCHES = 1  # prepared here while the child starts (measured: 2 kept the writer waiting longer)
+LEADING_BATCHES = 1  # prepared here while the child starts and parses past them
 
 
 @contextmanager
