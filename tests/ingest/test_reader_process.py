@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -96,3 +97,13 @@ def test_a_child_that_dies_fails_the_import_and_changes_nothing(store, chicago_s
     assert count(store, incidents) == 0
     with store.connect() as conn:
         assert conn.execute(select(imports.c.status)).scalar_one() == "failed"
+
+
+@pytest.mark.parametrize("name", ["truncated_last_line.csv", "embedded_newlines.csv", "unquoted_newline.csv"])
+def test_bad_rows_at_the_edges_are_counted_once_by_the_child(sqlite_store, tmp_path, name, monkeypatch):
+    path = Path(__file__).resolve().parents[1] / "bad_files" / name
+    inline = make_engine(f"sqlite:///{tmp_path / 'inline.sqlite'}")
+    expected = import_file(inline, path)
+    monkeypatch.setattr(pipeline, "READ_IN_PROCESS_ROWS", 0)
+    assert import_file(sqlite_store, path).counts == expected.counts
+    assert _stored(sqlite_store) == _stored(inline)
