@@ -8,7 +8,7 @@ neither n nor N. Origins whose horizon holds no incident give NaN metrics (kept,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,14 +41,9 @@ def rolling_backtest(
     ``cancel()`` is polled before each origin; when it returns True, ``ImportCancelled`` is raised
     (the shared cancellation error until a general one exists) and no partial result is returned.
     """
-    ordered = events.sort_values("occurred_from", kind="stable").reset_index(drop=True)
-    times = ordered["occurred_from"].to_numpy("datetime64[ns]")
+    ordered, times = in_time_order(events)
     rows: list[dict[str, object]] = []
-    for step, origin in enumerate(pd.DatetimeIndex(origins)):
-        if cancel is not None and cancel():
-            raise ImportCancelled("Backtest cancelled.")
-        if progress is not None:
-            progress(step / len(origins), f"Backtest origin {origin:%Y-%m-%d}")
+    for origin in each_origin(origins, progress, cancel):
         start = np.searchsorted(times, np.datetime64(origin, "ns"), side="left")
         actuals = {h: _actual_counts(ordered, times, grid, start, origin, h) for h in horizons_days}
         for name, method in methods.items():
@@ -60,6 +55,26 @@ def rolling_backtest(
     if progress is not None:
         progress(1.0, "Backtest finished")
     return pd.DataFrame(rows, columns=["method", "origin", "horizon_days", "coverage", *METRICS])
+
+
+def in_time_order(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The events sorted by time (stable, so ties keep their order) and their times as datetime64."""
+    ordered = events.sort_values("occurred_from", kind="stable").reset_index(drop=True)
+    return ordered, ordered["occurred_from"].to_numpy("datetime64[ns]")
+
+
+def each_origin(
+    origins: Sequence[pd.Timestamp],
+    progress: Callable[[float, str], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> Iterator[pd.Timestamp]:
+    """The origins in turn, reporting progress; raises ``ImportCancelled`` when ``cancel()`` says so."""
+    for step, origin in enumerate(pd.DatetimeIndex(origins)):
+        if cancel is not None and cancel():
+            raise ImportCancelled("Backtest cancelled.")
+        if progress is not None:
+            progress(step / len(origins), f"Backtest origin {origin:%Y-%m-%d}")
+        yield origin
 
 
 def summarise(

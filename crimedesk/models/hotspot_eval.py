@@ -17,8 +17,8 @@ import pandas as pd
 import shapely
 from sklearn.base import clone
 
-from crimedesk.domain.errors import ImportCancelled
 from crimedesk.features.grid import Grid
+from crimedesk.models.evaluation import each_origin, in_time_order
 from crimedesk.models.hotspot_areas import area_cover, hotspot_area
 from crimedesk.models.hotspots import HotspotPredictor, NaiveCountGrid, RetrospectiveKDE
 from crimedesk.models.metrics import hit_rate, pai
@@ -51,14 +51,9 @@ def equal_area_backtest(
 
     ``cancel()`` is polled before each origin and raises ``ImportCancelled`` (as the risk backtest).
     """
-    ordered = events.sort_values("occurred_from", kind="stable").reset_index(drop=True)
-    times = ordered["occurred_from"].to_numpy("datetime64[ns]")
+    ordered, times = in_time_order(events)
     rows: list[dict[str, object]] = []
-    for step, origin in enumerate(pd.DatetimeIndex(origins)):
-        if cancel is not None and cancel():
-            raise ImportCancelled("Backtest cancelled.")
-        if progress is not None:
-            progress(step / len(origins), f"Backtest origin {origin:%Y-%m-%d}")
+    for origin in each_origin(origins, progress, cancel):
         window = _between(ordered, times, origin - pd.Timedelta(days=train_days), origin)
         area = hotspot_area(fit(window))
         shapely.prepare(area)

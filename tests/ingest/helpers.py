@@ -25,3 +25,14 @@ def rejections(engine: Engine, import_id: int) -> list[tuple[int, str, str]]:
             .order_by(rejected_rows.c.line_number)
         )
         return [tuple(r) for r in conn.execute(query)]
+
+
+def cancel_after(asked: int):
+    """A ``cancel()`` that says yes once it has been asked more than ``asked`` times."""
+    calls = []
+
+    def cancel() -> bool:
+        calls.append(1)
+        return len(calls) > asked
+
+    return cancel

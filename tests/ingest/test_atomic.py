@@ -8,7 +8,7 @@ import crimedesk.ingest.writer as writer
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.schema import imports, incident_regions, incidents, rejected_rows
-from tests.ingest.helpers import count
+from tests.ingest.helpers import cancel_after, count
 
 
 @pytest.fixture
@@ -23,14 +23,8 @@ def _attempts(store):
 
 
 def test_cancel_half_way_rolls_everything_back(store, chicago_sample, small_batches):
-    calls = []
-
-    def cancel_after_three_batches() -> bool:
-        calls.append(1)
-        return len(calls) > 3
-
     with pytest.raises(ImportCancelled):
-        import_file(store, chicago_sample, cancel=cancel_after_three_batches)
+        import_file(store, chicago_sample, cancel=cancel_after(3))
     assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
     assert _attempts(store) == [("cancelled", "cancelled by the user; nothing was changed")]
 

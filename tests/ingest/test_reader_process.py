@@ -14,7 +14,7 @@ from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incidents, rejected_rows
-from tests.ingest.helpers import count
+from tests.ingest.helpers import cancel_after, count
 
 STORED = [c for c in incidents.c if c.name not in ("id", "import_id")]
 
@@ -62,14 +62,8 @@ def test_the_child_stores_exactly_what_reading_in_turn_stores(store, deep_errors
 
 
 def test_cancel_stops_the_child_and_keeps_nothing(store, chicago_sample, read_in_child):
-    calls = []
-
-    def cancel_after_three_batches() -> bool:
-        calls.append(1)
-        return len(calls) > 3
-
     with pytest.raises(ImportCancelled):
-        import_file(store, chicago_sample, cancel=cancel_after_three_batches)
+        import_file(store, chicago_sample, cancel=cancel_after(3))
     assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
     assert not multiprocessing.active_children()
 
