@@ -9,6 +9,7 @@ from crimedesk.domain.errors import ImportCancelled
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.schema import imports, incident_regions, incidents, rejected_rows
 from tests.ingest.helpers import cancel_after, count
+from tests.layers import import_districts
 
 
 @pytest.fixture
@@ -32,11 +33,7 @@ def test_cancel_half_way_rolls_everything_back(store, chicago_sample, small_batc
 def test_a_crash_half_way_rolls_back_and_is_recorded(
     store, chicago_sample, small_batches, monkeypatch, data_dir
 ):
-    from crimedesk.regions.store import import_boundary_layer
-
-    import_boundary_layer(
-        store, data_dir / "chicago_police_districts_2012.geojson", layer_name="districts", id_field="DIST_NUM"
-    )
+    import_districts(store, data_dir)
     import_file(store, chicago_sample)  # a first import that must survive the failed second one
     before = count(store, incidents), count(store, incident_regions)
     original = writer.IncidentWriter.write

@@ -7,6 +7,7 @@ from crimedesk.domain.quality import Quality
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.schema import incidents, ucr_counts
 from tests.ingest.helpers import count, import_row
+from tests.layers import import_districts
 
 
 def test_chicago_sample_imports_and_reconciles(store, chicago_sample):
@@ -133,16 +134,7 @@ def test_fbi_ucr_table_imports_into_ucr_counts(store, ucr_table):
 
 @pytest.mark.slow
 def test_full_chicago_file_reconciles_exactly(store, chicago_full, data_dir):
-    from crimedesk.regions.store import import_boundary_layer
-
-    import_boundary_layer(
-        store,
-        data_dir / "chicago_police_districts_2012.geojson",
-        layer_name="districts",
-        id_field="DIST_NUM",
-        name_field="DIST_LABEL",
-        incident_field="district",
-    )
+    import_districts(store, data_dir)
     result = import_file(store, chicago_full)
     c = result.counts
     assert (c.rows_read, c.inserted, c.updated, c.unchanged, c.rejected) == (536_605, 536_605, 0, 0, 0)

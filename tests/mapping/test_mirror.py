@@ -8,22 +8,16 @@ import pytest
 from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.mapping.query import collect
-from crimedesk.regions.store import import_boundary_layer, layer_names
+from crimedesk.regions.store import layer_names
 from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.engine import make_engine
+from tests.layers import import_districts
 
 TRIANGLE = "POLYGON ((-87.75 41.85, -87.6 41.85, -87.6 41.95, -87.75 41.85))"
 
 
 def load(store, data_dir, incidents_file):
-    import_boundary_layer(
-        store,
-        data_dir / "chicago_police_districts_2012.geojson",
-        layer_name="districts",
-        id_field="DIST_NUM",
-        name_field="DIST_LABEL",
-        incident_field="district",
-    )
+    import_districts(store, data_dir)
     import_file(store, incidents_file)
     mirror = AnalyticsMirror(store)
     assert mirror.sync() and mirror.ready
