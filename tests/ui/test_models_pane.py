@@ -185,18 +185,26 @@ def test_forecast_experiment_shows_actual_against_predicted(qtbot, tmp_path, chi
     assert len(pane.forecast_chart.lines["actual"].getData()[1]) == 3
 
 
-def test_show_on_map_hands_the_flagged_cells_to_the_map(qtbot, tmp_path, chicago_full, state):
+def _district_11_pane(qtbot, tmp_path, chicago_full, state, kind, params=None):
+    """A Models pane over one experiment of ``kind`` on district 011, Feb-Apr 2016, selected;
+    with the list of what it sends to the map."""
     from tests.models.store_sample import district_csv, store_with
 
     csv = district_csv(chicago_full, tmp_path / "d011.csv", "011", "2016-02-01", "2016-05-01")
     engine = store_with(csv, tmp_path)
-    exp = run_experiment(engine, "risk_gb", {"cell_size": "500", "backtest_origins": "2", "max_iter": "30"})
+    exp = run_experiment(engine, kind, params)
     shown: list[tuple[str, dict]] = []
     pane = ModelsPane(engine, state, show_on_map=lambda name, geojson: shown.append((name, geojson)))
     qtbot.addWidget(pane)
     pane.refresh()
     qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
     pane.select_experiment(exp.id)
+    return pane, exp, shown
+
+
+def test_show_on_map_hands_the_flagged_cells_to_the_map(qtbot, tmp_path, chicago_full, state):
+    params = {"cell_size": "500", "backtest_origins": "2", "max_iter": "30"}
+    pane, exp, shown = _district_11_pane(qtbot, tmp_path, chicago_full, state, "risk_gb", params)
     assert pane.map_button.isEnabled()
     qtbot.mouseClick(pane.map_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
@@ -205,17 +213,7 @@ def test_show_on_map_hands_the_flagged_cells_to_the_map(qtbot, tmp_path, chicago
 
 
 def test_show_on_map_hands_hotspot_polygons_to_the_map(qtbot, tmp_path, chicago_full, state):
-    from tests.models.store_sample import district_csv, store_with
-
-    csv = district_csv(chicago_full, tmp_path / "d011.csv", "011", "2016-02-01", "2016-05-01")
-    engine = store_with(csv, tmp_path)
-    exp = run_experiment(engine, "hotspots_dbscan")
-    shown: list[tuple[str, dict]] = []
-    pane = ModelsPane(engine, state, show_on_map=lambda name, geojson: shown.append((name, geojson)))
-    qtbot.addWidget(pane)
-    pane.refresh()
-    qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
-    pane.select_experiment(exp.id)
+    pane, exp, shown = _district_11_pane(qtbot, tmp_path, chicago_full, state, "hotspots_dbscan")
     headline_text = pane.table.item(0, COLUMNS.index("headline")).text()
     assert headline_text.startswith("PAI ") and headline_text.endswith("(7-day)")
     roles = {pane.compare_table.item(r, 0).text(): pane.compare_table.item(r, 1).text() for r in range(6)}
