@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.state.filters import SOURCE_REGION_COLUMNS
+from crimedesk.ui.child_process import run_in_child
 from crimedesk.ui.workers import Job, submit
 
 FILE_TYPES = "Boundary files (*.geojson *.json *.zip *.gpkg);;All files (*)"
@@ -68,7 +69,7 @@ class BoundaryDialog(QDialog):
     def start_load(self) -> None:
         from crimedesk.regions.store import import_boundary_layer
 
-        engine, path = self.engine, Path(self.path.text())
+        path, url = Path(self.path.text()), self.engine.url.render_as_string(hide_password=False)
         options = {
             "layer_name": self.layer_name.text().strip(),
             "id_field": self.id_field.text().strip(),
@@ -77,7 +78,7 @@ class BoundaryDialog(QDialog):
         }
 
         def task(progress: Any, cancel: Any) -> Any:
-            return import_boundary_layer(engine, path, progress=progress, cancel=cancel, **options)
+            return run_in_child(import_boundary_layer, url, path, progress=progress, cancel=cancel, **options)
 
         self.start.setEnabled(False)
         self.job = submit(task, finished=self._finished, failed=self._failed, cancelled=self._cancelled)

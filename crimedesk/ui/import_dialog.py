@@ -23,11 +23,11 @@ from sqlalchemy import Engine
 
 from crimedesk.domain.errors import ProfileNotFoundError
 from crimedesk.ingest.history import ImportResult
-from crimedesk.ingest.pipeline import choose_profile
+from crimedesk.ingest.pipeline import choose_profile, import_file
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
 from crimedesk.ingest.source import FileFacts, inspect_file
-from crimedesk.ui.import_process import import_in_process
+from crimedesk.ui.child_process import run_in_child
 from crimedesk.ui.mapping_editor import MappingEditor
 from crimedesk.ui.workers import Job, LatestQuery, submit
 
@@ -125,7 +125,9 @@ class ImportDialog(QDialog):
         self.message.setText("Importing…")
 
         def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
-            result = import_in_process(url, path, profile, user, progress, cancel)
+            result = run_in_child(
+                import_file, url, path, profile=profile, user=user, progress=progress, cancel=cancel
+            )
             with engine.connect() as conn:
                 return result, list_rejected(conn, result.import_id, limit=20)
 

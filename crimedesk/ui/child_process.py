@@ -1,0 +1,82 @@
+"""Run a long store task in a child process, so its GIL-holding C calls cannot stall the UI thread.
+
+Imports and boundary loads run here. Besides the GIL, a child keeps pyproj, GEOS and GDAL off the
+UI process's worker threads: pyproj objects used on Qt pool threads have crashed the process.
+:func:`run_in_child` has the usual ``(progress, cancel)`` contract: it runs on a worker thread,
+relays the child's progress, turns ``cancel()`` into a stop event the child's own cancel callable
+reads, and re-raises the child's exception (ImportCancelled, ImportFileError...) here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from crimedesk.domain.progress import CancelFn, ProgressFn
+
+POLL_SECONDS = 0.05
+T = TypeVar("T")
+
+
+def run_in_child(
+    task: Callable[..., T], url: str, *args: Any, progress: ProgressFn, cancel: CancelFn, **options: Any
+) -> T:
+    """``task(engine, *args, progress=, cancel=, **options)`` on the store at ``url`` (password included).
+
+    ``task`` must be a module-level function (the child imports it by name).
+    """
+    ctx = mp.get_context("spawn")
+    messages: Any = ctx.Queue()
+    stop = ctx.Event()
+    # Not a daemon: daemonic processes may not start children, and an import reads large files in one.
+    child = ctx.Process(target=_child, args=(task, url, args, options, messages, stop))
+    child.start()
+    try:
+        while True:
+            if cancel():
+                stop.set()
+            try:
+                kind, payload = messages.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(
+                        f"the {_name(task)} process ended unexpectedly (exit code {child.exitcode})"
+                    ) from None
+                continue
+            if kind == "progress":
+                progress(*payload)
+            elif kind == "error":
+                raise payload
+            else:
+                return payload
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():  # stuck past its cancel: its open transaction rolls back when it dies
+            child.terminate()
+            child.join()
+
+
+def _name(task: Callable[..., Any]) -> str:
+    return task.__name__.replace("_", " ")
+
+
+def _child(task: Callable[..., Any], url: str, args: tuple, options: dict, messages: Any, stop: Any) -> None:
+    from crimedesk.storage.engine import make_engine
+
+    engine = make_engine(url, migrate=False)
+    try:
+        result = task(
+            engine,
+            *args,
+            progress=lambda fraction, message: messages.put(("progress", (fraction, message))),
+            cancel=stop.is_set,
+            **options,
+        )
+    except Exception as exc:  # sent to the parent, which raises it
+        messages.put(("error", exc))
+    else:
+        messages.put(("result", result))
+    finally:
+        engine.dispose()
