@@ -31,9 +31,7 @@ def conn():
 
 
 def _rows(conn):
-    return conn.execute(
-        text("SELECT name, count, typeof(count), share, flag, same, empty, src FROM t")
-    ).all()
+    return conn.execute(text("SELECT name, count, typeof(count), share, flag, same, empty, src FROM t")).all()
 
 
 def test_constants_become_literals_and_nothing_is_lost(conn):
