@@ -22,10 +22,11 @@ pytest_plugins = ["tests.stores"]
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Never touch the real user's data or config directories."""
+    """Never touch the real user's data, config or cache directories."""
     home = tmp_path_factory.mktemp("xdg")
     os.environ["XDG_DATA_HOME"] = str(home / "data")
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
 
 
 @pytest.fixture(scope="session")

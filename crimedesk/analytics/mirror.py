@@ -6,23 +6,30 @@ DuckDB's vectorised engine runs the very same ``crimedesk.analytics`` queries (S
 compiled for DuckDB) in about a tenth of a second. The store stays the source of truth: the mirror
 copies the tables those queries read, in the background, and is brought up to date after imports
 (rows of new imports replace their ids) or rebuilt when boundary layers change.
+
+The mirror's file outlives the run (crimedesk.analytics.mirror_file) and records the store version
+it holds, written in the same DuckDB transaction as the copy: a later start whose store has the
+same version uses it at once, one with newer imports only adds them, and a copy cut short by a
+crash leaves the previous version in place, never a half-built mirror that looks complete.
 """
 
 from __future__ import annotations
 
-import tempfile
+import json
+import logging
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 from duckdb_engine import ConnectionWrapper
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Connection, Engine, create_engine, func, select
 
+from crimedesk.analytics.mirror_file import MirrorFile, open_mirror_file
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.storage.mirror_read import read_arrow
 from crimedesk.storage.schema import (
@@ -66,35 +73,54 @@ MIRRORED = {
     boundaries: BOUNDARY_COLUMNS,
     ucr_counts: None,
 }
+#: Recorded with the version: a file written for other tables or columns is rebuilt.
+LAYOUT = {table.name: list(names or table.c.keys()) for table, names in MIRRORED.items()}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class StoreVersion:
-    """What the mirror has copied: the newest finished import and the boundary layers' load times."""
+    """What the mirror has copied: the newest finished import (with its file hash and finish time,
+    which tell it apart from an import of the same id in a store made anew), the incident count and
+    the boundary layers with their load times."""
 
     last_import: int
-    layers: tuple[tuple[int, int], ...]
+    import_stamp: str
+    incidents: int
+    layers: tuple[tuple[int, str, int], ...]
 
 
 def store_version(store: Engine) -> StoreVersion:
     with store.connect() as conn:
         last = conn.execute(select(func.max(imports.c.id)).where(imports.c.status == "ok")).scalar() or 0
-        layers = conn.execute(select(boundary_layers.c.id, boundary_layers.c.loaded_at)).all()
-    return StoreVersion(last, tuple(sorted((i, int(t.timestamp())) for i, t in layers)))
+        count = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
+        layers = conn.execute(
+            select(boundary_layers.c.id, boundary_layers.c.name, boundary_layers.c.loaded_at)
+        ).all()
+        stamp = import_stamp(conn, last)
+    return StoreVersion(last, stamp, count, tuple(sorted((i, n, int(t.timestamp())) for i, n, t in layers)))
+
+
+def import_stamp(conn: Connection, import_id: int) -> str:
+    row = conn.execute(
+        select(imports.c.sha256, imports.c.finished_at).where(imports.c.id == import_id)
+    ).first()
+    return "" if row is None else f"{row.sha256}@{row.finished_at}"
 
 
 class AnalyticsMirror:
-    """Copies of the analytic tables in a DuckDB file under the user's temporary directory."""
+    """Copies of the analytic tables in a DuckDB file that outlives the run (temporary if it cannot)."""
 
     def __init__(self, store: Engine, directory: Path | None = None) -> None:
+        """``directory`` holds the mirror files (default: the user cache directory)."""
         self.store = store
-        self._dir = tempfile.TemporaryDirectory(prefix="crimedesk-mirror-", dir=directory)
-        self._db = duckdb.connect(str(Path(self._dir.name) / "mirror.duckdb"))
+        self.file: MirrorFile = open_mirror_file(store.url, directory)
+        self._db = self.file.db
         self.engine = create_engine("duckdb://", creator=lambda: ConnectionWrapper(self._db.cursor()))
         self._lock = threading.Lock()
         self.version: StoreVersion | None = None
         # Closed when dropped or at exit too: DuckDB objects alive at interpreter exit leak noisily.
-        self._close = weakref.finalize(self, _close, self.engine, self._db, self._dir)
+        self._close = weakref.finalize(self, _close, self.engine, self.file)
 
     @property
     def ready(self) -> bool:
@@ -103,33 +129,72 @@ class AnalyticsMirror:
     def sync(self, progress: ProgressFn = no_progress, cancel: CancelFn = never_cancel) -> bool:
         """Bring the mirror up to date with the store; False when it already was."""
         with self._lock:
+            held = self.version or self._recorded()
             version = store_version(self.store)
-            if version == self.version:
-                return False
-            if (
-                self.version is None
-                or version.layers != self.version.layers
-                or version.last_import < (self.version.last_import)
-            ):
-                self._rebuild(progress, cancel)
-            else:
-                self._add_imports(self.version.last_import, version.last_import)
+            if version != held:
+                self._update(held, version, progress, cancel)
+            changed = version != self.version
             self.version = version
-            return True
+            return changed
 
     def close(self) -> None:
         self._close()
 
-    def _rebuild(self, progress: ProgressFn, cancel: CancelFn) -> None:
-        for step, (table, names) in enumerate(MIRRORED.items()):
-            check_cancel(cancel)
-            progress(step / len(MIRRORED), f"copying {table.name}")
-            with self._registered(copy=read_arrow(self.store, table, names, cancel=cancel)):
-                self._db.execute(f"CREATE OR REPLACE TABLE {table.name} AS SELECT * FROM copy")
+    def _update(
+        self, held: StoreVersion | None, version: StoreVersion, progress: ProgressFn, cancel: CancelFn
+    ) -> None:
+        if held is not None and self._only_new_imports(held, version):
+            progress(0.0, "adding new imports")
+            self._add_imports(held.last_import, version)
+            mirrored = self._db.execute("SELECT count(*) FROM incidents").fetchone()
+            if mirrored == (version.incidents,):
+                return
+            log.warning("the analytics mirror disagrees with the store after adding imports; rebuilding")
+        self._rebuild(version, progress, cancel)
 
-    def _add_imports(self, after: int, upto: int) -> None:
-        """Rows written by imports ``after < id <= upto`` replace the mirror's rows of the same ids."""
-        new = (incidents.c.import_id > after) & (incidents.c.import_id <= upto)
+    def _only_new_imports(self, held: StoreVersion, version: StoreVersion) -> bool:
+        """The store has what the mirror holds plus newer imports (the same layers, the same import
+        still there)."""
+        if version.layers != held.layers or version.last_import <= held.last_import:
+            return False
+        with self.store.connect() as conn:
+            return import_stamp(conn, held.last_import) == held.import_stamp
+
+    def _recorded(self) -> StoreVersion | None:
+        """The store version an earlier run left in the file, if any, readable and of this layout."""
+        try:
+            return self._read_record()
+        except (duckdb.Error, ValueError, KeyError, TypeError) as exc:
+            log.warning(
+                "the analytics mirror %s has an unreadable version (%r); rebuilding it", self.file.path, exc
+            )
+            return None
+
+    def _read_record(self) -> StoreVersion | None:
+        if not self._db.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = 'mirror_version'"
+        ).fetchall():
+            return None
+        [(record,)] = self._db.execute("SELECT record FROM mirror_version").fetchall()
+        fields = json.loads(record)
+        if fields.pop("layout") != LAYOUT:
+            log.info("the analytics mirror %s has other columns; rebuilding it", self.file.path)
+            return None
+        layers = tuple(tuple(layer) for layer in fields.pop("layers"))
+        return StoreVersion(**fields, layers=layers)
+
+    def _rebuild(self, version: StoreVersion, progress: ProgressFn, cancel: CancelFn) -> None:
+        with self._transaction(version):
+            for step, (table, names) in enumerate(MIRRORED.items()):
+                check_cancel(cancel)
+                progress(step / len(MIRRORED), f"copying {table.name}")
+                with self._registered(copy=read_arrow(self.store, table, names, cancel=cancel)):
+                    self._db.execute(f"CREATE OR REPLACE TABLE {table.name} AS SELECT * FROM copy")
+
+    def _add_imports(self, after: int, version: StoreVersion) -> None:
+        """Rows written by imports ``after < id <= version.last_import`` replace the mirror's rows of
+        the same ids."""
+        new = (incidents.c.import_id > after) & (incidents.c.import_id <= version.last_import)
         rows = read_arrow(self.store, incidents, INCIDENT_COLUMNS, new)
         of_new = incident_regions.c.incident_id.in_(select(incidents.c.id).where(new))
         frames = {
@@ -137,14 +202,25 @@ class AnalyticsMirror:
             "new_regions": read_arrow(self.store, incident_regions, where=of_new),
             "ucr": read_arrow(self.store, ucr_counts),
         }
-        with self._registered(**frames):
-            self._db.execute("BEGIN")
+        with self._registered(**frames), self._transaction(version):
             self._db.execute("DELETE FROM incidents WHERE id IN (SELECT id FROM new_rows)")
             self._db.execute("DELETE FROM incident_regions WHERE incident_id IN (SELECT id FROM new_rows)")
             self._db.execute("INSERT INTO incidents SELECT * FROM new_rows")
             self._db.execute("INSERT INTO incident_regions SELECT * FROM new_regions")
             self._db.execute("CREATE OR REPLACE TABLE ucr_counts AS SELECT * FROM ucr")
-            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _transaction(self, version: StoreVersion) -> Iterator[None]:
+        """The block's changes and the record of ``version`` are committed together, or not at all."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+            record = json.dumps({"layout": LAYOUT, **asdict(version)})
+            self._db.execute("CREATE OR REPLACE TABLE mirror_version AS SELECT ? AS record", [record])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     @contextmanager
     def _registered(self, **tables: pa.Table) -> Iterator[None]:
@@ -158,7 +234,8 @@ class AnalyticsMirror:
                 self._db.unregister(name)
 
 
-def _close(engine: Engine, db: duckdb.DuckDBPyConnection, directory: tempfile.TemporaryDirectory) -> None:
+def _close(engine: Engine, file: MirrorFile) -> None:
     engine.dispose()
-    db.close()
-    directory.cleanup()
+    file.db.close()
+    if file.temporary is not None:
+        file.temporary.cleanup()

@@ -17,3 +17,10 @@ def data_dir() -> Path:
 
 def default_database_path() -> Path:
     return data_dir() / "crimedesk.sqlite"
+
+
+def cache_dir() -> Path:
+    """Files crimedesk can rebuild from the store, such as the analytics mirrors."""
+    path = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

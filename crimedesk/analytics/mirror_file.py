@@ -1,0 +1,79 @@
+"""Where a store's DuckDB mirror is kept between runs, and opening it without ever failing the app.
+
+One file per store in the user cache directory, named from a hash of the store's URL without its
+password. A file another running crimedesk holds (DuckDB allows one writing process) gives way to
+a temporary mirror for this run; an unreadable one is replaced by a new, empty file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from sqlalchemy import URL
+
+from crimedesk.config.paths import cache_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MirrorFile:
+    db: duckdb.DuckDBPyConnection
+    path: Path
+    temporary: tempfile.TemporaryDirectory | None  # set when the mirror lasts only this run
+
+
+def mirror_name(url: URL) -> str | None:
+    """The file name for the store at ``url``; None for a store that lasts only this run."""
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return None
+        url = url.set(database=str(Path(url.database).resolve()))
+    query = {key: value for key, value in url.query.items() if "pass" not in key.lower()}
+    safe = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, query)
+    digest = hashlib.sha256(safe.render_as_string(hide_password=False).encode()).hexdigest()[:24]
+    return f"{url.get_backend_name()}-{digest}.duckdb"
+
+
+def open_mirror_file(url: URL, directory: Path | None = None) -> MirrorFile:
+    """The lasting mirror file of the store at ``url`` (in ``directory``, default the user cache
+    directory) if it can be used, else a temporary one."""
+    name = mirror_name(url)
+    if name is None:
+        return temporary_mirror_file()
+    try:
+        path = (directory or cache_dir() / "mirrors") / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("no directory for the analytics mirror (%s); using a temporary mirror", exc)
+        return temporary_mirror_file()
+    return _connect(path)
+
+
+def temporary_mirror_file() -> MirrorFile:
+    directory = tempfile.TemporaryDirectory(prefix="crimedesk-mirror-")
+    path = Path(directory.name) / "mirror.duckdb"
+    return MirrorFile(duckdb.connect(str(path)), path, directory)
+
+
+def _connect(path: Path) -> MirrorFile:
+    try:
+        return MirrorFile(duckdb.connect(str(path)), path, None)
+    except duckdb.Error as exc:
+        # DuckDB raises the same IOException for a lock held elsewhere and for a damaged file.
+        if "Could not set lock" in str(exc):
+            log.warning("the analytics mirror %s is in use by another crimedesk; using a temporary one", path)
+            return temporary_mirror_file()
+        log.warning("the analytics mirror %s is unreadable (%s); building a new one", path, exc)
+    try:
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        return MirrorFile(duckdb.connect(str(path)), path, None)
+    except (OSError, duckdb.Error) as exc:
+        log.warning("the analytics mirror %s cannot be replaced (%s); using a temporary one", path, exc)
+        return temporary_mirror_file()
