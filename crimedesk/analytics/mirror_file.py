@@ -42,9 +42,13 @@ def mirror_name(url: URL) -> str | None:
 
 def open_mirror_file(url: URL, directory: Path | None = None) -> MirrorFile:
     """The lasting mirror file of the store at ``url`` (in ``directory``, default the user cache
-    directory) if it can be used, else a temporary one."""
+    directory) if it can be used, else a temporary one.
+
+    By default only a SQLite store's mirror lasts: a shared server's incidents are not left behind
+    on this machine's disk unless a ``directory`` is given for them.
+    """
     name = mirror_name(url)
-    if name is None:
+    if name is None or (directory is None and url.get_backend_name() != "sqlite"):
         return temporary_mirror_file()
     try:
         path = (directory or cache_dir() / "mirrors") / name

@@ -178,3 +178,16 @@ def test_file_names_and_logs_hold_no_password(pg_url, tmp_path, caplog):
     assert "unreadable" in caplog.text and secret not in caplog.text
     assert [p.name for p in (tmp_path / "mirrors").iterdir() if secret in p.name] == []
     mirror.close()
+
+
+def test_a_server_store_leaves_no_mirror_on_this_machine_by_default():
+    from sqlalchemy import make_url
+
+    from crimedesk.analytics.mirror_file import open_mirror_file
+
+    mirror_file = open_mirror_file(make_url("postgresql+psycopg://analyst@db.example:5432/crimes"))
+    try:
+        assert mirror_file.temporary is not None
+    finally:
+        mirror_file.db.close()
+        mirror_file.temporary.cleanup()
