@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from sqlalchemy import URL
 from crimedesk.config.paths import cache_dir
 
 log = logging.getLogger(__name__)
+STALE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,24 @@ def open_mirror_file(url: URL, directory: Path | None = None) -> MirrorFile:
     except OSError as exc:
         log.warning("no directory for the analytics mirror (%s); using a temporary mirror", exc)
         return temporary_mirror_file()
+    _forget_stale_mirrors(path)
     return _connect(path)
+
+
+def _forget_stale_mirrors(used: Path) -> None:
+    """Delete the mirrors of stores not opened for ``STALE_DAYS``: each is a copy of a store's
+    incidents (over 100 MB at millions of rows). Opening a mirror marks its file as used."""
+    now = time.time()
+    try:
+        if used.exists():
+            os.utime(used, (now, now))
+        for other in used.parent.glob("*.duckdb"):
+            if other != used and other.stat().st_mtime < now - STALE_DAYS * 86_400:
+                for part in (other, other.with_name(other.name + ".wal")):
+                    part.unlink(missing_ok=True)
+                log.info("deleted the analytics mirror %s, unused for %d days", other.name, STALE_DAYS)
+    except OSError as exc:
+        log.warning("could not clear old analytics mirrors in %s (%s)", used.parent, exc)
 
 
 def temporary_mirror_file() -> MirrorFile:

@@ -191,3 +191,28 @@ def test_a_server_store_leaves_no_mirror_on_this_machine_by_default():
     finally:
         mirror_file.db.close()
         mirror_file.temporary.cleanup()
+
+
+def test_mirrors_unused_for_a_month_are_deleted(tmp_path, chicago_sample):
+    import os
+    import time
+
+    from crimedesk.analytics.mirror_file import STALE_DAYS
+
+    directory = tmp_path / "mirrors"
+    directory.mkdir()
+    month_ago = time.time() - (STALE_DAYS + 1) * 86_400
+    stale, recent = directory / "sqlite-old.duckdb", directory / "sqlite-recent.duckdb"
+    for path in (stale, directory / "sqlite-old.duckdb.wal", recent):
+        path.write_bytes(b"x")
+    os.utime(stale, (month_ago, month_ago))
+    store = make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    import_file(store, chicago_sample)
+    mirror = started(store, directory)[0]
+    try:
+        names = sorted(p.name for p in directory.iterdir() if p.suffix == ".duckdb")
+        assert names == sorted([mirror.file.path.name, recent.name])
+        assert not (directory / "sqlite-old.duckdb.wal").exists()
+    finally:
+        mirror.close()
+        store.dispose()
