@@ -8,45 +8,35 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QProgressBar,
     QWidget,
 )
 from sqlalchemy import Engine
 
 from crimedesk.state.filters import SOURCE_REGION_COLUMNS
 from crimedesk.ui.child_process import run_in_child
-from crimedesk.ui.workers import Job, submit
+from crimedesk.ui.task_dialog import TaskDialog
 
 FILE_TYPES = "Boundary files (*.geojson *.json *.zip *.gpkg);;All files (*)"
 
 
-class BoundaryDialog(QDialog):
+class BoundaryDialog(TaskDialog):
     loaded = Signal(object)  # BoundaryImportResult
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Load boundaries")
         self.engine = engine
-        self.job: Job | None = None
         self.path, self.layer_name = QLineEdit(), QLineEdit()
         self.id_field, self.name_field = QLineEdit(), QLineEdit()
         self.incident_field = QComboBox()
         self.incident_field.addItem("(none)", None)
         for column in SOURCE_REGION_COLUMNS:
             self.incident_field.addItem(column, column)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
         self.start = self.buttons.addButton("Load", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         form = QFormLayout(self)
         form.addRow("File", self.path)
         form.addRow("Layer name", self.layer_name)
@@ -57,7 +47,6 @@ class BoundaryDialog(QDialog):
         form.addRow(self.message)
         form.addRow(self.buttons)
         self.start.clicked.connect(self.start_load)
-        self.cancel.clicked.connect(self._cancel_clicked)
 
     def ask_file(self) -> bool:
         name, _ = QFileDialog.getOpenFileName(self, "Load boundaries", "", FILE_TYPES)
@@ -81,13 +70,7 @@ class BoundaryDialog(QDialog):
             return run_in_child(import_boundary_layer, url, path, progress=progress, cancel=cancel, **options)
 
         self.start.setEnabled(False)
-        self.job = submit(task, finished=self._finished, failed=self._failed, cancelled=self._cancelled)
-        self.job.progress.connect(self._progress)
-
-    @Slot(float, str)
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(round(fraction * 1000))
-        self.message.setText(message)
+        self.run_task(task)
 
     @Slot(object)
     def _finished(self, result: Any) -> None:
@@ -109,9 +92,3 @@ class BoundaryDialog(QDialog):
         self.job = None
         self.start.setEnabled(True)
         self.cancel.setText("Close")
-
-    def _cancel_clicked(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-        else:
-            self.reject()

@@ -8,13 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,13 +27,16 @@ from crimedesk.ingest.rejected import list_rejected
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ui.child_process import run_in_child
 from crimedesk.ui.mapping_editor import MappingEditor
-from crimedesk.ui.workers import Job, LatestQuery, submit
+from crimedesk.ui.task_dialog import TaskDialog
+from crimedesk.ui.workers import LatestQuery
 
 log = logging.getLogger(__name__)
 FILE_TYPES = "CSV files (*.csv *.csv.gz *.txt);;All files (*)"
 
 
-class ImportDialog(QDialog):
+class ImportDialog(TaskDialog):
+    CANCELLING = "Cancelling…"
+
     imported = Signal(object)  # ImportResult
 
     def __init__(self, engine: Engine, user: str = "local", parent: QWidget | None = None) -> None:
@@ -45,7 +46,6 @@ class ImportDialog(QDialog):
         self.engine, self.user = engine, user
         self.profile: Profile | None = None
         self.result: ImportResult | None = None
-        self.job: Job | None = None
         self.path = QLineEdit()
         self.path.setPlaceholderText("Choose a CSV file…")
         self.browse = QPushButton("Browse…")
@@ -55,13 +55,7 @@ class ImportDialog(QDialog):
         self.map_columns.setToolTip("No built-in profile fits: say which column holds what")
         self.map_columns.hide()
         self.editor: MappingEditor | None = None
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
         self.start = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.start.setEnabled(False)
         self._detect = LatestQuery(self._show_profile, self._detect_failed, self)
         self._inspect = LatestQuery(self._edit_mapping, self._detect_failed, self)
@@ -70,7 +64,6 @@ class ImportDialog(QDialog):
         self.path.editingFinished.connect(lambda: self.choose_file(Path(self.path.text())))
         self.start.clicked.connect(self.start_import)
         self.map_columns.clicked.connect(self.open_mapping_editor)
-        self.cancel.clicked.connect(self._cancel_clicked)
 
     def _build(self) -> None:
         row = QHBoxLayout()
@@ -131,13 +124,7 @@ class ImportDialog(QDialog):
             with engine.connect() as conn:
                 return result, list_rejected(conn, result.import_id, limit=20)
 
-        self.job = submit(task, finished=self._finished, failed=self._failed, cancelled=self._cancelled)
-        self.job.progress.connect(self._progress)
-
-    @Slot(float, str)
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(round(fraction * 1000))
-        self.message.setText(message)
+        self.run_task(task)
 
     @Slot(object)
     def _finished(self, outcome: tuple[ImportResult, list[Any]]) -> None:
@@ -171,13 +158,6 @@ class ImportDialog(QDialog):
         self.job = None
         self.cancel.setText("Close")
         self.browse.setEnabled(True)
-
-    def _cancel_clicked(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.message.setText("Cancelling…")
-        else:
-            self.reject()
 
     def _ask_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Import incidents", "", FILE_TYPES)

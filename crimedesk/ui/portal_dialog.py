@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +25,7 @@ from sqlalchemy import Engine
 
 from crimedesk.ingest.history import ImportResult
 from crimedesk.ui.import_dialog import ImportDialog
-from crimedesk.ui.workers import Job, submit
+from crimedesk.ui.task_dialog import TaskDialog
 
 if TYPE_CHECKING:
     import httpx
@@ -49,7 +47,9 @@ def _day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class PortalDialog(QDialog):
+class PortalDialog(TaskDialog):
+    CANCELLING = "Cancelling after the current page…"
+
     downloaded = Signal(object)  # Path of the CSV
     imported = Signal(object)  # ImportResult, relayed from the Import dialog
 
@@ -69,7 +69,6 @@ class PortalDialog(QDialog):
         self.resize(560, 320)
         self.engine, self.user = engine, user
         self.client, self.app_token, self.folder = client, app_token, folder
-        self.job: Job | None = None
         self.path: Path | None = None
         self.import_dialog: ImportDialog | None = None
         today = today or date.today()
@@ -77,17 +76,9 @@ class PortalDialog(QDialog):
         self.note.setWordWrap(True)
         self.start_date = self._date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
         self.end_date = self._date_edit(today)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
         self.download = self.buttons.addButton("Download", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self._build()
         self.download.clicked.connect(self.start_download)
-        self.cancel.clicked.connect(self._cancel_clicked)
 
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(_qdate(day))
@@ -130,13 +121,7 @@ class PortalDialog(QDialog):
         self._busy(True)
         self.progress.setValue(0)
         self.message.setText("Connecting to data.cityofchicago.org…")
-        self.job = submit(task, finished=self._finished, failed=self._failed, cancelled=self._cancelled)
-        self.job.progress.connect(self._progress)
-
-    @Slot(float, str)
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(round(fraction * 1000))
-        self.message.setText(message)
+        self.run_task(task)
 
     @Slot(object)
     def _finished(self, path: Path) -> None:
@@ -186,13 +171,6 @@ class PortalDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         for widget in (self.download, self.start_date, self.end_date):
             widget.setEnabled(not busy)
-
-    def _cancel_clicked(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.message.setText("Cancelling after the current page…")
-        else:
-            self.reject()
 
 
 def _downloads_folder() -> Path:
