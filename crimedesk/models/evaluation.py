@@ -67,13 +67,14 @@ def each_origin(
     origins: Sequence[pd.Timestamp],
     progress: Callable[[float, str], None] | None,
     cancel: Callable[[], bool] | None,
+    what: str = "Backtest",
 ) -> Iterator[pd.Timestamp]:
     """The origins in turn, reporting progress; raises ``ImportCancelled`` when ``cancel()`` says so."""
     for step, origin in enumerate(pd.DatetimeIndex(origins)):
         if cancel is not None and cancel():
-            raise ImportCancelled("Backtest cancelled.")
+            raise ImportCancelled(f"{what} cancelled.")
         if progress is not None:
-            progress(step / len(origins), f"Backtest origin {origin:%Y-%m-%d}")
+            progress(step / len(origins), f"{what} origin {origin:%Y-%m-%d}")
         yield origin
 
 

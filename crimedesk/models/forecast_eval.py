@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from crimedesk.domain.errors import ImportCancelled
 from crimedesk.models import metrics
+from crimedesk.models.evaluation import each_origin
 from crimedesk.models.forecast import Forecaster, season_length
 
 Progress = Callable[[float, str], None]
@@ -36,11 +36,7 @@ def rolling_forecasts(
     """Long table: model, origin, step, date, actual, forecast, lower, upper, scale, fit_seconds."""
     m = season_length(pd.DatetimeIndex(series.index, freq=series.index.freq or pd.infer_freq(series.index)))
     rows = []
-    for i, origin in enumerate(pd.DatetimeIndex(origins)):
-        if cancel is not None and cancel():
-            raise ImportCancelled("Forecast backtest cancelled.")
-        if progress is not None:
-            progress(i / len(origins), f"Forecast origin {origin:%Y-%m-%d}")
+    for origin in each_origin(origins, progress, cancel, "Forecast backtest"):
         train, future = series[series.index < origin], series[series.index >= origin][:horizon]
         if future.size < horizon:
             raise ValueError(f"origin {origin:%Y-%m-%d} has only {future.size} of {horizon} future values")
