@@ -8,6 +8,7 @@ import resource
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +23,25 @@ def peak_rss_mb() -> float:
 def children_peak_rss_mb() -> float:
     """The largest peak among this process's finished children (an import's reading process)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def create_pg_database() -> tuple[str, tuple]:
+    """A new, empty database on the benchmark server: its URL and a handle to drop it with."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    name = f"crimedesk_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return PG_SERVER.rsplit("/", 1)[0] + f"/{name}", (admin, name)
+
+
+def drop_pg_database(handle: tuple) -> None:
+    from sqlalchemy import text
+
+    admin, name = handle
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def report(**figures: object) -> None:

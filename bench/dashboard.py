@@ -18,14 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import DATA, PG_SERVER, ROOT
+from bench._common import DATA, ROOT, create_pg_database, drop_pg_database
 
 AS_OF = date(2017, 12, 31)
 TILES = 10  # 2016-17 and 9 shifted copies: 5,366,050 incidents
@@ -198,16 +197,6 @@ def app_start_seconds(url: str) -> float:
     return painted
 
 
-def pg_url() -> tuple[str, object]:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    name = f"crimedesk_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return PG_SERVER.rsplit("/", 1)[0] + f"/{name}", (admin, name)
-
-
 def print_rows(label: str, rows: int, engine) -> None:
     from crimedesk.analytics.mirror import AnalyticsMirror
 
@@ -230,12 +219,11 @@ def print_rows(label: str, rows: int, engine) -> None:
 
 
 def main(quick: bool) -> None:
-    from sqlalchemy import text
 
     with tempfile.TemporaryDirectory() as tmp:
         backends = [("SQLite", f"sqlite:///{tmp}/dash.sqlite", None)]
         if not quick:
-            url, handle = pg_url()
+            url, handle = create_pg_database()
             backends.append(("PostgreSQL", url, handle))
         for label, url, handle in backends:
             try:
@@ -247,9 +235,7 @@ def main(quick: bool) -> None:
                 engine.dispose()
             finally:
                 if handle:
-                    admin, name = handle
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    drop_pg_database(handle)
     print("targets (SQLite store): <= 150 ms at 536k rows, <= 1,000 ms at 5M rows")
 
 

@@ -15,12 +15,19 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import DATA, PG_SERVER, children_peak_rss_mb, peak_rss_mb, report, run_child
+from bench._common import (
+    DATA,
+    children_peak_rss_mb,
+    create_pg_database,
+    drop_pg_database,
+    peak_rss_mb,
+    report,
+    run_child,
+)
 
 CHICAGO = DATA / "chicago_crimes_2016_2017.csv.gz"
 DISTRICTS = DATA / "chicago_police_districts_2012.geojson"
@@ -72,24 +79,6 @@ def naive_pandas(path: str, date_format: str | None = None) -> None:
     report(seconds=time.perf_counter() - started, peak_mb=peak_rss_mb())
 
 
-def _pg_database() -> tuple[str, object]:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    name = f"crimedesk_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return PG_SERVER.rsplit("/", 1)[0] + f"/{name}", (admin, name)
-
-
-def _drop_pg(handle: tuple) -> None:
-    from sqlalchemy import text
-
-    admin, name = handle
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 MEASURES = {  # name: (child, where it writes; {tmp} is a fresh directory each round)
     "crimedesk (SQLite)": ("crimedesk", "sqlite:///{tmp}/crimedesk.sqlite"),
     "DuckDB read_csv": ("duckdb", "{tmp}/duck.db"),
@@ -105,11 +94,11 @@ def one_round(with_pg: bool) -> dict[str, dict]:
             name: run_child(me, child, where.format(tmp=tmp)) for name, (child, where) in MEASURES.items()
         }
     if with_pg:
-        url, handle = _pg_database()
+        url, handle = create_pg_database()
         try:
             figures["crimedesk (PostgreSQL)"] = run_child(me, "crimedesk", url)
         finally:
-            _drop_pg(handle)
+            drop_pg_database(handle)
     return figures
 
 
