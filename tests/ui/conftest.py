@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from sqlalchemy import Engine
 
 from crimedesk.ingest.pipeline import import_file
@@ -34,16 +32,9 @@ def state() -> FilterState:
 
 @pytest.fixture(autouse=True)
 def _no_jobs_left(qtbot) -> Iterator[None]:
-    """Every test waits for its background jobs, so none outlives its store; then its garbage goes.
-
-    Collecting here, while no pool thread runs, keeps the collector from destroying one test's
-    DuckDB, SQLite and Qt objects on the UI thread while the next test's workers are querying
-    (a full run once died in the collector that way).
-    """
+    """Every test waits for its background jobs, so none outlives its store."""
     yield
     qtbot.waitUntil(lambda: workers.pending_jobs() == 0, timeout=20_000)
-    assert QThreadPool.globalInstance().waitForDone(20_000)
-    gc.collect()
 
 
 @pytest.fixture
