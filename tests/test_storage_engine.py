@@ -103,3 +103,28 @@ def test_a_version_2_store_keeps_its_incidents_and_key_through_migration_3(tmp_p
     assert "ix_incidents_source_source_key" in {i["name"] for i in inspect(engine).get_indexes("incidents")}
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(incidents.insert(), [_incident("2")])
+
+
+def test_a_version_3_store_keeps_its_incident_regions_through_migration_4(tmp_path):
+    from alembic import command
+
+    from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.migrate import alembic_config
+    from crimedesk.storage.schema import incident_regions
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'v3.sqlite'}", migrate=False)
+    command.upgrade(alembic_config(engine), "0003")
+    pairs = [(1, 5, "011"), (1, 3, "012"), (2, 3, "1134")]
+    rows = [dict(layer_id=layer, incident_id=incident, region_id=region) for layer, incident, region in pairs]
+    with engine.begin() as conn:
+        conn.execute(incident_regions.insert(), rows)
+    command.upgrade(alembic_config(engine), "head")
+    with engine.connect() as conn:
+        stored = conn.execute(select(incident_regions).order_by(*incident_regions.primary_key)).all()
+        definition = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'incident_regions'"
+        ).scalar()
+    assert [tuple(row) for row in stored] == sorted(pairs)
+    assert definition.rstrip().endswith("WITHOUT ROWID")
+    indexes = {i["name"] for i in inspect(engine).get_indexes("incident_regions")}
+    assert indexes == {"ix_incident_regions_layer_id_region_id"}

@@ -159,6 +159,9 @@ incident_regions = Table(
     Column("incident_id", BigInteger, primary_key=True),
     Column("region_id", String(80), nullable=False),
     Index(None, "layer_id", "region_id"),
+    # SQLite stores the rows in key order, with no rowid beside the key and no second copy of the
+    # key in an automatic index: a third less to write per row and to scan when indexing.
+    sqlite_with_rowid=False,
 )
 
 ucr_counts = Table(
