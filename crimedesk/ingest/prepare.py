@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 import numpy as np
 import pyarrow as pa
@@ -46,42 +45,19 @@ class Preparer:
     ) -> None:
         """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows)."""
         self.facts, self.profile, self.encode = facts, profile, encode_for_sqlite
-        self.context, self.resumed = ImportContext(profile), False
+        self.context = ImportContext(profile)
         self.lines = LineCounter()
         self.names = [normalize_header(h) for h in facts.header]
 
-    def leading(self, count: int) -> Iterator[Prepared]:
-        """The first ``count`` batches (fewer in a shorter file); see ``batches(skip=count)``."""
+    def batches(self) -> Iterator[Prepared]:
         sink = RowSink()
-        raws = self._raw(sink)
-        try:
-            for raw in islice(raws, count):
-                yield self.prepare(raw, sink.take())
-        finally:
-            raws.close()
-
-    def batches(self, skip: int = 0, resume: Callable[[], ImportContext] | None = None) -> Iterator[Prepared]:
-        """Every batch; the first ``skip`` are only counted, for line numbers (:meth:`leading` did them).
-
-        ``resume`` gives the context the other Preparer reached; it is asked for after the skipping.
-        """
-        sink = RowSink()
-        for number, raw in enumerate(self._raw(sink)):
-            if number < skip:
-                self.lines.assign(raw, sink.take())
-                continue
-            self._resume(resume)
+        for raw in self._raw(sink):
             yield self.prepare(raw, sink.take())
         if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
-            self._resume(resume)
             empty = pa.RecordBatch.from_arrays(
                 [pa.array([], pa.string())] * len(self.names), names=self.names
             )
             yield self.prepare(empty, sink.take())
-
-    def _resume(self, resume: Callable[[], ImportContext] | None) -> None:
-        if resume is not None and not self.resumed:
-            self.context, self.resumed = resume(), True
 
     def _raw(self, sink: RowSink) -> Iterator[pa.RecordBatch]:
         for raw in open_batches(self.facts.path, self.facts.header, sink):

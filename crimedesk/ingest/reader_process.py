@@ -1,34 +1,40 @@
 """Read and validate a large file in a child process while this process writes it to the store.
 
-Parsing and validation (Arrow, numpy, pandas) and the writes (Python's sqlite3 binds values row by
-row) both hold the GIL for much of their time. On two threads they take turns, and whenever the
-writer lets go of the GIL for a SQLite step it can wait a whole switch interval to get it back:
-measured, that was slower than doing both in turn. In a child process each half has a core and a
-GIL of its own. Batches cross a pipe as Arrow IPC streams, which this side maps without copying;
-the pipe's small buffer keeps the child at most about a batch ahead, so memory stays bounded.
+Parsing and validation (Arrow, numpy) and the writes (Python's sqlite3 binds values row by row)
+both hold the GIL for much of their time. On two threads they take turns, and whenever the writer
+lets go of the GIL for a SQLite step it can wait a whole switch interval to get it back: measured,
+that was slower than doing both in turn. In a child process each half has a core and a GIL of its
+own. Batches cross a pipe as Arrow IPC streams, which this side maps without copying; the pipe's
+small buffer keeps the child at most about a batch ahead, so memory stays bounded.
+
+The child is a fresh interpreter running :mod:`crimedesk.ingest.reader_child`, not a
+multiprocessing child: those first re-import the caller's main module (for the ``crimedesk``
+command that is the whole CLI, over a second), and must not be started while that module is
+being imported. It is never forked either: the parent may run Qt or pool threads, and a forked
+child could inherit their locks held.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
 
 import pyarrow as pa
 
+import crimedesk
 from crimedesk.ingest import source
 from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
 
-# Never fork: the parent may run Qt or pool threads, and a forked child could inherit their locks
-# held. (Tried where it was safe: the forked child was no sooner with its first batch.)
-SPAWN = mp.get_context("spawn")
-LEADING_BATCHES = 1  # prepared here while the child starts and parses past them
+CHILD_MODULE = "crimedesk.ingest.reader_child"
 
 
 @contextmanager
@@ -37,43 +43,49 @@ def batches_read_in_process(
 ) -> Iterator[Iterator[Prepared]]:
     """The file's prepared batches, from a child process; leaving the block stops the child.
 
-    The first batch is prepared here while the child starts (its imports take most of a second)
-    and parses past it, counting its lines; so writing starts as early as it would without a child.
-    The child then carries on with this side's context (the chosen date formats, the clock, the
-    CRS), so every batch is prepared alike.
+    This side meanwhile gets ready to write (region index, dropped indexes) and then writes.
     """
-    receiving, sending = SPAWN.Pipe(duplex=False)
-    context_in, context_out = SPAWN.Pipe(duplex=False)
-    settings = (source.BLOCK_SIZE, encode_for_sqlite)  # a spawned child starts from the defaults
-    child = SPAWN.Process(
-        target=_read,
-        args=(facts, profile, settings, context_in, sending),
-        name="crimedesk-reader",
-        daemon=True,
-    )
-    child.start()
-    sending.close()  # the child holds the only sending end, so its exit shows here as EOFError
-    context_in.close()
+    child, to_child, receiving = _start_child()
     try:
-        yield _here_then_child(Preparer(facts, profile), context_out, receiving, child)
+        with suppress(BrokenPipeError):  # a child that died at once: receiving says how it ended
+            to_child.send((facts, profile, source.BLOCK_SIZE, encode_for_sqlite))
+        yield _received(receiving, child)
     finally:
-        context_out.close()
+        to_child.close()
         receiving.close()
-        if child.is_alive():  # cancelled or failed here: the child has nothing worth finishing
+        if child.poll() is None:  # cancelled or failed here: the child has nothing worth finishing
             child.terminate()
-        child.join()
+        child.wait()
 
 
-def _here_then_child(
-    here: Preparer, context_out: Connection, receiving: Connection, child: Any
-) -> Iterator[Prepared]:
-    yield from here.leading(LEADING_BATCHES)
-    with suppress(BrokenPipeError):  # the child is gone: receiving from it says how it ended
-        context_out.send(here.context)
-    yield from _received(receiving, child)
+def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
+    """The child, a connection to send to it and one to receive from it."""
+    to_child_read, to_child_write = os.pipe()
+    from_child_read, from_child_write = os.pipe()
+    env = {**os.environ, "PYTHONPATH": _python_path()}
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write)],
+            pass_fds=(to_child_read, from_child_write),
+            env=env,
+        )
+    except BaseException:
+        for fd in (to_child_write, from_child_read):
+            os.close(fd)
+        raise
+    finally:  # the child holds these ends now: its exit shows here as EOFError
+        os.close(to_child_read)
+        os.close(from_child_write)
+    return child, Connection(to_child_write, readable=False), Connection(from_child_read, writable=False)
 
 
-def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
+def _python_path() -> str:
+    """This process's crimedesk first, so the child imports the same code even when not installed."""
+    package_root = str(Path(crimedesk.__file__).resolve().parents[1])
+    return os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+
+
+def _received(receiving: Connection, child: subprocess.Popen) -> Iterator[Prepared]:
     while True:
         try:
             kind, payload = receiving.recv()
@@ -86,29 +98,22 @@ def _received(receiving: Connection, child: Any) -> Iterator[Prepared]:
                 if payload.encoded is not None:
                     payload.encoded = replace(payload.encoded, table=_table(receiving.recv_bytes()))
         except EOFError:
-            child.join()
             raise RuntimeError(
-                f"the process reading the file ended unexpectedly (exit code {child.exitcode})"
+                f"the process reading the file ended unexpectedly (exit code {child.wait()})"
             ) from None
         yield payload
 
 
-def _read(
-    facts: FileFacts,
-    profile: Profile,
-    settings: tuple[int, bool],
-    context_in: Connection,
-    sending: Connection,
-) -> None:
-    """The child: prepare the batches after the leading ones and send them; the parent raises its errors."""
-    source.BLOCK_SIZE, encode = settings
+def read(from_parent: Connection, sending: Connection) -> None:
+    """The child: prepare every batch and send it; the parent raises its errors."""
     try:
-        preparer = Preparer(facts, profile, encode)
-        for prepared in preparer.batches(skip=LEADING_BATCHES, resume=context_in.recv):
+        facts, profile, source.BLOCK_SIZE, encode = from_parent.recv()
+        for prepared in Preparer(facts, profile, encode).batches():
             _send(sending, prepared)
         sending.send(("done", None))
     except BaseException as exc:  # every failure is re-raised by the parent
-        sending.send(("error", _picklable(exc)))
+        with suppress(OSError):  # the parent is gone: nobody is left to tell
+            sending.send(("error", _picklable(exc)))
     finally:
         sending.close()
 

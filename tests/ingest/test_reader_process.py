@@ -1,10 +1,12 @@
 """Large files are read in a child process: the same rows as reading in turn, and its failures are ours."""
 
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
+import psutil
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ import crimedesk.ingest.pipeline as pipeline
 import crimedesk.ingest.source as source
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.reader_process import CHILD_MODULE
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incidents, rejected_rows
 from tests.ingest.helpers import cancel_after, count
@@ -28,6 +31,10 @@ def small_batches(monkeypatch):
 def read_in_child(monkeypatch, small_batches):
     """Every file goes through the child process, in ~20 KB batches (the child reads as we would)."""
     monkeypatch.setattr(pipeline, "READ_IN_PROCESS_ROWS", 0)
+
+
+def _reading_processes() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children() if CHILD_MODULE in p.cmdline()]
 
 
 def _stored(engine):
@@ -58,14 +65,14 @@ def test_the_child_stores_exactly_what_reading_in_turn_stores(store, deep_errors
     assert result.counts == expected.counts and result.counts.rejected == 2
     assert _stored(store) == _stored(inline)
     assert [line for line, _ in _stored(store)[1]] == [6, 2001]
-    assert not multiprocessing.active_children()
+    assert not _reading_processes()
 
 
 def test_cancel_stops_the_child_and_keeps_nothing(store, chicago_sample, read_in_child):
     with pytest.raises(ImportCancelled):
         import_file(store, chicago_sample, cancel=cancel_after(3))
     assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
-    assert not multiprocessing.active_children()
+    assert not _reading_processes()
 
 
 def test_an_unreadable_file_fails_in_the_child_with_the_same_error(
@@ -82,7 +89,7 @@ def test_an_unreadable_file_fails_in_the_child_with_the_same_error(
 
 def test_a_child_that_dies_fails_the_import_and_changes_nothing(store, chicago_sample, read_in_child):
     def kill_the_child() -> bool:
-        for child in multiprocessing.active_children():
+        for child in _reading_processes():
             os.kill(child.pid, signal.SIGKILL)
         return False
 
@@ -101,3 +108,19 @@ def test_bad_rows_at_the_edges_are_counted_once_by_the_child(sqlite_store, tmp_p
     monkeypatch.setattr(pipeline, "READ_IN_PROCESS_ROWS", 0)
     assert import_file(sqlite_store, path).counts == expected.counts
     assert _stored(sqlite_store) == _stored(inline)
+
+
+def test_a_script_without_a_main_guard_can_import_a_large_file(sqlite_store, tmp_path, chicago_sample):
+    """The reading process does not re-run the caller's main module (multiprocessing's spawn would)."""
+    script, url = tmp_path / "plain_script.py", f"sqlite:///{tmp_path / 'script.sqlite'}"
+    script.write_text(
+        "import sys\n"
+        "import crimedesk.ingest.pipeline as pipeline\n"
+        "from crimedesk.storage.engine import make_engine\n"
+        "pipeline.READ_IN_PROCESS_ROWS = 0\n"
+        f"engine = make_engine({url!r})\n"
+        f"print(pipeline.import_file(engine, {str(chicago_sample)!r}).counts.inserted)\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) == import_file(sqlite_store, chicago_sample).counts.inserted > 0
