@@ -12,7 +12,10 @@ EMPTY = pa.array(["", "NA"])  # NYPD writes the literal string "NA" for empty fi
 def blank_to_null(values: pa.Array) -> pa.Array:
     """Empty, whitespace-only and literal "NA" strings become nulls; others are trimmed."""
     trimmed = pc.utf8_trim_whitespace(values)
-    return pc.if_else(pc.is_in(trimmed, value_set=EMPTY), pa.scalar(None, pa.string()), trimmed)
+    blank = pc.is_in(trimmed, value_set=EMPTY)
+    if not pc.any(blank).as_py():
+        return trimmed
+    return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
 
 
 def is_blank(values: pa.Array) -> np.ndarray:
@@ -24,6 +27,12 @@ def is_blank(values: pa.Array) -> np.ndarray:
 def to_float(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Parse numbers; returns (floats with NaN for blanks/garbage, mask of non-blank garbage)."""
     cleaned = blank_to_null(values)
+    try:  # fast path: a column of plain finite numbers (the regex below is several times slower)
+        parsed = pc.cast(cleaned, pa.float64())
+        if pc.all(pc.is_finite(parsed)).as_py() is not False:
+            return parsed.to_numpy(zero_copy_only=False, writable=True), np.zeros(len(values), dtype=bool)
+    except pa.ArrowInvalid:
+        pass  # some value is not a number: the regex finds which
     numeric = pc.match_substring_regex(cleaned, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
     garbage = np.asarray(pc.fill_null(pc.invert(numeric), False), dtype=bool)
     parsed = pc.cast(pc.if_else(numeric, cleaned, pa.scalar(None, pa.string())), pa.float64())
