@@ -32,7 +32,7 @@ from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk
 from crimedesk.storage.schema import incidents
 
-READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (about a second) costs more than it saves
+READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (half a second) costs more than it saves
 
 
 def available_profiles(conn: Connection) -> dict[str, Profile]:
