@@ -37,12 +37,7 @@ class Prepared:
 
 
 class Preparer:
-    def __init__(
-        self,
-        facts: FileFacts,
-        profile: Profile,
-        encode_for_sqlite: bool = False,
-    ) -> None:
+    def __init__(self, facts: FileFacts, profile: Profile, encode_for_sqlite: bool = False) -> None:
         """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows)."""
         self.facts, self.profile, self.encode = facts, profile, encode_for_sqlite
         self.context = ImportContext(profile)
@@ -51,17 +46,13 @@ class Preparer:
 
     def batches(self) -> Iterator[Prepared]:
         sink = RowSink()
-        for raw in self._raw(sink):
-            yield self.prepare(raw, sink.take())
+        for raw in open_batches(self.facts.path, self.facts.header, sink):
+            yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), sink.take())
         if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
             empty = pa.RecordBatch.from_arrays(
                 [pa.array([], pa.string())] * len(self.names), names=self.names
             )
             yield self.prepare(empty, sink.take())
-
-    def _raw(self, sink: RowSink) -> Iterator[pa.RecordBatch]:
-        for raw in open_batches(self.facts.path, self.facts.header, sink):
-            yield pa.RecordBatch.from_arrays(raw.columns, names=self.names)
 
     def prepare(self, raw: pa.RecordBatch, bad: list) -> Prepared:
         batch = Batch(raw, self.lines.assign(raw, bad))
