@@ -90,18 +90,25 @@ def overlay_geojson(shapes: gpd.GeoDataFrame, value_column: str, label_column: s
     """
     shapes = shapes.to_crs(4326) if shapes.crs is not None else shapes
     values = [float(v) for v in shapes[value_column]]
-    colors, _legend = classify(values)
     if label_column:
         labels = [str(v) for v in shapes[label_column]]
     else:
         labels = [f"{value_column}: {v:.3g}" for v in values]
+    return coloured_geojson(values, labels, shapes.geometry)
+
+
+def coloured_geojson(values: Sequence[float], labels: Sequence[str], geometries: Iterable[Any]) -> dict:
+    """Features (shapely geometries in lon/lat) coloured by class of ``values``, each with its
+    ``value``, ``color`` and text ``label``: the overlay payload the page draws."""
+    values = [float(v) for v in values]
+    colors, _legend = classify(values)
     features = [
         {
             "type": "Feature",
             "properties": {"value": v, "color": c, "label": label},
             "geometry": g.__geo_interface__,
         }
-        for v, c, label, g in zip(values, colors, labels, shapes.geometry, strict=True)
+        for v, c, label, g in zip(values, colors, labels, geometries, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -15,8 +15,9 @@ import numpy as np
 from sqlalchemy import Engine
 
 from crimedesk.domain.errors import CrimedeskError
-from crimedesk.mapping.layers import classify
+from crimedesk.mapping.layers import coloured_geojson
 from crimedesk.models.experiments import get_experiment, load_experiment_model
+from crimedesk.models.map_output import to_lonlat
 
 if TYPE_CHECKING:  # the artifact's module loads scikit-learn: not at app start
     from crimedesk.models.hotspot_areas import HotspotMap
@@ -57,20 +58,4 @@ def hotspot_polygons(engine: Engine, experiment_id: int) -> HotspotPolygons:
 
 def polygons_geojson(hotspots: HotspotPolygons) -> dict:
     """The polygons in lon/lat, coloured by incident count (call on the UI thread: pyproj)."""
-    import shapely
-    from pyproj import Transformer  # a fresh one: pyproj objects are tied to the thread that made them
-
-    transformer = Transformer.from_crs(hotspots.epsg, 4326, always_xy=True)
-    lonlat = shapely.transform(
-        hotspots.polygons, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
-    colours, _legend = classify(list(hotspots.counts))
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"value": float(n), "color": c, "label": label},
-            "geometry": shape.__geo_interface__,
-        }
-        for n, c, label, shape in zip(hotspots.counts, colours, hotspots.labels, lonlat, strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    return coloured_geojson(hotspots.counts, hotspots.labels, to_lonlat(hotspots.polygons, hotspots.epsg))

@@ -2,8 +2,8 @@
 
 Grid cells live in the store's projected CRS (metres, ``incidents.xy_epsg``); the map wants lon/lat.
 Scoring (:func:`risk_cells`) is safe on any worker thread; the reprojection
-(:func:`cells_geojson`) uses pyproj, which has crashed the process on Qt pool threads here, so the
-UI calls it on its own thread (a few hundred cells take milliseconds).
+(:func:`cells_geojson`, :func:`to_lonlat`) uses pyproj, which has crashed the process on Qt pool
+threads here, so the UI calls it on its own thread (a few hundred cells take milliseconds).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from crimedesk.domain.errors import CrimedeskError
-from crimedesk.mapping.layers import classify
+from crimedesk.mapping.layers import coloured_geojson
 from crimedesk.models.experiments import get_experiment, load_experiment_model
 from crimedesk.models.registry import model_spec
 from crimedesk.storage.schema import incidents
@@ -65,19 +65,20 @@ def risk_cells(engine: Engine, experiment_id: int) -> RiskCells:
 
 def cells_geojson(cells: RiskCells) -> dict:
     """The cells as lon/lat squares coloured by score (call on the UI thread: pyproj)."""
-    from pyproj import Transformer  # a fresh one: pyproj objects are tied to the thread that made them
+    import shapely
 
     x, y, half = cells.x, cells.y, cells.half
-    corners_x = np.stack([x - half, x + half, x + half, x - half, x - half], axis=1)
-    corners_y = np.stack([y - half, y - half, y + half, y + half, y - half], axis=1)
-    lon, lat = Transformer.from_crs(cells.epsg, 4326, always_xy=True).transform(corners_x, corners_y)
-    colours, _legend = classify(list(cells.scores))
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"value": float(s), "color": c, "label": f"risk {s:.3g} on {cells.day}"},
-            "geometry": {"type": "Polygon", "coordinates": [np.column_stack([lo, la]).tolist()]},
-        }
-        for s, c, lo, la in zip(cells.scores, colours, lon, lat, strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    squares = shapely.box(x - half, y - half, x + half, y + half)
+    labels = [f"risk {s:.3g} on {cells.day}" for s in cells.scores]
+    return coloured_geojson(cells.scores, labels, to_lonlat(squares, cells.epsg))
+
+
+def to_lonlat(geometries: np.ndarray, epsg: int) -> np.ndarray:
+    """Shapely geometries in ``epsg`` (metres) reprojected to lon/lat (call on the UI thread: pyproj)."""
+    import shapely
+    from pyproj import Transformer  # a fresh one: pyproj objects are tied to the thread that made them
+
+    transformer = Transformer.from_crs(epsg, 4326, always_xy=True)
+    return shapely.transform(
+        geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
