@@ -11,6 +11,7 @@ from crimedesk.mapping.query import collect
 from crimedesk.regions.store import layer_names
 from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.engine import make_engine
+from tests.filter_variants import filter_variants
 from tests.layers import import_districts
 
 TRIANGLE = "POLYGON ((-87.75 41.85, -87.6 41.85, -87.6 41.95, -87.75 41.85))"
@@ -29,12 +30,7 @@ def load(store, data_dir, incidents_file):
 def filters(layer: int) -> list[FilterSnapshot]:
     base = FilterSnapshot()
     return [
-        base,
-        replace(base, categories=frozenset({"violent", "drug"})),
-        replace(base, region_layer_id=layer, region_ids=frozenset({"1", "11"})),
-        replace(base, region_layer_id="district", region_ids=frozenset({"011"})),
-        replace(base, text="madison", mappable_only=True),
-        replace(base, bbox=(-87.7, 41.85, -87.6, 41.95)),
+        *filter_variants(base, layer),
         replace(base, polygon_wkt=TRIANGLE, offense_types=frozenset({"THEFT", "BATTERY"})),
         replace(base, date_from=date(2017, 1, 2), date_to=date(2017, 1, 2)),
     ]
