@@ -130,13 +130,13 @@ def main(with_pg: bool, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3:
-        children = {
-            "crimedesk": crimedesk_import,
-            "duckdb": duckdb_read_csv,
-            "pandas": naive_pandas,
-            "pandas-format": lambda path: naive_pandas(path, DATE_FORMAT),
-        }
+    children = {
+        "crimedesk": crimedesk_import,
+        "duckdb": duckdb_read_csv,
+        "pandas": naive_pandas,
+        "pandas-format": lambda path: naive_pandas(path, DATE_FORMAT),
+    }
+    if len(sys.argv) == 3 and sys.argv[1] in children:  # one measurement, in its own process
         children[sys.argv[1]](sys.argv[2])
     else:
         rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
