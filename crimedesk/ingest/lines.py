@@ -35,34 +35,56 @@ def _may_hold_newline(column: pa.Array) -> bool:
 
 
 class LineCounter:
+    """Numbers the records batch by batch, in file order.
+
+    The parser may report a malformed record while it still hands out earlier blocks: such a
+    record waits here until the good records before it have been counted.
+    """
+
     def __init__(self) -> None:
         self.next_record = 2  # record 1 is the header
         self.extra_newlines = 0  # newlines inside records before next_record
+        self.waiting: dict[int, BadRow] = {}  # malformed records by record number, not yet placed
 
-    def assign(self, raw: pa.RecordBatch, bad_rows: list[BadRow]) -> np.ndarray:
-        """Line numbers of the good rows in ``raw``; also sets the line of each bad row."""
-        bad_by_record = {row.line_number: row for row in bad_rows if row.line_number is not None}
-        good_records = self._good_records(raw.num_rows, set(bad_by_record))
-        last_good = int(good_records[-1]) + 1 if len(good_records) else self.next_record
-        window_end = max([last_good, *[r + 1 for r in bad_by_record]])
-        newlines = np.zeros(window_end - self.next_record, dtype=np.int64)
-        newlines[good_records - self.next_record] = embedded_newlines(raw)
-        for number, row in bad_by_record.items():
-            newlines[number - self.next_record] = row.text.count("\n")
-        before = self.extra_newlines + np.concatenate([[0], np.cumsum(newlines)[:-1]])
-        lines = np.arange(self.next_record, window_end) + before
-        for number, row in bad_by_record.items():
-            row.line_number = int(lines[number - self.next_record])
-        self.next_record = window_end
+    def assign(self, raw: pa.RecordBatch, reported: list[BadRow]) -> tuple[np.ndarray, list[BadRow]]:
+        """Line numbers of the good rows in ``raw``, and the malformed records placed among or
+        before them, their ``line_number`` now a line (those without a number come back at once)."""
+        self.waiting.update((row.line_number, row) for row in reported if row.line_number is not None)
+        good = self._good_records(raw.num_rows)
+        end = int(good[-1]) + 1 if len(good) else self.next_record
+        lines, placed = self._advance(end, good, embedded_newlines(raw))
+        return lines, [row for row in reported if row.line_number is None] + placed
+
+    def flush(self, reported: list[BadRow]) -> list[BadRow]:
+        """At the end of the file: every malformed record still waiting, placed."""
+        self.waiting.update((row.line_number, row) for row in reported if row.line_number is not None)
+        end = max(self.waiting, default=self.next_record - 1) + 1
+        _, placed = self._advance(end, np.empty(0, np.int64), np.empty(0, np.int64))
+        return [row for row in reported if row.line_number is None] + placed
+
+    def _advance(
+        self, end: int, good: np.ndarray, good_newlines: np.ndarray
+    ) -> tuple[np.ndarray, list[BadRow]]:
+        """Number the records up to ``end``: the lines of ``good``, and the waiting rows placed."""
+        start = self.next_record
+        placed = [self.waiting.pop(number) for number in sorted(self.waiting) if number < end]
+        newlines = np.zeros(end - start, dtype=np.int64)
+        newlines[good - start] = good_newlines
+        for row in placed:
+            newlines[row.line_number - start] = row.text.count("\n")
+        lines = np.arange(start, end) + self.extra_newlines + np.cumsum(newlines) - newlines
+        for row in placed:
+            row.line_number = int(lines[row.line_number - start])
+        self.next_record = end
         self.extra_newlines += int(newlines.sum())
-        return lines[good_records - (self.next_record - len(newlines))]
+        return lines[good - start], placed
 
-    def _good_records(self, count: int, bad: set[int]) -> np.ndarray:
-        if not bad:
+    def _good_records(self, count: int) -> np.ndarray:
+        if not self.waiting:
             return np.arange(self.next_record, self.next_record + count, dtype=np.int64)
         good, record = [], self.next_record
         while len(good) < count:
-            if record not in bad:
+            if record not in self.waiting:
                 good.append(record)
             record += 1
         return np.array(good, dtype=np.int64)

@@ -15,7 +15,7 @@ from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.rows import accepted_table, key_hashes, rejected_records
-from crimedesk.ingest.source import FileFacts, RowSink, open_batches
+from crimedesk.ingest.source import BadRow, FileFacts, RowSink, open_batches
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows
 
@@ -47,15 +47,18 @@ class Preparer:
     def batches(self) -> Iterator[Prepared]:
         sink = RowSink()
         for raw in open_batches(self.facts.path, self.facts.header, sink):
-            yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), sink.take())
-        if sink.bad_rows:  # malformed records after the last good one (a truncated last line)
+            lines, bad = self.lines.assign(raw, sink.take())
+            yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), lines, bad)
+        trailing = self.lines.flush(sink.take())  # malformed records after the last good one
+        if trailing:
             empty = pa.RecordBatch.from_arrays(
                 [pa.array([], pa.string())] * len(self.names), names=self.names
             )
-            yield self.prepare(empty, sink.take())
+            yield self.prepare(empty, np.empty(0, np.int64), trailing)
 
-    def prepare(self, raw: pa.RecordBatch, bad: list) -> Prepared:
-        batch = Batch(raw, self.lines.assign(raw, bad))
+    def prepare(self, raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow]) -> Prepared:
+        """``raw``'s good rows on ``lines`` and the malformed records ``bad`` (lines already set)."""
+        batch = Batch(raw, lines)
         rejected = [(r.line_number, r.text, r.reason) for r in bad]
         prepared = Prepared(len(batch) + len(bad), rejected)
         if self.profile.kind == UCR:

@@ -6,7 +6,6 @@ editor shows (values, rejections and their reasons) is what importing would stor
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pandas as pd
@@ -49,8 +48,9 @@ def preview(
     bad = [row for row in sink.take() if row.line_number is not None and row.line_number <= rows + 1]
     head = first.slice(0, max(rows - len(bad), 0))
     raw = pa.RecordBatch.from_arrays(head.columns, names=preparer.names)
-    good_lines = LineCounter().assign(raw, copy.deepcopy(bad))
-    prepared = preparer.prepare(raw, bad)
+    counter = LineCounter()
+    good_lines, placed = counter.assign(raw, bad)
+    prepared = preparer.prepare(raw, good_lines, placed + counter.flush([]))
     rejected = pd.DataFrame(
         {"line": [r[0] for r in prepared.rejected], REASON: [r[2] for r in prepared.rejected]}
     )

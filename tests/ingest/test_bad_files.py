@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from crimedesk.domain.errors import ImportFileError, ProfileNotFoundError
+from crimedesk.ingest import source
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.schema import imports, incidents, rejected_rows
 from tests.ingest.helpers import count, rejections
@@ -86,6 +87,24 @@ def test_a_10_mb_field_is_read_not_crashed(store, tmp_path, chicago_sample):
     assert result.counts.reconciles()
     assert result.counts.rows_read == 3
     assert result.counts.inserted + result.counts.rejected == 3
+
+
+def test_rejected_rows_keep_their_lines_when_the_parser_reports_a_malformed_record_early(
+    store, tmp_path, chicago_sample, monkeypatch
+):
+    """The parser reports a block's malformed records while the previous block is still being
+    handed out; the good rows of that block must not be numbered as if they came after them."""
+    monkeypatch.setattr(source, "BLOCK_SIZE", 8192)  # about 30 rows a block
+    header, *rows = chicago_sample.read_text().splitlines()[:301]
+    rows[50] += ",extra"  # line 52, in the second block
+    undated = rows[58].split(",")
+    undated[2] = "not a date"  # line 60, a good record of the same block
+    rows[58] = ",".join(undated)
+    path = tmp_path / "early_report.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    result = import_file(store, path)
+    assert (result.counts.rows_read, result.counts.rejected) == (300, 2)
+    assert [r[0] for r in rejections(store, result.import_id)] == [52, 60]
 
 
 def test_a_damaged_gzip_is_an_error_and_changes_nothing(store, tmp_path, chicago_full):
