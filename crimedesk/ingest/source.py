@@ -20,7 +20,11 @@ from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.profiles.base import normalize_header
 
 SNIFF_BYTES = 1 << 20
-BLOCK_SIZE = 16 << 20  # must exceed the longest row; a 10 MB field still fits
+# A block must hold a whole row. Small blocks bring the first rows sooner (the writer starts half a
+# second earlier on a large file) and suit the CPU caches; a longer row makes the reader start over
+# with blocks four times larger, up to the largest.
+BLOCK_SIZE = 4 << 20
+MAX_BLOCK_SIZE = 64 << 20
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -46,15 +50,27 @@ class RowSink:
     """Collects rows the CSV parser could not split into the expected number of fields."""
 
     bad_rows: list[BadRow] = field(default_factory=list)
+    received: int = 0  # over the whole file, taken or not
+    _to_pass: int = 0  # bad rows that a re-read from the top reports again
 
     def __call__(self, row: pcsv.InvalidRow) -> str:
+        if self._to_pass:
+            self._to_pass -= 1
+            return "skip"
         reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
         self.bad_rows.append(BadRow(row.number, row.text, reason))
+        self.received += 1
         return "skip"
 
     def take(self) -> list[BadRow]:
         rows, self.bad_rows = self.bad_rows, []
         return rows
+
+    def read_again(self, kept: int) -> None:
+        """The file is read again from the top: keep the first ``kept`` rows received, forget the
+        later ones (they will come again) and pass over the kept ones when they do."""
+        del self.bad_rows[len(self.bad_rows) - (self.received - kept) :]
+        self.received = self._to_pass = kept
 
 
 def file_sha256(path: Path) -> str:
@@ -114,26 +130,45 @@ def inspect_file(path: Path) -> FileFacts:
 
 
 def open_batches(path: Path, header: tuple[str, ...], sink: RowSink) -> Iterator[pa.RecordBatch]:
-    """Stream record batches of string columns; header names are used as given."""
-    try:
-        reader = pcsv.open_csv(
-            path,
-            read_options=pcsv.ReadOptions(block_size=BLOCK_SIZE, use_threads=False),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
-            convert_options=pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            yield batch
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise ImportFileError(_unreadable(path, exc)) from exc
+    """Stream record batches of string columns; header names are used as given.
+
+    A row longer than a block makes the reader start again from the top with larger blocks; it
+    then passes over the rows, good (``given``) and bad (``kept``), that it has already handed out.
+    """
+    block_size, given, kept = BLOCK_SIZE, 0, sink.received
+    while True:
+        try:
+            for batch in _batches(path, header, sink, block_size, skip=given):
+                yield batch
+                given, kept = given + batch.num_rows, sink.received
+            return
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block_size >= MAX_BLOCK_SIZE:
+                raise ImportFileError(_unreadable(path, exc)) from exc
+            sink.read_again(kept)
+            block_size *= 4
+        except OSError as exc:
+            raise ImportFileError(_unreadable(path, exc)) from exc
+
+
+def _batches(
+    path: Path, header: tuple[str, ...], sink: RowSink, block_size: int, skip: int
+) -> Iterator[pa.RecordBatch]:
+    """The file's batches, without its first ``skip`` good rows."""
+    reader = pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(block_size=block_size, use_threads=False),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    for batch in reader:
+        if skip < batch.num_rows:
+            yield batch.slice(skip) if skip else batch
+        skip = max(skip - batch.num_rows, 0)
 
 
 def _unreadable(path: Path, exc: Exception) -> str:
@@ -143,6 +178,6 @@ def _unreadable(path: Path, exc: Exception) -> str:
     if "straddl" in text:
         return (
             f"{path.name}: a quoted field never closes, or one row is longer than "
-            f"{BLOCK_SIZE >> 20} MB; check the quotes in the file"
+            f"{MAX_BLOCK_SIZE >> 20} MB; check the quotes in the file"
         )
     return f"{path.name}: the file cannot be read: {text}"

@@ -107,6 +107,39 @@ def test_rejected_rows_keep_their_lines_when_the_parser_reports_a_malformed_reco
     assert [r[0] for r in rejections(store, result.import_id)] == [52, 60]
 
 
+def test_a_long_row_deep_in_the_file_makes_the_reader_start_over_without_losing_or_repeating_rows(
+    store, tmp_path, chicago_sample, monkeypatch
+):
+    monkeypatch.setattr(source, "BLOCK_SIZE", 8192)  # about 30 rows a block; 100 KB needs 128 KB blocks
+    header, *rows = chicago_sample.read_text().splitlines()[:301]
+    long_row = rows[200].split(",")
+    long_row[6] = "X" * 100_000  # Description, longer than its column allows: rejected, on line 202
+    rows[200] = ",".join(long_row)
+    rows[50] += ",extra"  # malformed rows before (line 52) and after (line 252) the long one
+    rows[250] += ",extra"
+    path = tmp_path / "long_row.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    result = import_file(store, path)
+    assert (result.counts.rows_read, result.counts.unchanged, result.counts.rejected) == (300, 0, 3)
+    assert [r[0] for r in rejections(store, result.import_id)] == [52, 202, 252]
+    assert count(store, incidents) == result.counts.inserted == 297
+
+
+def test_a_row_longer_than_the_largest_block_is_an_error_and_changes_nothing(
+    store, tmp_path, chicago_sample, monkeypatch
+):
+    monkeypatch.setattr(source, "BLOCK_SIZE", 256 << 10)
+    monkeypatch.setattr(source, "MAX_BLOCK_SIZE", 1 << 20)
+    header, *rows = chicago_sample.read_text().splitlines()[:4]
+    long_row = rows[1].split(",")
+    long_row[6] = "X" * (2 << 20)
+    path = tmp_path / "too_long.csv"
+    path.write_text("\n".join([header, rows[0], ",".join(long_row), rows[2]]) + "\n")
+    with pytest.raises(ImportFileError, match="a quoted field never closes, or one row is longer than 1 MB"):
+        import_file(store, path)
+    assert count(store, incidents) == 0
+
+
 def test_a_damaged_gzip_is_an_error_and_changes_nothing(store, tmp_path, chicago_full):
     damaged = tmp_path / "cut.csv.gz"
     damaged.write_bytes(chicago_full.read_bytes()[:300_000])
