@@ -82,7 +82,7 @@ def test_the_incident_key_stays_unique_on_every_store(store):
         conn.execute(incidents.insert(), [_incident("1")])
 
 
-def test_a_version_2_store_keeps_its_incidents_and_key_through_migration_3(tmp_path):
+def test_a_version_2_store_keeps_its_incidents_and_key_through_migrations_3_and_5(tmp_path):
     from alembic import command
     from sqlalchemy.exc import IntegrityError
 
@@ -100,7 +100,10 @@ def test_a_version_2_store_keeps_its_incidents_and_key_through_migration_3(tmp_p
             "1",
             "2",
         ]
-    assert "ix_incidents_source_source_key" in {i["name"] for i in inspect(engine).get_indexes("incidents")}
+    key_index = {i["name"]: i for i in inspect(engine).get_indexes("incidents")}[
+        "ix_incidents_source_key_source"
+    ]
+    assert key_index["column_names"] == ["source_key", "source"] and key_index["unique"]
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(incidents.insert(), [_incident("2")])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, exists, select, update
 
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
@@ -73,6 +73,17 @@ def fail(engine: Engine, import_id: int, status: str, error: str) -> None:
             .where(imports.c.id == import_id)
             .values(status=status, finished_at=datetime.now(), error=error)
         )
+
+
+def source_imported_before(conn: Connection, source: str) -> bool:
+    """Whether an import of ``source`` has succeeded, so that its keys may already be stored.
+
+    Every incident is written by an import that is marked "ok" in the same transaction, so no
+    source has stored rows without one (the converse need not hold: that only costs look-ups).
+    The incidents' key index leads with source_key and could not answer this without a scan.
+    """
+    query = select(exists().where(imports.c.source == source, imports.c.status == "ok"))
+    return bool(conn.execute(query).scalar())
 
 
 def claim_write_lock(conn: Connection, import_id: int) -> None:

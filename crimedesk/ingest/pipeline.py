@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, exists, select
+from sqlalchemy import Connection, Engine
 
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
@@ -30,7 +30,6 @@ from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk
-from crimedesk.storage.schema import incidents
 
 READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (half a second) costs more than it saves
 
@@ -94,8 +93,7 @@ class _Store:
         if profile.kind == UCR:
             self.ucr_writer = ucr_writer.UcrWriter(conn, import_id)
         else:
-            had_rows = conn.execute(select(exists().where(incidents.c.source == profile.source))).scalar()
-            self.source_had_rows = bool(had_rows)
+            self.source_had_rows = history.source_imported_before(conn, profile.source)
             self.writer = IncidentWriter(conn, import_id, KeyTracker(profile.source, self.source_had_rows))
 
     def write(self, prepared: Prepared) -> None:

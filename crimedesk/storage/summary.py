@@ -53,15 +53,14 @@ def store_label(engine: Engine) -> str:
 def store_summary(engine: Engine, recent: int = RECENT_IMPORTS) -> StoreSummary:
     """Counts, time span and import history of the store behind ``engine``."""
     with engine.connect() as conn:
-        by_source = _counts_by_source(conn)
-        first, last, mappable = _span_and_mappable(conn)
-        total = sum(by_source.values())
+        per_source = _per_source(conn)
+        total = sum(facts.count for facts in per_source.values())
         return StoreSummary(
             total_incidents=total,
-            by_source=by_source,
-            first_occurred=first,
-            last_occurred=last,
-            mappable_share=mappable / total if total else None,
+            by_source={source: facts.count for source, facts in per_source.items()},
+            first_occurred=min((f.first for f in per_source.values()), default=None),
+            last_occurred=max((f.last for f in per_source.values()), default=None),
+            mappable_share=sum(f.mappable for f in per_source.values()) / total if total else None,
             recent_imports=_recent_imports(conn, recent),
             boundary_layers=list(
                 conn.scalars(select(boundary_layers.c.name).order_by(boundary_layers.c.name))
@@ -69,19 +68,32 @@ def store_summary(engine: Engine, recent: int = RECENT_IMPORTS) -> StoreSummary:
         )
 
 
-def _counts_by_source(conn: Connection) -> dict[str, int]:
-    query = select(incidents.c.source, func.count()).group_by(incidents.c.source).order_by(incidents.c.source)
-    return {source: int(count) for source, count in conn.execute(query)}
+@dataclass(frozen=True)
+class _SourceFacts:
+    count: int
+    first: datetime
+    last: datetime
+    mappable: int
 
 
-def _span_and_mappable(conn: Connection) -> tuple[datetime | None, datetime | None, int]:
-    query = select(
-        func.min(incidents.c.occurred_from),
-        func.max(incidents.c.occurred_from),
-        func.coalesce(func.sum(case((incidents.c.mappable, 1), else_=0)), 0),
+def _per_source(conn: Connection) -> dict[str, _SourceFacts]:
+    """Count, time span and mappable rows of each source, in one scan of the incidents."""
+    occurred = incidents.c.occurred_from
+    query = (
+        select(
+            incidents.c.source,
+            func.count(),
+            func.min(occurred),
+            func.max(occurred),
+            func.sum(case((incidents.c.mappable, 1), else_=0)),
+        )
+        .group_by(incidents.c.source)
+        .order_by(incidents.c.source)
     )
-    first, last, mappable = conn.execute(query).one()
-    return first, last, int(mappable)
+    return {
+        source: _SourceFacts(int(count), first, last, int(mappable))
+        for source, count, first, last, mappable in conn.execute(query)
+    }
 
 
 def _recent_imports(conn: Connection, limit: int) -> list[ImportRecord]:
