@@ -141,6 +141,8 @@ def _run(
             if profile.kind != UCR
             else []
         )
+        if dropped:
+            store.writer.defer_regions()
         for prepared in batches:
             check_cancel(cancel)
             store.write(prepared)
@@ -148,6 +150,7 @@ def _run(
     check_cancel(cancel)
     if dropped:
         progress(0.99, "indexing")
+        store.writer.write_deferred_regions()
         bulk.create_indexes(conn, dropped)
     if store.counts.rows_read == 0:
         raise ImportFileError(f"{facts.path.name}: the file has a header but no data rows")

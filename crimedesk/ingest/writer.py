@@ -29,6 +29,19 @@ class IncidentWriter:
         self.import_id = import_id
         self.tracker = tracker
         self.regions = RegionIndex.for_layers(conn)
+        self.deferred: dict[int, list[tuple[np.ndarray, np.ndarray]]] | None = None
+
+    def defer_regions(self) -> None:
+        """Keep the region pairs of a bulk load for :meth:`write_deferred_regions`: written at once,
+        in the table's order, they are appended rather than inserted all over it."""
+        self.deferred = {index.layer_id: [] for index in self.regions}
+
+    def write_deferred_regions(self) -> None:
+        for layer_id, parts in (self.deferred or {}).items():
+            if parts:
+                ids, regions = (np.concatenate(column) for column in zip(*parts, strict=True))
+                write_incident_regions(self.conn, layer_id, ids, regions)
+        self.deferred = None
 
     def write(self, table: pa.Table, hashes: np.ndarray, encoded: EncodedRows | None = None) -> Written:
         """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions.
@@ -46,6 +59,7 @@ class IncidentWriter:
             stamped = updates.append_column("import_id", pa.array(np.full(updates.num_rows, self.import_id)))
             bulk.update_by_id(self.conn, "incidents", decided.update_ids, stamped)
             delete_incident_regions(self.conn, decided.update_ids)
+            self._forget_deferred(decided.update_ids)
         self._join_regions(np.concatenate([ids, decided.update_ids]), pa.concat_tables([inserts, updates]))
         return Written(inserts.num_rows, decided.updated, decided.unchanged)
 
@@ -70,4 +84,16 @@ class IncidentWriter:
         lon = rows.column("longitude").to_numpy(zero_copy_only=False)[mappable]
         lat = rows.column("latitude").to_numpy(zero_copy_only=False)[mappable]
         for index in self.regions:
-            write_incident_regions(self.conn, index.layer_id, ids[mappable], index.locate(lon, lat))
+            located = index.locate(lon, lat)
+            if self.deferred is None:
+                write_incident_regions(self.conn, index.layer_id, ids[mappable], located)
+            else:
+                self.deferred[index.layer_id].append((ids[mappable], located))
+
+    def _forget_deferred(self, incident_ids: np.ndarray) -> None:
+        """Drop the kept pairs of incidents that are being updated (their regions are located again)."""
+        for layer_id, parts in (self.deferred or {}).items():
+            kept = [~np.isin(ids, incident_ids) for ids, _ in parts]
+            self.deferred[layer_id] = [
+                (ids[k], regions[k]) for (ids, regions), k in zip(parts, kept, strict=True)
+            ]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from sqlalchemy import Connection, select
 
@@ -88,17 +89,18 @@ def write_incident_regions(
     """Insert the (incident, region) pairs whose region is not None; returns the rows written.
 
     Runs in the caller's transaction and never commits. The pairs must be new for this layer
-    (delete an updated incident's rows first with ``delete_incident_regions``).
+    (delete an updated incident's rows first with ``delete_incident_regions``). They are written in
+    the table's key order, region then incident, so a large write appends to the table.
     """
     found = np.not_equal(region_ids, None)
     if not found.any():
         return 0
-    pairs = pa.table(
-        {
-            "incident_id": pa.array(np.asarray(incident_ids)[found], pa.int64()),
-            "region_id": pa.array(np.asarray(region_ids, dtype=object)[found], pa.string()),
-        }
-    )
+    ids = np.asarray(incident_ids)[found]
+    regions = pa.array(np.asarray(region_ids, dtype=object)[found], pa.string())
+    codes = regions.dictionary_encode()
+    region_rank = pc.rank(codes.dictionary, sort_keys="ascending").to_numpy()
+    order = np.lexsort((ids, region_rank[codes.indices.to_numpy()]))
+    pairs = pa.table({"region_id": regions.take(order), "incident_id": pa.array(ids[order], pa.int64())})
     bulk.insert_arrow(conn, "incident_regions", pairs, {"layer_id": layer_id})
     return pairs.num_rows
 

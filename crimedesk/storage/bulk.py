@@ -53,8 +53,9 @@ def drop_indexes_for_bulk_load(conn: Connection, new_rows: int, keep_key_index: 
     """Drop the secondary incident indexes when an import will at least double the table.
 
     Building an index once over sorted data is far cheaper than updating it row by row, and
-    rebuilding the unique (source, source_key) index checks the keys once more. Keep that one when
-    the source already has stored rows: the importer looks their keys up. The drop happens inside
+    rebuilding a unique index checks its keys once more. Keep the unique ones when the source
+    already has stored rows: the importer looks their keys up, and replaces the region rows of the
+    incidents it updates. The drop happens inside
     the import's transaction, so a failed import restores them; on PostgreSQL it holds an exclusive
     lock on the tables until the import commits (only big first loads do this).
     """

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -157,14 +158,17 @@ incident_regions = Table(
     "incident_regions",
     metadata,
     # No foreign key on layer_id (bulk-loaded like incidents): regions.store deletes a layer's rows.
-    Column("layer_id", Integer, primary_key=True),
-    Column("incident_id", BigInteger, primary_key=True),
+    Column("layer_id", Integer, nullable=False),
     Column("region_id", String(80), nullable=False),
-    Index(None, "layer_id", "region_id"),
-    # SQLite stores the rows in key order, with no rowid beside the key and no second copy of the
-    # key in an automatic index: a third less to write per row and to scan when indexing.
+    Column("incident_id", BigInteger, nullable=False),
+    # Stored by region: a region filter reads one stretch of the table, and a bulk import appends
+    # its pairs in this order (an index on the region, with few distinct values among many rows,
+    # cost more to sort than any other). SQLite keeps no rowid beside the key.
+    PrimaryKeyConstraint("layer_id", "region_id", "incident_id"),
+    Index(None, "incident_id", "layer_id", unique=True),  # one region per layer; an incident's rows
     sqlite_with_rowid=False,
 )
+
 
 ucr_counts = Table(
     "ucr_counts",

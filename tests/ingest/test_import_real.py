@@ -146,3 +146,29 @@ def test_full_chicago_file_reconciles_exactly(store, chicago_full, data_dir):
         agreement = region_agreement(conn, layer.id)
     assert agreement.agreement_rate >= 0.97
     assert agreement.compared >= 0.99 * (536_605 - 4_383)  # a few lack a code or lie outside every district
+
+
+def test_an_incident_moved_by_a_later_row_of_the_same_file_keeps_one_region(
+    store, data_dir, chicago_sample, tmp_path, monkeypatch
+):
+    """A first load keeps its region rows until the end; a row updated meanwhile must not keep its
+    old region beside the new one (rebuilding the unique index would fail)."""
+    from crimedesk.ingest import source
+    from crimedesk.storage.schema import incident_regions
+
+    monkeypatch.setattr(source, "BLOCK_SIZE", 8192)  # about 30 rows a batch
+    import_districts(store, data_dir)
+    header, *rows = chicago_sample.read_text().splitlines()[:301]
+    located = [row.split(",") for row in rows if row.split(",")[19]]  # has a latitude
+    first, elsewhere = located[0], next(r for r in located if r[11] != located[0][11])
+    moved = [*first[:15], *elsewhere[15:17], first[17], "12/31/2018 09:00:00 AM", *elsewhere[19:]]
+    path = tmp_path / "moved.csv"
+    path.write_text("\n".join([header, *rows, ",".join(moved)]) + "\n")
+    result = import_file(store, path)
+    assert (result.counts.rows_read, result.counts.inserted, result.counts.updated) == (301, 300, 1)
+    with store.connect() as conn:
+        incident = select(incidents.c.id).where(incidents.c.source_key == first[0]).scalar_subquery()
+        regions = conn.execute(
+            select(incident_regions.c.region_id).where(incident_regions.c.incident_id == incident)
+        ).scalars()
+        assert [int(r) for r in regions] == [int(elsewhere[11])]
