@@ -19,6 +19,8 @@ from sqlalchemy import Connection, select
 from crimedesk.storage import bulk
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions
 
+RUN_ROWS = 1_000  # rows per region from which SQLite gets one INSERT per region (_insert_by_region)
+
 
 def region_sort_key(region_id: str) -> tuple[int, int | str]:
     """Numeric ids in numeric order ("3" before "10"), then the others as text."""
@@ -96,13 +98,28 @@ def write_incident_regions(
     if not found.any():
         return 0
     ids = np.asarray(incident_ids)[found]
-    regions = pa.array(np.asarray(region_ids, dtype=object)[found], pa.string())
-    codes = regions.dictionary_encode()
-    region_rank = pc.rank(codes.dictionary, sort_keys="ascending").to_numpy()
-    order = np.lexsort((ids, region_rank[codes.indices.to_numpy()]))
-    pairs = pa.table({"region_id": regions.take(order), "incident_id": pa.array(ids[order], pa.int64())})
-    bulk.insert_arrow(conn, "incident_regions", pairs, {"layer_id": layer_id})
-    return pairs.num_rows
+    codes = pa.array(np.asarray(region_ids, dtype=object)[found], pa.string()).dictionary_encode()
+    ranks = pc.rank(codes.dictionary, sort_keys="ascending").to_numpy()[codes.indices.to_numpy()]
+    order = np.lexsort((ids, ranks))
+    ids, ranks, regions = ids[order], ranks[order], codes.take(pa.array(order)).cast(pa.string())
+    if conn.dialect.name == "sqlite" and len(ids) >= RUN_ROWS * len(codes.dictionary):
+        _insert_by_region(conn, layer_id, ids, ranks, regions)
+    else:
+        pairs = pa.table({"region_id": regions, "incident_id": pa.array(ids, pa.int64())})
+        bulk.insert_arrow(conn, "incident_regions", pairs, {"layer_id": layer_id})
+    return len(ids)
+
+
+def _insert_by_region(
+    conn: Connection, layer_id: int, ids: np.ndarray, ranks: np.ndarray, regions: pa.Array
+) -> None:
+    """One INSERT per region, naming it as a literal, so only the incident ids are bound (Python's
+    sqlite3 copies every bound text value)."""
+    starts = np.flatnonzero(np.diff(ranks, prepend=-1))
+    for start, stop in zip(starts, [*starts[1:], len(ids)], strict=True):
+        run = pa.table({"incident_id": pa.array(ids[start:stop], pa.int64())})
+        region = regions[int(start)].as_py()
+        bulk.insert_arrow(conn, "incident_regions", run, {"layer_id": layer_id, "region_id": region})
 
 
 def delete_incident_regions(conn: Connection, incident_ids: np.ndarray) -> None:
