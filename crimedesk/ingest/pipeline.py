@@ -29,7 +29,7 @@ from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
-from crimedesk.storage import bulk
+from crimedesk.storage import bulk, write_ahead
 
 READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (half a second) costs more than it saves
 
@@ -143,20 +143,28 @@ def _run(
         )
         if dropped:
             store.writer.defer_regions()
-        for prepared in batches:
-            check_cancel(cancel)
-            store.write(prepared)
-            progress(min(store.counts.rows_read / estimate, 0.99), f"{store.counts.rows_read:,} rows read")
-    check_cancel(cancel)
-    if dropped:
-        progress(0.99, "indexing")
-        store.writer.write_deferred_regions()
-        bulk.create_indexes(conn, dropped)
+        first_load = bool(dropped) and not store.source_had_rows  # no index is updated row by row
+        with write_ahead.spilling(conn) if first_load else nullcontext():
+            _write_all(store, batches, estimate, progress, cancel)
+            if dropped:
+                progress(0.99, "indexing")
+                store.writer.write_deferred_regions()
+                bulk.create_indexes(conn, dropped)
     if store.counts.rows_read == 0:
         raise ImportFileError(f"{facts.path.name}: the file has a header but no data rows")
     if not store.counts.reconciles():
         raise RuntimeError(f"reconciliation failed: {store.counts}")
     return store.counts
+
+
+def _write_all(
+    store: _Store, batches: Iterator[Prepared], estimate: float, progress: ProgressFn, cancel: CancelFn
+) -> None:
+    for prepared in batches:
+        check_cancel(cancel)
+        store.write(prepared)
+        progress(min(store.counts.rows_read / estimate, 0.99), f"{store.counts.rows_read:,} rows read")
+    check_cancel(cancel)
 
 
 def _batches(

@@ -37,6 +37,9 @@ def resolve_url(url: str | URL | None) -> URL:
     return parsed
 
 
+CACHE_SIZE_KIB = 256 << 10  # page cache: bulk index updates stay in RAM
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # 64 KB pages (only takes effect on a new file): bulk loads and scans do far less page work.
@@ -44,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA cache_size=-262144")  # 256 MB page cache: bulk index updates stay in RAM
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.execute("PRAGMA threads=2")
     cursor.execute("PRAGMA busy_timeout=10000")
