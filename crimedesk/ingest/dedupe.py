@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 from sqlalchemy import BigInteger, Connection, select, type_coerce
 
@@ -43,16 +42,24 @@ class KeyTracker:
     source_had_rows: bool
     seen: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
-    def maybe_seen(self, hashes: np.ndarray) -> np.ndarray:
+    def record(self, hashes: np.ndarray) -> np.ndarray:
+        """Remember a batch's key hashes; returns which rows may share their key with a row already
+        written (by the store or an earlier batch) or with another row of this batch."""
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        suspect = np.zeros(len(hashes), dtype=bool)
+        same = ordered[1:] == ordered[:-1]
+        suspect[1:] |= same
+        suspect[:-1] |= same
         if self.source_had_rows:
-            return np.ones(len(hashes), dtype=bool)
-        if len(self.seen) == 0:
-            return np.zeros(len(hashes), dtype=bool)
-        pos = np.clip(np.searchsorted(self.seen, hashes), 0, len(self.seen) - 1)
-        return self.seen[pos] == hashes
-
-    def add(self, hashes: np.ndarray) -> None:
-        self.seen = np.sort(np.concatenate([self.seen, hashes]), kind="stable")
+            suspect[:] = True
+        elif len(self.seen):
+            found = np.minimum(np.searchsorted(self.seen, ordered), len(self.seen) - 1)
+            suspect |= self.seen[found] == ordered
+        self.seen = np.sort(np.concatenate([self.seen, ordered]), kind="stable")  # merges two sorted runs
+        in_file_order = np.empty_like(suspect)
+        in_file_order[order] = suspect
+        return in_file_order
 
 
 def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
@@ -79,8 +86,7 @@ def _is_newer(new: tuple, old: tuple) -> bool:
 
 
 def plan(conn: Connection, table: pa.Table, tracker: KeyTracker, hashes: np.ndarray) -> Plan:
-    suspects = tracker.maybe_seen(hashes) | pd.Series(hashes).duplicated(keep=False).to_numpy()
-    tracker.add(hashes)
+    suspects = tracker.record(hashes)
     if not suspects.any():
         return Plan(np.arange(len(hashes)), np.empty(0, np.int64), np.empty(0, np.int64), 0)
     keys = table.column("source_key").to_numpy(zero_copy_only=False)
