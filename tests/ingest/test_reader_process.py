@@ -68,6 +68,24 @@ def test_the_child_stores_exactly_what_reading_in_turn_stores(store, deep_errors
     assert not _reading_processes()
 
 
+def test_the_child_keeps_one_date_format_for_the_whole_file(store, chicago_sample, tmp_path, read_in_child):
+    """The format is chosen from the file's first dates; later rows in another format are rejected."""
+    from datetime import datetime
+
+    header, *rows = chicago_sample.read_text().splitlines()
+    for n in range(260, len(rows)):  # from the fourth batch on: the SODA API's format
+        fields = rows[n].split(",")
+        fields[2] = datetime.strptime(fields[2], "%m/%d/%Y %I:%M:%S %p").strftime("%Y-%m-%dT%H:%M:%S")
+        rows[n] = ",".join(fields)
+    path = tmp_path / "two_formats.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    result = import_file(store, path)
+    assert (result.counts.inserted, result.counts.rejected) == (260, len(rows) - 260)
+    rejected = _stored(store)[1]
+    assert [line for line, _ in rejected] == list(range(262, len(rows) + 2))
+    assert all(reasons.endswith("does not match MM/DD/YYYY hh:mm:ss AM") for _, reasons in rejected)
+
+
 def test_cancel_stops_the_child_and_keeps_nothing(store, chicago_sample, read_in_child):
     with pytest.raises(ImportCancelled):
         import_file(store, chicago_sample, cancel=cancel_after(3))
