@@ -108,40 +108,35 @@ def test_a_version_2_store_keeps_its_incidents_and_key_through_migrations_3_and_
         conn.execute(incidents.insert(), [_incident("2")])
 
 
-def _store_at(tmp_path, revision: str):
+PAIRS = [(1, 5, "011"), (1, 3, "012"), (2, 3, "1134")]  # (layer_id, incident_id, region_id)
+
+
+def _regions_migrated(tmp_path, start: str, target: str):
+    """A store at revision ``start`` holding PAIRS, upgraded to ``target``: its engine, stored pairs,
+    incident_regions' definition and its indexes."""
     from alembic import command
 
     from crimedesk.storage.engine import make_engine
     from crimedesk.storage.migrate import alembic_config
 
-    engine = make_engine(f"sqlite:///{tmp_path / f'v{revision}.sqlite'}", migrate=False)
-    command.upgrade(alembic_config(engine), revision)
-    return engine, lambda target: command.upgrade(alembic_config(engine), target)
-
-
-def _regions_table(engine) -> tuple[list[tuple], str, set[str]]:
-    from crimedesk.storage.schema import incident_regions
-
+    engine = make_engine(f"sqlite:///{tmp_path / f'v{start}.sqlite'}", migrate=False)
+    command.upgrade(alembic_config(engine), start)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO incident_regions (layer_id, incident_id, region_id) VALUES (?, ?, ?)", PAIRS
+        )
+    command.upgrade(alembic_config(engine), target)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT layer_id, incident_id, region_id FROM incident_regions").all()
         definition = conn.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'incident_regions'"
         ).scalar()
-    indexes = {i["name"] for i in inspect(engine).get_indexes(incident_regions.name)}
-    return sorted(tuple(row) for row in rows), definition, indexes
-
-
-PAIRS = [(1, 5, "011"), (1, 3, "012"), (2, 3, "1134")]  # (layer_id, incident_id, region_id)
+    indexes = {i["name"] for i in inspect(engine).get_indexes("incident_regions")}
+    return engine, sorted(tuple(row) for row in rows), definition, indexes
 
 
 def test_a_version_3_store_keeps_its_incident_regions_through_migration_4(tmp_path):
-    engine, upgrade = _store_at(tmp_path, "0003")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO incident_regions (layer_id, incident_id, region_id) VALUES (?, ?, ?)", PAIRS
-        )
-    upgrade("0004")
-    rows, definition, indexes = _regions_table(engine)
+    _, rows, definition, indexes = _regions_migrated(tmp_path, "0003", "0004")
     assert rows == sorted(PAIRS)
     assert definition.rstrip().endswith("WITHOUT ROWID")
     assert indexes == {"ix_incident_regions_layer_id_region_id"}
@@ -150,13 +145,7 @@ def test_a_version_3_store_keeps_its_incident_regions_through_migration_4(tmp_pa
 def test_a_version_5_store_keeps_its_incident_regions_through_migration_6(tmp_path):
     from sqlalchemy.exc import IntegrityError
 
-    engine, upgrade = _store_at(tmp_path, "0005")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO incident_regions (layer_id, incident_id, region_id) VALUES (?, ?, ?)", PAIRS
-        )
-    upgrade("head")
-    rows, definition, indexes = _regions_table(engine)
+    engine, rows, definition, indexes = _regions_migrated(tmp_path, "0005", "head")
     assert rows == sorted(PAIRS)
     assert "PRIMARY KEY (layer_id, region_id, incident_id)" in definition
     assert definition.rstrip().endswith("WITHOUT ROWID")
