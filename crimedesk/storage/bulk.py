@@ -7,7 +7,8 @@ import io
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
-from sqlalchemy import Connection, Index, select, text
+from sqlalchemy import Connection, Index, PrimaryKeyConstraint, select, text
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from crimedesk.storage import sqlite_rows
 from crimedesk.storage.schema import incident_regions, incidents
@@ -49,35 +50,43 @@ def update_by_id(conn: Connection, table_name: str, ids: np.ndarray, table: pa.T
     conn.execute(text(f"UPDATE {table_name} SET {sets} WHERE id = :_id"), params)
 
 
-def drop_indexes_for_bulk_load(conn: Connection, new_rows: int, keep_key_index: bool) -> list[Index]:
+Droppable = Index | PrimaryKeyConstraint
+
+
+def drop_indexes_for_bulk_load(conn: Connection, new_rows: int, keep_key_index: bool) -> list[Droppable]:
     """Drop the secondary incident indexes when an import will at least double the table.
 
     Building an index once over sorted data is far cheaper than updating it row by row, and
     rebuilding a unique index checks its keys once more. Keep the unique ones when the source
     already has stored rows: the importer looks their keys up, and replaces the region rows of the
-    incidents it updates. The drop happens inside
-    the import's transaction, so a failed import restores them; on PostgreSQL it holds an exclusive
-    lock on the tables until the import commits (only big first loads do this).
+    incidents it updates. On PostgreSQL the region table's primary key goes too (its rows are
+    written at the end of the load; SQLite stores the table in that key's order, with nothing else
+    to drop). The drop happens inside the import's transaction, so a failed import restores them;
+    on PostgreSQL it holds an exclusive lock on the tables until the import commits (only big
+    first loads do this).
     """
     bigger = conn.execute(select(incidents.c.id).limit(1).offset(max(new_rows - 1, 0))).first()
     if bigger is not None:
         return []
-    dropped = [
+    dropped: list[Droppable] = [
         index
         for table in (incidents, incident_regions)
         for index in table.indexes
         if not (keep_key_index and index.unique)
     ]
-    for index in dropped:
-        index.drop(conn)
+    if conn.dialect.name == "postgresql":
+        dropped.append(incident_regions.primary_key)
+    for item in dropped:
+        conn.execute(DropConstraint(item) if isinstance(item, PrimaryKeyConstraint) else DropIndex(item))
     return dropped
 
 
-def create_indexes(conn: Connection, indexes: list[Index]) -> None:
+def create_indexes(conn: Connection, dropped: list[Droppable]) -> None:
+    """Build again what :func:`drop_indexes_for_bulk_load` dropped."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-    for index in indexes:
-        index.create(conn)
+    for item in dropped:
+        conn.execute(AddConstraint(item) if isinstance(item, PrimaryKeyConstraint) else CreateIndex(item))
 
 
 def next_ids(conn: Connection, table_name: str, count: int) -> np.ndarray:

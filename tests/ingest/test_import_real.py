@@ -172,3 +172,21 @@ def test_an_incident_moved_by_a_later_row_of_the_same_file_keeps_one_region(
             select(incident_regions.c.region_id).where(incident_regions.c.incident_id == incident)
         ).scalars()
         assert [int(r) for r in regions] == [int(elsewhere[11])]
+
+
+def test_a_first_load_puts_back_every_index_and_key_it_dropped(store, data_dir, chicago_sample):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from crimedesk.storage.schema import metadata
+
+    import_districts(store, data_dir)
+    assert import_file(store, chicago_sample).counts.inserted == 2426  # a first load: indexes dropped
+    key = inspect(store).get_pk_constraint("incident_regions")
+    assert (key["name"], key["constrained_columns"]) == (
+        "pk_incident_regions",
+        ["layer_id", "region_id", "incident_id"],
+    )
+    with store.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
