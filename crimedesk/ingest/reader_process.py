@@ -16,6 +16,7 @@ child could inherit their locks held.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import struct
@@ -168,11 +169,12 @@ def _write_all(descriptor: int, data: bytes | memoryview) -> None:
 def _read_exactly(descriptor: int, size: int) -> bytearray:
     buffer = bytearray(size)
     view, filled = memoryview(buffer), 0
-    while filled < size:
-        count = os.readv(descriptor, [view[filled:]])
-        if count == 0:
-            raise EOFError
-        filled += count
+    with io.FileIO(descriptor, closefd=False) as pipe:
+        while filled < size:
+            count = pipe.readinto(view[filled:])
+            if not count:
+                raise EOFError
+            filled += count
     return buffer
 
 

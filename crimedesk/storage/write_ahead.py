@@ -23,6 +23,7 @@ from crimedesk.storage.engine import CACHE_SIZE_KIB
 
 SPILL_CACHE_KIB = 32 << 10  # while spilling: the B-tree pages being appended to stay in memory
 FLUSH_EVERY_S = 0.3
+_flush = getattr(os, "fdatasync", os.fsync)  # Windows has only fsync
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def _flush_until(wal: Path, stop: threading.Event) -> None:
         return
     try:
         while not stop.wait(FLUSH_EVERY_S):
-            os.fdatasync(descriptor)
+            _flush(descriptor)
     except OSError as exc:
         log.warning("stopped flushing %s ahead of the commit: %s", wal, exc)
     finally:
