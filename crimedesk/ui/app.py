@@ -41,12 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from crimedesk.storage.engine import make_engine
+    from crimedesk.ui.gc_main_thread import MainThreadCollector
     from crimedesk.ui.map_pane import register_map_schemes
     from crimedesk.ui.settings_dialog import URL_KEY
     from crimedesk.ui.workspace import Workspace
 
     register_map_schemes()  # the map's local URL scheme must exist before the QApplication
     app = QApplication([sys.argv[0], *qt_args])
+    MainThreadCollector(app)
     settings = QSettings("crimedesk", "crimedesk")
     url = args.db or os.environ.get("CRIMEDESK_DB") or settings.value(URL_KEY) or None
     engine = make_engine(url)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.state.filters import FilterState
 from crimedesk.ui import workers
+from crimedesk.ui.gc_main_thread import MainThreadCollector
 from crimedesk.ui.map_pane import register_map_schemes
 
 register_map_schemes()  # at collection, before pytest-qt creates the QApplication
@@ -28,6 +29,14 @@ def chicago_store(sqlite_store: Engine, chicago_sample: Path) -> Engine:
 @pytest.fixture
 def state() -> FilterState:
     return FilterState.from_dict({"date_from": SAMPLE_DAYS[0], "date_to": SAMPLE_DAYS[1]})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_gui_thread(qapp) -> Iterator[None]:
+    """As in the app: no worker thread ever frees a finished test's Qt objects."""
+    collector = MainThreadCollector()
+    yield
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)
