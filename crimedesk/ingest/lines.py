@@ -49,18 +49,23 @@ class LineCounter:
     def assign(self, raw: pa.RecordBatch, reported: list[BadRow]) -> tuple[np.ndarray, list[BadRow]]:
         """Line numbers of the good rows in ``raw``, and the malformed records placed among or
         before them, their ``line_number`` now a line (those without a number come back at once)."""
-        self.waiting.update((row.line_number, row) for row in reported if row.line_number is not None)
+        unnumbered = self._take(reported)
         good = self._good_records(raw.num_rows)
         end = int(good[-1]) + 1 if len(good) else self.next_record
         lines, placed = self._advance(end, good, embedded_newlines(raw))
-        return lines, [row for row in reported if row.line_number is None] + placed
+        return lines, unnumbered + placed
 
     def flush(self, reported: list[BadRow]) -> list[BadRow]:
         """At the end of the file: every malformed record still waiting, placed."""
-        self.waiting.update((row.line_number, row) for row in reported if row.line_number is not None)
+        unnumbered = self._take(reported)
         end = max(self.waiting, default=self.next_record - 1) + 1
         _, placed = self._advance(end, np.empty(0, np.int64), np.empty(0, np.int64))
-        return [row for row in reported if row.line_number is None] + placed
+        return unnumbered + placed
+
+    def _take(self, reported: list[BadRow]) -> list[BadRow]:
+        """Numbered records wait for their place; those without a number are returned as they are."""
+        self.waiting.update((row.line_number, row) for row in reported if row.line_number is not None)
+        return [row for row in reported if row.line_number is None]
 
     def _advance(
         self, end: int, good: np.ndarray, good_newlines: np.ndarray
