@@ -45,15 +45,15 @@ class KeyTracker:
     def record(self, hashes: np.ndarray) -> np.ndarray:
         """Remember a batch's key hashes; returns which rows may share their key with a row already
         written (by the store or an earlier batch) or with another row of this batch."""
+        if self.source_had_rows:  # any key may be stored: every row is looked up, nothing to remember
+            return np.ones(len(hashes), dtype=bool)
         order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
         suspect = np.zeros(len(hashes), dtype=bool)
         same = ordered[1:] == ordered[:-1]
         suspect[1:] |= same
         suspect[:-1] |= same
-        if self.source_had_rows:
-            suspect[:] = True
-        elif len(self.seen):
+        if len(self.seen):
             found = np.minimum(np.searchsorted(self.seen, ordered), len(self.seen) - 1)
             suspect |= self.seen[found] == ordered
         self.seen = np.sort(np.concatenate([self.seen, ordered]), kind="stable")  # merges two sorted runs
