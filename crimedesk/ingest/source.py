@@ -7,7 +7,6 @@ rows with the wrong number of fields are captured with their raw text instead of
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
+from isal import igzip
+from isal.igzip_lib import IsalError
 
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.profiles.base import normalize_header
@@ -26,6 +27,7 @@ SNIFF_BYTES = 1 << 20
 BLOCK_SIZE = 4 << 20
 MAX_BLOCK_SIZE = 64 << 20
 UTF8_BOM = b"\xef\xbb\xbf"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _head_bytes(path: Path) -> tuple[bytes, bool]:
+def _is_gzip(path: Path) -> bool:
     with path.open("rb") as handle:
-        magic = handle.read(2)
-    if magic == b"\x1f\x8b":
+        return handle.read(2) == GZIP_MAGIC
+
+
+def _head_bytes(path: Path) -> tuple[bytes, bool]:
+    if _is_gzip(path):
         try:
-            with gzip.open(path, "rb") as handle:
+            with igzip.open(path, "rb") as handle:
                 return handle.read(SNIFF_BYTES), True
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, IsalError) as exc:
             raise ImportFileError(f"{path.name}: damaged gzip file ({exc})") from exc
     with path.open("rb") as handle:
         return handle.read(SNIFF_BYTES), False
@@ -147,28 +152,40 @@ def open_batches(path: Path, header: tuple[str, ...], sink: RowSink) -> Iterator
                 raise ImportFileError(_unreadable(path, exc)) from exc
             sink.read_again(kept)
             block_size *= 4
+        except (EOFError, IsalError) as exc:
+            raise ImportFileError(f"{path.name}: damaged gzip file ({exc})") from exc
         except OSError as exc:
             raise ImportFileError(_unreadable(path, exc)) from exc
+
+
+def _opened(path: Path) -> igzip.IGzipFile | pa.NativeFile:
+    """The file's text: gunzipped when its first bytes say gzip, whatever its name says.
+
+    ISA-L inflates about three times as fast as the zlib inside pyarrow, and inflating takes a
+    fifth of the reading process's time on a gzipped export.
+    """
+    return igzip.open(path, "rb") if _is_gzip(path) else pa.input_stream(str(path), compression=None)
 
 
 def _batches(
     path: Path, header: tuple[str, ...], sink: RowSink, block_size: int, skip: int
 ) -> Iterator[pa.RecordBatch]:
     """The file's batches, without its first ``skip`` good rows."""
-    reader = pcsv.open_csv(
-        path,
-        read_options=pcsv.ReadOptions(block_size=block_size, use_threads=False),
-        parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
-        convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    for batch in reader:
-        if skip < batch.num_rows:
-            yield batch.slice(skip) if skip else batch
-        skip = max(skip - batch.num_rows, 0)
+    with _opened(path) as text:
+        reader = pcsv.open_csv(
+            text,
+            read_options=pcsv.ReadOptions(block_size=block_size, use_threads=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
+            convert_options=pcsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        for batch in reader:
+            if skip < batch.num_rows:
+                yield batch.slice(skip) if skip else batch
+            skip = max(skip - batch.num_rows, 0)
 
 
 def _unreadable(path: Path, exc: Exception) -> str:

@@ -1,5 +1,6 @@
 """Each bad file gives a clear error or clean rejections, never a crash or a partial import."""
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -144,10 +145,23 @@ def test_a_damaged_gzip_is_an_error_and_changes_nothing(store, tmp_path, chicago
     damaged = tmp_path / "cut.csv.gz"
     damaged.write_bytes(chicago_full.read_bytes()[:300_000])
     with pytest.raises(
-        ImportFileError, match=r"cut\.csv\.gz: the file cannot be read: Truncated compressed stream"
+        ImportFileError,
+        match=r"cut\.csv\.gz: damaged gzip file \(Compressed file ended before the end-of-stream marker",
     ):
         import_file(store, damaged)
     assert count(store, incidents) == 0
+
+
+def test_gzip_is_known_by_its_content_not_its_name(store, tmp_path, chicago_sample):
+    plain = import_file(store, chicago_sample).counts
+    gzipped = tmp_path / "export.csv"  # compressed, named as plain text
+    gzipped.write_bytes(gzip.compress(chicago_sample.read_bytes()))
+    named_gz = tmp_path / "export.csv.gz"  # plain text, named as compressed
+    named_gz.write_bytes(chicago_sample.read_bytes())
+    for path in (gzipped, named_gz):
+        counts = import_file(store, path).counts  # the same rows again: every one unchanged
+        assert (counts.rows_read, counts.unchanged) == (plain.rows_read, plain.inserted)
+    assert count(store, incidents) == plain.inserted
 
 
 def test_a_quote_that_never_closes_swallows_into_one_rejected_record(store, tmp_path, chicago_sample):
