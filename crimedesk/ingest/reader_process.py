@@ -65,7 +65,9 @@ def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
     """The child, a connection to send to it and one to receive from it."""
     to_child_read, to_child_write = os.pipe()
     from_child_read, from_child_write = os.pipe()
-    env = {**os.environ, "PYTHONPATH": _python_path()}
+    # One OpenBLAS thread: nothing here multiplies matrices, and a pool's threads spin for a
+    # while after start-up, taking CPU from both processes just when the first batch is due.
+    env = {**os.environ, "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
     try:
         child = subprocess.Popen(
             [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write)],
