@@ -68,3 +68,16 @@ def test_many_rows_span_several_statements(conn):
         500500,
         1001,
     )
+
+
+def test_distinct_columns_stay_plain_strings_and_repeated_values_are_encoded(conn):
+    keys = [f"JA{n:06d}'" for n in range(1500)]
+    keys[7] = None
+    batch = pa.table({"name": pa.array(keys), "same": pa.array(["Loop", "Austin", None] * 500)})
+    encoded = encode_rows(batch, distinct=["name"])
+    assert encoded.table.schema.field("name").type == pa.string()
+    assert pa.types.is_dictionary(encoded.table.schema.field("same").type)
+    insert_rows(conn, "t", encoded)
+    assert [(r.name, r.same) for r in _rows(conn)] == list(
+        zip(keys, ["Loop", "Austin", None] * 500, strict=True)
+    )

@@ -14,7 +14,7 @@ from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
-from crimedesk.ingest.rows import accepted_table, key_hashes, rejected_records
+from crimedesk.ingest.rows import DISTINCT_COLUMNS, accepted_table, key_hashes, rejected_records
 from crimedesk.ingest.source import BadRow, FileFacts, RowSink, open_batches
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows
@@ -77,4 +77,4 @@ class Preparer:
         prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
         prepared.key_hashes = key_hashes(prepared.table)
         if self.encode:
-            prepared.encoded = encode_rows(prepared.table)
+            prepared.encoded = encode_rows(prepared.table, distinct=DISTINCT_COLUMNS)

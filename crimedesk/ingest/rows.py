@@ -43,6 +43,7 @@ INCIDENT_COLUMNS = (
     "quality_flags",
     "source_updated_at",
 )
+DISTINCT_COLUMNS = ("source_key", "case_number")  # one value per incident, or nearly
 TIME_COLUMNS = ("occurred_from", "occurred_to", "reported_at", "source_updated_at")
 FLOAT_COLUMNS = ("latitude", "longitude", "x", "y")
 

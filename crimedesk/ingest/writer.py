@@ -9,6 +9,7 @@ import pyarrow as pa
 from sqlalchemy import Connection
 
 from crimedesk.ingest.dedupe import KeyTracker, plan
+from crimedesk.ingest.rows import DISTINCT_COLUMNS
 from crimedesk.regions.join import RegionIndex, delete_incident_regions, write_incident_regions
 from crimedesk.storage import bulk
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows, insert_rows
@@ -71,7 +72,9 @@ class IncidentWriter:
             return ids
         # SQLite numbers the rows itself: max(id) + 1, ... within this write transaction.
         stamp = {"import_id": self.import_id}
-        rows = encode_rows(inserts, stamp) if encoded is None else encoded.with_constants(stamp)
+        if encoded is None:
+            encoded = encode_rows(inserts, distinct=DISTINCT_COLUMNS)
+        rows = encoded.with_constants(stamp)
         insert_rows(self.conn, "incidents", rows)
         if len(ids) and self.conn.exec_driver_sql("SELECT max(id) FROM incidents").scalar() != ids[-1]:
             raise RuntimeError("SQLite assigned unexpected incident ids")

@@ -2,15 +2,16 @@
 
 :func:`encode_rows` works on Arrow arrays only: it leaves out all-NULL columns, turns columns that
 hold one value in the whole batch into SQL literals and dictionary-encodes strings (police data
-repeats few distinct strings). :func:`insert_rows` then makes Python values, converting each
-distinct string once, and binds only the varying ones. An import's reading process does the
-first step, so the writing process, whose time bounds the import, only does the second.
+repeats few distinct strings), except the ones named as nearly all distinct, such as keys.
+:func:`insert_rows` then makes Python values, converting each distinct string once, and binds only
+the varying ones. An import's reading process does the first step, so the writing process, whose
+time bounds the import, only does the second.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -43,12 +44,19 @@ class EncodedRows:
         return replace(self, constants={**self.constants, **constants})
 
 
-def encode_rows(table: pa.Table, constants: dict[str, object] | None = None) -> EncodedRows:
-    """``table`` ready for :func:`insert_rows`; ``constants`` are extra columns shared by every row."""
+def encode_rows(
+    table: pa.Table, constants: dict[str, object] | None = None, distinct: Collection[str] = ()
+) -> EncodedRows:
+    """``table`` ready for :func:`insert_rows`; ``constants`` are extra columns shared by every row.
+
+    The ``distinct`` columns hold (nearly) all different strings: a dictionary would be as large
+    as the column, so they are left as they are.
+    """
     shared = dict(constants or {})
     names, columns = [], []
     for name in table.column_names:
-        column = _encoded(table.column(name).combine_chunks())
+        column = table.column(name).combine_chunks()
+        column = column if name in distinct else _encoded(column)
         if column.null_count == len(column):
             continue
         if column.null_count == 0 and _one_value(column):
@@ -93,8 +101,12 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _is_text(data_type: pa.DataType) -> bool:
+    return pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
+
+
 def _encoded(column: pa.Array) -> pa.Array:
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+    if _is_text(column.type):
         return column.dictionary_encode()
     if pa.types.is_boolean(column.type):
         return column.cast(pa.int8())
@@ -104,8 +116,8 @@ def _encoded(column: pa.Array) -> pa.Array:
 def _one_value(column: pa.Array) -> bool:
     if pa.types.is_dictionary(column.type):
         return len(column.dictionary) == 1
-    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        extremes = pc.min_max(column)
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or _is_text(column.type):
+        extremes = pc.min_max(column)  # a scan, cheaper than hashing every value
         return extremes["min"] == extremes["max"]
     return pc.count_distinct(column).as_py() == 1
 
@@ -120,14 +132,15 @@ def _object_matrix(table: pa.Table, num_rows: int) -> np.ndarray:
 
 def _python_values(column: pa.Array) -> np.ndarray:
     if pa.types.is_dictionary(column.type):
-        uniques = np.array([*column.dictionary.to_pylist(), None], dtype=object)
+        uniques = np.empty(len(column.dictionary) + 1, dtype=object)  # the last one stands for NULL
+        uniques[:-1] = column.dictionary.to_numpy(zero_copy_only=False)
         return uniques[column.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)]
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         values = column.fill_null(0).to_numpy().astype(object)  # integers stay integers
         if column.null_count:
             values[column.is_null().to_numpy(zero_copy_only=False)] = None
         return values
-    return np.array(column.to_pylist(), dtype=object)
+    return column.to_numpy(zero_copy_only=False)  # strings (None for NULL), in one conversion
 
 
 def _literal(value: object) -> str:
