@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from crimedesk.ingest.dedupe import KeyTracker, plan
 from crimedesk.ingest.rows import DISTINCT_COLUMNS
-from crimedesk.regions.join import RegionIndex, delete_incident_regions, write_incident_regions
+from crimedesk.regions.join import RegionIndex, delete_incident_regions, write_region_positions
 from crimedesk.storage import bulk
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows, insert_rows
 
@@ -38,10 +38,11 @@ class IncidentWriter:
         self.deferred = {index.layer_id: [] for index in self.regions}
 
     def write_deferred_regions(self) -> None:
-        for layer_id, parts in (self.deferred or {}).items():
+        for index in self.regions:
+            parts = (self.deferred or {}).get(index.layer_id)
             if parts:
-                ids, regions = (np.concatenate(column) for column in zip(*parts, strict=True))
-                write_incident_regions(self.conn, layer_id, ids, regions)
+                ids, positions = (np.concatenate(column) for column in zip(*parts, strict=True))
+                write_region_positions(self.conn, index.layer_id, ids, positions, index.names)
         self.deferred = None
 
     def write(self, table: pa.Table, hashes: np.ndarray, encoded: EncodedRows | None = None) -> Written:
@@ -87,16 +88,16 @@ class IncidentWriter:
         lon = rows.column("longitude").to_numpy(zero_copy_only=False)[mappable]
         lat = rows.column("latitude").to_numpy(zero_copy_only=False)[mappable]
         for index in self.regions:
-            located = index.locate(lon, lat)
+            positions = index.positions(lon, lat)
             if self.deferred is None:
-                write_incident_regions(self.conn, index.layer_id, ids[mappable], located)
+                write_region_positions(self.conn, index.layer_id, ids[mappable], positions, index.names)
             else:
-                self.deferred[index.layer_id].append((ids[mappable], located))
+                self.deferred[index.layer_id].append((ids[mappable], positions))
 
     def _forget_deferred(self, incident_ids: np.ndarray) -> None:
         """Drop the kept pairs of incidents that are being updated (their regions are located again)."""
         for layer_id, parts in (self.deferred or {}).items():
             kept = [~np.isin(ids, incident_ids) for ids, _ in parts]
             self.deferred[layer_id] = [
-                (ids[k], regions[k]) for (ids, regions), k in zip(parts, kept, strict=True)
+                (ids[k], positions[k]) for (ids, positions), k in zip(parts, kept, strict=True)
             ]

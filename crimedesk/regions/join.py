@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 from sqlalchemy import Connection, select
 
@@ -60,6 +59,11 @@ class RegionIndex:
     def __len__(self) -> int:
         return len(self.region_ids) - 1
 
+    @property
+    def names(self) -> list[str]:
+        """The region ids, in the order :meth:`positions` refers to."""
+        return self.region_ids[:-1].tolist()
+
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Region id of each point (object array; None outside every region or for NaN)."""
         return self.region_ids[self.positions(lon, lat)]
@@ -91,34 +95,50 @@ def write_incident_regions(
     """Insert the (incident, region) pairs whose region is not None; returns the rows written.
 
     Runs in the caller's transaction and never commits. The pairs must be new for this layer
-    (delete an updated incident's rows first with ``delete_incident_regions``). They are written in
-    the table's key order, region then incident, so a large write appends to the table.
+    (delete an updated incident's rows first with ``delete_incident_regions``).
     """
     found = np.not_equal(region_ids, None)
-    if not found.any():
-        return 0
-    ids = np.asarray(incident_ids)[found]
     codes = pa.array(np.asarray(region_ids, dtype=object)[found], pa.string()).dictionary_encode()
-    ranks = pc.rank(codes.dictionary, sort_keys="ascending").to_numpy()[codes.indices.to_numpy()]
-    order = np.lexsort((ids, ranks))
-    ids, ranks, regions = ids[order], ranks[order], codes.take(pa.array(order)).cast(pa.string())
-    if conn.dialect.name == "sqlite" and len(ids) >= RUN_ROWS * len(codes.dictionary):
-        _insert_by_region(conn, layer_id, ids, ranks, regions)
+    positions = codes.indices.to_numpy(zero_copy_only=False)
+    return write_region_positions(
+        conn, layer_id, np.asarray(incident_ids)[found], positions, codes.dictionary.to_pylist()
+    )
+
+
+def write_region_positions(
+    conn: Connection, layer_id: int, incident_ids: np.ndarray, positions: np.ndarray, names: Sequence[str]
+) -> int:
+    """:func:`write_incident_regions` with each region given as its position in ``names``; a
+    position past the end means none (as from :meth:`RegionIndex.positions`).
+
+    The pairs are written in the table's key order, region (as text) then incident, so a large
+    write appends to the table.
+    """
+    found = positions < len(names)
+    ids, positions = np.asarray(incident_ids)[found], positions[found]
+    if len(ids) == 0:
+        return 0
+    text_ranks = np.argsort(np.argsort(np.array(names, dtype=str)))  # code point order, as SQLite's
+    order = np.lexsort((ids, text_ranks[positions]))
+    ids, positions = ids[order], positions[order]
+    if conn.dialect.name == "sqlite" and len(ids) >= RUN_ROWS * len(names):
+        _insert_by_region(conn, layer_id, ids, positions, names)
     else:
+        regions = pa.array(np.asarray(names, dtype=object)[positions], pa.string())
         pairs = pa.table({"region_id": regions, "incident_id": pa.array(ids, pa.int64())})
         bulk.insert_arrow(conn, "incident_regions", pairs, {"layer_id": layer_id})
     return len(ids)
 
 
 def _insert_by_region(
-    conn: Connection, layer_id: int, ids: np.ndarray, ranks: np.ndarray, regions: pa.Array
+    conn: Connection, layer_id: int, ids: np.ndarray, positions: np.ndarray, names: Sequence[str]
 ) -> None:
     """One INSERT per region, naming it as a literal, so only the incident ids are bound (Python's
     sqlite3 copies every bound text value)."""
-    starts = np.flatnonzero(np.diff(ranks, prepend=-1))
+    starts = np.flatnonzero(np.diff(positions, prepend=-1))
     for start, stop in zip(starts, [*starts[1:], len(ids)], strict=True):
         run = pa.table({"incident_id": pa.array(ids[start:stop], pa.int64())})
-        region = regions[int(start)].as_py()
+        region = names[positions[start]]
         bulk.insert_arrow(conn, "incident_regions", run, {"layer_id": layer_id, "region_id": region})
 
 

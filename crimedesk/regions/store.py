@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.regions.agreement import INCIDENT_FIELDS, Agreement, region_agreement
-from crimedesk.regions.join import RegionIndex, region_sort_key, write_incident_regions
+from crimedesk.regions.join import RegionIndex, region_sort_key, write_region_positions
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions, incidents
 
 if TYPE_CHECKING:  # geopandas loads only when a file is read or a map is drawn (fast app start)
@@ -192,7 +192,7 @@ def _join_incidents(conn: Connection, index: RegionIndex, step: _Steps) -> tuple
         if not rows:
             break
         ids, lon, lat = (np.array(column) for column in zip(*rows, strict=True))
-        joined += write_incident_regions(conn, index.layer_id, ids, index.locate(lon, lat))
+        joined += write_region_positions(conn, index.layer_id, ids, index.positions(lon, lat), index.names)
         done, last_id = done + len(rows), int(ids[-1])
         step(0.05 + 0.9 * done / total, f"Joined {done:,} of {total:,} incidents")
     return joined, done - joined

@@ -59,14 +59,14 @@ def test_bad_field_is_a_clear_error(tmp_path, data_dir, chicago_sample):
 
 def test_ctrl_c_cancels_and_changes_nothing(tmp_path, data_dir, chicago_sample, monkeypatch):
     url = _db(tmp_path, chicago_sample)
-    write = region_store.write_incident_regions
+    write = region_store.write_region_positions
 
     def interrupted(*args):
         os.kill(os.getpid(), signal.SIGINT)  # lands in the main thread, which waits on the worker
         time.sleep(0.5)
         return write(*args)
 
-    monkeypatch.setattr(region_store, "write_incident_regions", interrupted)
+    monkeypatch.setattr(region_store, "write_region_positions", interrupted)
     result = _import(data_dir, url)
     assert result.exit_code == 130, result.output
     assert "cancelled" in result.output

@@ -11,6 +11,7 @@ from crimedesk.regions.join import (
     delete_incident_regions,
     region_sort_key,
     write_incident_regions,
+    write_region_positions,
 )
 from crimedesk.regions.read import read_boundary_file
 from crimedesk.storage.schema import boundary_layers, incident_regions
@@ -74,6 +75,19 @@ def test_write_incident_regions_in_the_callers_transaction(store):
             conn.execute(select(incident_regions.c.incident_id, incident_regions.c.region_id)).all()
         )
     assert len(stored) == 900 and stored[3] == "r\t3\\x"  # tabs and backslashes survive COPY
+
+
+@pytest.mark.parametrize("rows", [30, 4_000])  # per batch, and one INSERT per region on SQLite
+def test_write_region_positions_names_each_region_and_skips_the_outside(store, rows):
+    names = ["9", "10", "O'Hare"]
+    ids = np.arange(1, rows + 1, dtype=np.int64)
+    positions = ids % 4  # 3 is past the names: outside every region
+    with store.begin() as conn:
+        layer_id = _new_layer(conn)
+        assert write_region_positions(conn, layer_id, ids, positions, names) == rows - rows // 4
+    with store.connect() as conn:
+        stored = conn.execute(select(incident_regions.c.incident_id, incident_regions.c.region_id)).all()
+    assert sorted(stored) == [(int(i), names[p]) for i, p in zip(ids, positions, strict=True) if p < 3]
 
 
 def test_delete_incident_regions_forgets_every_layer(store):
