@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import platform
+import os
 import sys
 
 SQLITE_CONFIG_MEMSTATUS = 9
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def disable_memory_statistics() -> bool:
     """Turn SQLite's memory statistics off; False if not applicable here or already too late."""
-    if sys.platform != "linux" or platform.machine() != "x86_64":
+    if sys.platform != "linux" or os.uname().machine != "x86_64":
         return False
     if "_sqlite3" in sys.modules:  # the library is initialised: sqlite3_config would be refused
         log.info("SQLite was started before crimedesk: its memory statistics stay on")
