@@ -70,7 +70,8 @@ def map_data(
 
 
 def _category_legend() -> dict[str, Any]:
-    return {"title": "Incidents", "rows": [[color, name] for name, color in CATEGORY_COLORS.items()]}
+    rows = [[color, name] for name, color in CATEGORY_COLORS.items()]
+    return {"title": "Incidents", "rows": rows, "layers": ["points", "clusters"]}
 
 
 def _points(rows: Sequence[Sequence[Any]]) -> MapData:
@@ -106,7 +107,8 @@ def _grid(conn: Connection, where: ColumnElement[bool], lon_deg: float, lat_deg:
     heat_max = float(max(counts, default=1))
     size = f"Incidents per {lat_deg * 111_320:,.0f} m cell"
     total = sum(counts)
-    return MapData("grid", total, [], cells, heat, heat_max, [{"title": size, "rows": legend}])
+    legend_section = {"title": size, "rows": legend, "layers": ["aggregates"]}
+    return MapData("grid", total, [], cells, heat, heat_max, [legend_section])
 
 
 def region_counts(
@@ -137,7 +139,7 @@ def region_counts(
     counts = {str(rid): n for rid, n in conn.execute(query).all() if rid is not None}
     layer_regions = select(boundaries.c.region_id).where(boundaries.c.layer_id == layer_id)
     payload, legend = region_counts_payload(conn.execute(layer_regions).scalars().all(), counts)
-    return payload, {"title": "Incidents per region", "rows": legend}
+    return payload, {"title": "Incidents per region", "rows": legend, "layers": ["regions"]}
 
 
 def incident_details(conn: Connection, incident_id: int) -> tuple[float, float, list[list[str]]] | None:

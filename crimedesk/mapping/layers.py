@@ -94,14 +94,20 @@ def overlay_geojson(shapes: gpd.GeoDataFrame, value_column: str, label_column: s
         labels = [str(v) for v in shapes[label_column]]
     else:
         labels = [f"{value_column}: {v:.3g}" for v in values]
-    return coloured_geojson(values, labels, shapes.geometry)
+    return coloured_geojson(values, labels, shapes.geometry, value_column)
 
 
-def coloured_geojson(values: Sequence[float], labels: Sequence[str], geometries: Iterable[Any]) -> dict:
+def coloured_geojson(
+    values: Sequence[float], labels: Sequence[str], geometries: Iterable[Any], measure: str
+) -> dict:
     """Features (shapely geometries in lon/lat) coloured by class of ``values``, each with its
-    ``value``, ``color`` and text ``label``: the overlay payload the page draws."""
+    ``value``, ``color`` and text ``label``: the overlay payload the page draws.
+
+    The collection also carries its legend (a GeoJSON foreign member): ``{"title": measure,
+    "rows": [[colour, "low – high"], ...]}``.
+    """
     values = [float(v) for v in values]
-    colors, _legend = classify(values)
+    colors, legend = classify(values)
     features = [
         {
             "type": "Feature",
@@ -110,7 +116,7 @@ def coloured_geojson(values: Sequence[float], labels: Sequence[str], geometries:
         }
         for v, c, label, g in zip(values, colors, labels, geometries, strict=True)
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features, "legend": {"title": measure, "rows": legend}}
 
 
 def drawn_filter(layer_type: str, geometry_json: str) -> dict[str, Any]:

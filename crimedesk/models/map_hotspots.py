@@ -58,4 +58,6 @@ def hotspot_polygons(engine: Engine, experiment_id: int) -> HotspotPolygons:
 
 def polygons_geojson(hotspots: HotspotPolygons) -> dict:
     """The polygons in lon/lat, coloured by incident count (call on the UI thread: pyproj)."""
-    return coloured_geojson(hotspots.counts, hotspots.labels, to_lonlat(hotspots.polygons, hotspots.epsg))
+    return coloured_geojson(
+        hotspots.counts, hotspots.labels, to_lonlat(hotspots.polygons, hotspots.epsg), "incidents per hotspot"
+    )

@@ -70,7 +70,7 @@ def cells_geojson(cells: RiskCells) -> dict:
     x, y, half = cells.x, cells.y, cells.half
     squares = shapely.box(x - half, y - half, x + half, y + half)
     labels = [f"risk {s:.3g} on {cells.day}" for s in cells.scores]
-    return coloured_geojson(cells.scores, labels, to_lonlat(squares, cells.epsg))
+    return coloured_geojson(cells.scores, labels, to_lonlat(squares, cells.epsg), f"risk score, {cells.day}")
 
 
 def to_lonlat(geometries: np.ndarray, epsg: int) -> np.ndarray:

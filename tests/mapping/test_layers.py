@@ -61,8 +61,11 @@ def test_overlay_geojson_for_model_output_reprojects_and_labels():
         geometry=[box(440000, 4630000, 440500, 4630500), box(440500, 4630000, 441000, 4630500)],
         crs=32616,
     )
-    features = overlay_geojson(cells, "risk", "name")["features"]
+    collection = overlay_geojson(cells, "risk", "name")
+    features = collection["features"]
     assert [f["properties"]["label"] for f in features] == ["low", "high"]
+    assert collection["legend"]["title"] == "risk"
+    assert [color for color, _ in collection["legend"]["rows"]] == list(YLORRD)
     assert features[1]["properties"]["color"] == YLORRD[-1]
     lon, lat = features[0]["geometry"]["coordinates"][0][0]
     assert -88 < lon < -87 and 41 < lat < 42

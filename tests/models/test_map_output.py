@@ -20,6 +20,7 @@ def test_risk_cells_are_squares_in_lon_lat_over_the_district(engine):
     collection = cells_geojson(risk_cells(engine, exp.id))
     features = collection["features"]
     assert features, "a risk model flags some cells"
+    assert collection["legend"]["title"].startswith("risk score, 20") and collection["legend"]["rows"]
     for feature in features:
         square = shape(feature["geometry"])
         west, south, east, north = square.bounds

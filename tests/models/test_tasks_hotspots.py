@@ -96,6 +96,9 @@ def test_map_geojson_is_lon_lat_polygons_over_the_district(engine, trained, kind
     collection = polygons_geojson(hotspot_polygons(engine, exp.id))
     features = collection["features"]
     assert len(features) == len(load_experiment_model(exp).table)
+    assert collection["legend"]["title"] == "incidents per hotspot"
+    colors = {f["properties"]["color"] for f in features}
+    assert colors <= {color for color, _ in collection["legend"]["rows"]}
     for feature in features:
         shape = shapely.geometry.shape(feature["geometry"])
         assert shape.is_valid and shape.geom_type in ("Polygon", "MultiPolygon")

@@ -65,6 +65,23 @@ def test_hotspot_polygons_show_on_the_map_with_text_labels(qtbot, engine, pane, 
     label = geojson["features"][0]["properties"]["label"]
     assert js(qtbot, pane, "document.querySelector('.leaflet-tooltip').textContent") == label
     js(qtbot, pane, f"{overlay}.getLayers()[0].closeTooltip() && 1")
+    legend = "document.querySelector('.cd-legend').textContent"
+    assert f"{name}: incidents per hotspot" in js(qtbot, pane, legend)
+    assert "Incidents per region" not in js(qtbot, pane, legend)  # the choropleth is off
     js(qtbot, pane, f"crimedesk.map.fitBounds({overlay}.getBounds().pad(0.15)) && 1")
     pane.export_png(artifacts / f"map_{kind}.png", 1000, 800)
+    _click_layer_switch(qtbot, pane, name)  # unticked in the layer control: its legend goes too
+    wait_js(qtbot, pane, f"!crimedesk.map.hasLayer({overlay})")
+    assert name not in js(qtbot, pane, legend) and "Incidents" in js(qtbot, pane, legend)
+    _click_layer_switch(qtbot, pane, name)
+    wait_js(qtbot, pane, f"{legend}.includes({json.dumps(name)})")
     assert_stayed_offline(pane)
+
+
+def _click_layer_switch(qtbot, pane, name: str) -> None:
+    """Click the layer control's checkbox labelled ``name``, as a user would."""
+    script = (
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+        f".find(l => l.textContent.trim() === {json.dumps(name)}).querySelector('input').click() || 1"
+    )
+    js(qtbot, pane, script)

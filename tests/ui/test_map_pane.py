@@ -107,7 +107,10 @@ def test_points_clusters_heat_and_choropleth_render(qtbot, chicago_store, make_p
     assert stats["points"] == stats["heat"] == total
     assert stats["regions"] == 25 - 2 and stats["aggregates"] == 0  # 23 police districts
     wait_js(qtbot, pane, "document.querySelectorAll('.marker-cluster').length > 5")
-    assert js(qtbot, pane, "document.querySelector('.cd-legend').textContent").startswith("Incidents")
+    legend = "document.querySelector('.cd-legend').textContent"
+    assert js(qtbot, pane, legend).startswith("Incidents") and "Incidents per region" in js(
+        qtbot, pane, legend
+    )
     fills = js(
         qtbot, pane, "crimedesk.layers.regions.getLayers()[0].getLayers().map(l => l.options.fillColor)"
     )

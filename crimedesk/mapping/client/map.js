@@ -5,6 +5,8 @@
   const cd = {};
   const layers = {};
   const overlays = {};
+  const overlayLegends = {};
+  let legendSections = [];
   let map, drawn, control, legendBox, bridge = null;
   let regionLayerId = null;
 
@@ -48,6 +50,7 @@
     map.on("draw:created", onDrawn);
     map.on("draw:deleted", () => send("shapeCleared"));
     map.on("moveend overlayadd overlayremove", () => send("viewChanged", JSON.stringify(cd.view())));
+    map.on("overlayadd overlayremove", renderLegend);
     if (window.qt && window.qt.webChannelTransport) {
       new QWebChannel(window.qt.webChannelTransport, (channel) => {
         bridge = channel.objects.bridge;
@@ -139,14 +142,17 @@
     }));
   };
 
-  /* Model output (hotspot polygons, risk grids): GeoJSON with properties label, value, color. */
+  /* Model output (hotspot polygons, risk grids): GeoJSON with properties label, value, color,
+   * and its legend {title, rows}, shown while the overlay is on the map. */
   cd.setOverlay = function (name, geojson) {
     cd.removeOverlay(name);
     overlays[name] = L.geoJSON(geojson, {
       style: (f) => ({ color: f.properties.color, weight: 1, fillColor: f.properties.color, fillOpacity: 0.5 }),
       onEachFeature: (f, layer) => layer.bindTooltip(el("span", f.properties.label), { sticky: true }),
     }).addTo(map);
+    if (geojson.legend) overlayLegends[name] = geojson.legend;
     control.addOverlay(overlays[name], name);
+    renderLegend();
   };
 
   cd.removeOverlay = function (name) {
@@ -154,6 +160,8 @@
     control.removeLayer(overlays[name]);
     map.removeLayer(overlays[name]);
     delete overlays[name];
+    delete overlayLegends[name];
+    renderLegend();
   };
 
   cd.setFilterShape = function (geometry) {
@@ -161,8 +169,18 @@
     if (geometry) drawn.addLayer(L.geoJSON(geometry, { style: { color: "#000", weight: 2, fill: false } }));
   };
 
-  /* sections: [{title, rows: [[colour, label], ...]}] */
+  /* sections: [{title, rows: [[colour, label], ...], layers: [key, ...]}]; a section shows while
+   * one of its layers is on the map, followed by those of the overlays shown. */
   cd.setLegend = function (sections) {
+    legendSections = sections;
+    renderLegend();
+  };
+
+  function renderLegend() {
+    const onMap = (section) => !section.layers || section.layers.some((key) => map.hasLayer(layers[key]));
+    const shown = Object.keys(overlayLegends).filter((name) => map.hasLayer(overlays[name]));
+    const sections = legendSections.filter(onMap).concat(shown.map((name) =>
+      ({ title: name + ": " + overlayLegends[name].title, rows: overlayLegends[name].rows })));
     const box = legendBox.getContainer();
     box.replaceChildren();
     for (const section of sections) {
@@ -175,7 +193,7 @@
         box.appendChild(row);
       }
     }
-  };
+  }
 
   /* details: [[label, value], ...] */
   cd.showDetails = function (id, lat, lon, details) {
