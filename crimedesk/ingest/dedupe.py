@@ -3,14 +3,20 @@
 A key already stored is updated only when the source's updated-on is newer; sources without an
 updated-on update a row only when its content differs. Keys seen earlier in the same file are
 found through a compact set of key hashes, so a fresh import never has to ask the database.
+
+When a batch repeats no key and every stored row it meets has an updated-on, as when a portal
+export is imported again, the batch is classified with arrays: only keys, ids and updated-on
+times are fetched. Otherwise its rows are walked one by one, comparing whole rows.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import BigInteger, Connection, select, type_coerce
 
 from crimedesk.ingest.rows import INCIDENT_COLUMNS, TIME_COLUMNS
@@ -89,8 +95,62 @@ def plan(conn: Connection, table: pa.Table, tracker: KeyTracker, hashes: np.ndar
     suspects = tracker.record(hashes)
     if not suspects.any():
         return Plan(np.arange(len(hashes)), np.empty(0, np.int64), np.empty(0, np.int64), 0)
+    positions = np.flatnonzero(suspects)
+    if len(np.unique(hashes[positions])) == len(positions):  # no key twice among them
+        by_time = _by_updated_on(conn, table, positions, tracker.source)
+        if by_time is not None:
+            return by_time
     keys = table.column("source_key").to_numpy(zero_copy_only=False)
     return _resolve(conn, table, keys, suspects, tracker.source)
+
+
+def _by_updated_on(conn: Connection, table: pa.Table, positions: np.ndarray, source: str) -> Plan | None:
+    """The plan for distinct ``positions``, decided on updated-on times alone; None when a stored
+    row met, or its new version, has no updated-on (their contents must then be compared)."""
+    wanted = table.column("source_key").take(pa.array(positions)).combine_chunks()
+    stored_keys, stored_ids, stored_times = _stored_times(conn, source, wanted.to_pylist())
+    at = pc.index_in(wanted, value_set=stored_keys).fill_null(-1).to_numpy(zero_copy_only=False)
+    found = at >= 0
+    new_times = table.column("source_updated_at").take(pa.array(positions[found])).combine_chunks()
+    old_times = stored_times.take(pa.array(at[found]))
+    if new_times.null_count or old_times.null_count:
+        return None
+    newer = new_times.to_numpy() > old_times.to_numpy()
+    kept = np.ones(table.num_rows, dtype=bool)
+    kept[positions[found]] = False  # stored keys: updated or unchanged, never inserted
+    return Plan(
+        insert=np.flatnonzero(kept),
+        update=positions[found][newer],
+        update_ids=stored_ids[at[found][newer]],
+        unchanged=int((~newer).sum()),
+    )
+
+
+def _stored_times(conn: Connection, source: str, keys: list[str]) -> tuple[pa.Array, np.ndarray, pa.Array]:
+    """Key, id and updated-on seconds of the stored rows among ``keys``, in one query: keys go as
+    one JSON text (SQLite) or one array (PostgreSQL), not as thousands of parameters."""
+    if conn.dialect.name == "sqlite":
+        sql = (
+            "SELECT source_key, id, source_updated_at FROM incidents"
+            " WHERE source = ? AND source_key IN (SELECT value FROM json_each(?))"
+        )
+        params: tuple = (source, json.dumps(keys))
+    else:
+        sql = (
+            "SELECT source_key, id, source_updated_at FROM incidents"
+            " WHERE source = %s AND source_key = ANY(%s)"
+        )
+        params = (source, keys)
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
+    cursor.close()
+    found_keys, ids, times = zip(*rows, strict=True) if rows else ((), (), ())
+    return (
+        pa.array(found_keys, pa.string()),
+        np.array(ids, dtype=np.int64),
+        pa.array(times, pa.int64()),
+    )
 
 
 def _resolve(conn: Connection, table: pa.Table, keys: np.ndarray, suspects: np.ndarray, source: str) -> Plan:
