@@ -4,9 +4,10 @@
     .venv/bin/python bench/ingest.py --no-pg --rounds 1
 
 crimedesk's figure is end to end: detection, validation, cleaning, projection, de-duplication,
-the district region join (the district layer is loaded first) and the commit. Each measurement
-runs in its own process; peak memory is that process's maximum RSS (for crimedesk, plus its
-reading process's).
+the district region join (the district layer is loaded first) and the commit. It also imports
+the same file a second time into its store, the case of an updated export imported over the last
+one (every row looked up). Each measurement runs in its own process; peak memory is that
+process's maximum RSS (for crimedesk, plus its reading process's).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ ROWS = 536_605
 DATE_FORMAT = "%m/%d/%Y %I:%M:%S %p"
 
 
-def crimedesk_import(url: str) -> None:
+def crimedesk_import(url: str, again: bool = False) -> None:
+    """The import into a fresh store; with ``again``, the same file's second import (every row
+    looked up and found unchanged), as when an updated export is imported over the last one."""
     from crimedesk.ingest.pipeline import import_file
     from crimedesk.regions.store import import_boundary_layer
     from crimedesk.storage.engine import make_engine
@@ -44,10 +47,13 @@ def crimedesk_import(url: str) -> None:
     import_boundary_layer(
         engine, DISTRICTS, layer_name="districts", id_field="DIST_NUM", incident_field="district"
     )
+    if again:
+        import_file(engine, CHICAGO)
     started = time.perf_counter()
     result = import_file(engine, CHICAGO)
     seconds = time.perf_counter() - started
     assert result.counts.reconciles() and result.counts.rows_read == ROWS, result.summary()
+    assert result.counts.unchanged == (ROWS if again else 0), result.summary()
     # Importer and reading process together: an upper bound, their peaks need not coincide.
     report(seconds=seconds, peak_mb=peak_rss_mb() + children_peak_rss_mb(), summary=result.summary())
 
@@ -84,6 +90,7 @@ MEASURES = {  # name: (child, where it writes; {tmp} is a fresh directory each r
     "DuckDB read_csv": ("duckdb", "{tmp}/duck.db"),
     "naive pandas": ("pandas", "{tmp}/naive.sqlite"),
     "pandas, explicit format": ("pandas-format", "{tmp}/tuned.sqlite"),
+    "crimedesk re-import": ("crimedesk-again", "sqlite:///{tmp}/again.sqlite"),
 }
 
 
@@ -124,6 +131,8 @@ def main(with_pg: bool, rounds: int) -> None:
     print(f"         <= 3x DuckDB, each round: {duck}")
     print(f"         >= 3x faster than naive pandas, each round: {naive}")
     print(f"         peak < 1,500 MB (importer and reading process): {peak:.0f} MB")
+    again = median["crimedesk re-import"]
+    print(f"re-import of the unchanged file (SQLite): {again:.2f} s, {again / ours:.2f}x the first import")
     if with_pg:
         pg = median["crimedesk (PostgreSQL)"]
         print(f"PostgreSQL: {ROWS / pg:,.0f} rows/s (median; target >= 60,000)")
@@ -132,6 +141,7 @@ def main(with_pg: bool, rounds: int) -> None:
 if __name__ == "__main__":
     children = {
         "crimedesk": crimedesk_import,
+        "crimedesk-again": lambda url: crimedesk_import(url, again=True),
         "duckdb": duckdb_read_csv,
         "pandas": naive_pandas,
         "pandas-format": lambda path: naive_pandas(path, DATE_FORMAT),
