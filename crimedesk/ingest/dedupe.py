@@ -12,6 +12,7 @@ times are fetched. Otherwise its rows are walked one by one, comparing whole row
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,10 +142,9 @@ def _stored_times(conn: Connection, source: str, keys: list[str]) -> tuple[pa.Ar
             " WHERE source = %s AND source_key = ANY(%s)"
         )
         params = (source, keys)
-    cursor = conn.connection.driver_connection.cursor()
-    cursor.execute(sql, params)
-    rows = cursor.fetchall()
-    cursor.close()
+    with closing(conn.connection.driver_connection.cursor()) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found_keys, ids, times = zip(*rows, strict=True) if rows else ((), (), ())
     return (
         pa.array(found_keys, pa.string()),
