@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import BigInteger, Connection, select, type_coerce
+from sqlalchemy import Connection
 
-from crimedesk.ingest.rows import INCIDENT_COLUMNS, TIME_COLUMNS
-from crimedesk.storage.schema import incidents
+from crimedesk.ingest.rows import INCIDENT_COLUMNS
 
 COMPARED = tuple(c for c in INCIDENT_COLUMNS if c not in ("source", "source_key"))
 UPDATED = COMPARED.index("source_updated_at")
-LOOKUP_CHUNK = 20_000
 
 
 @dataclass
@@ -70,19 +68,8 @@ class KeyTracker:
 
 
 def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
-    """key -> (id, *COMPARED values) for stored rows among ``keys``."""
-    # Times as the stored integer seconds, exactly as the new rows carry them (no datetime round trip).
-    stored = [
-        type_coerce(incidents.c[c], BigInteger) if c in TIME_COLUMNS else incidents.c[c] for c in COMPARED
-    ]
-    cols = [incidents.c.source_key, incidents.c.id, *stored]
-    found: dict[str, tuple] = {}
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        chunk = keys[start : start + LOOKUP_CHUNK]
-        query = select(*cols).where(incidents.c.source == source, incidents.c.source_key.in_(chunk))
-        for row in conn.execute(query.execution_options(yield_per=LOOKUP_CHUNK)):
-            found[row[0]] = tuple(row[1:])
-    return found
+    """key -> (id, *COMPARED values) for stored rows among ``keys`` (times as stored seconds)."""
+    return {row[0]: row[1:] for row in _stored_rows(conn, source, keys, ("source_key", "id", *COMPARED))}
 
 
 def _is_newer(new: tuple, old: tuple) -> bool:
@@ -128,42 +115,40 @@ def _by_updated_on(conn: Connection, table: pa.Table, positions: np.ndarray, sou
 
 
 def _stored_times(conn: Connection, source: str, keys: list[str]) -> tuple[pa.Array, np.ndarray, pa.Array]:
-    """Key, id and updated-on seconds of the stored rows among ``keys``, in one query: keys go as
-    one JSON text (SQLite) or one array (PostgreSQL), not as thousands of parameters."""
+    """Key, id and updated-on seconds of the stored rows among ``keys``."""
+    rows = _stored_rows(conn, source, keys, ("source_key", "id", "source_updated_at"))
+    found_keys, ids, times = zip(*rows, strict=True) if rows else ((), (), ())
+    return pa.array(found_keys, pa.string()), np.array(ids, dtype=np.int64), pa.array(times, pa.int64())
+
+
+def _stored_rows(conn: Connection, source: str, keys: list[str], columns: tuple[str, ...]) -> list[tuple]:
+    """``columns`` of the stored incidents of ``source`` among ``keys``, as the driver returns them,
+    in one query: keys go as one JSON text (SQLite) or one array (PostgreSQL), not as thousands of
+    parameters, and no result rows are built but the driver's tuples."""
+    select = f"SELECT {', '.join(columns)} FROM incidents"
     if conn.dialect.name == "sqlite":
-        sql = (
-            "SELECT source_key, id, source_updated_at FROM incidents"
-            " WHERE source = ? AND source_key IN (SELECT value FROM json_each(?))"
-        )
+        sql = f"{select} WHERE source = ? AND source_key IN (SELECT value FROM json_each(?))"
         params: tuple = (source, json.dumps(keys))
     else:
-        sql = (
-            "SELECT source_key, id, source_updated_at FROM incidents"
-            " WHERE source = %s AND source_key = ANY(%s)"
-        )
+        sql = f"{select} WHERE source = %s AND source_key = ANY(%s)"
         params = (source, keys)
     with closing(conn.connection.driver_connection.cursor()) as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found_keys, ids, times = zip(*rows, strict=True) if rows else ((), (), ())
-    return (
-        pa.array(found_keys, pa.string()),
-        np.array(ids, dtype=np.int64),
-        pa.array(times, pa.int64()),
-    )
+        return cursor.fetchall()
 
 
 def _resolve(conn: Connection, table: pa.Table, keys: np.ndarray, suspects: np.ndarray, source: str) -> Plan:
     """Walk the suspect rows in file order, as if they were written one by one."""
     positions = np.flatnonzero(suspects)
     stored = _stored(conn, source, sorted(set(keys[positions].tolist())))
-    rows = table.select(list(COMPARED)).take(pa.array(positions)).to_pylist()
+    taken = pa.array(positions)
+    rows = list(zip(*(table.column(c).take(taken).to_pylist() for c in COMPARED), strict=True))
     insert = {int(p): int(p) for p in np.flatnonzero(~suspects)}  # first position -> row written
     pending: dict[str, int] = {}  # key -> first position, for keys inserted by this batch
     update: dict[int, int] = {}  # stored id -> row written
     plan = Plan(np.empty(0), np.empty(0), np.empty(0), 0)
     for pos, row in zip(positions.tolist(), rows, strict=True):
-        key, new = keys[pos], tuple(row[c] for c in COMPARED)
+        key, new = keys[pos], row
         old = stored.get(key)
         if old is None:
             insert[pos] = pos
