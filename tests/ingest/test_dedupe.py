@@ -1,7 +1,8 @@
-"""Re-imports: the array plan (keys, ids and updated-on times only) against the row-by-row walk,
-on real Chicago rows whose updated-on moved forward, backward or went missing."""
+"""Re-imports: the plan made with arrays (keys, ids and updated-on times) against the row-by-row
+walk, which compares whole rows where an updated-on is missing, on real Chicago and NYPD rows."""
 
 import csv
+import gzip
 import io
 
 import numpy as np
@@ -17,11 +18,9 @@ from crimedesk.ingest.source import inspect_file
 LATER, EARLIER = "02/12/2019 09:00:00 AM", "01/01/2017 09:00:00 AM"
 
 
-def _edited(sample, tmp_path, edits: dict[int, dict[str, str]], extra: tuple[dict[str, str], ...] = ()):
-    """The sample with ``edits`` (row number -> changed fields) and ``extra`` rows appended."""
-    rows = list(csv.DictReader(sample.open()))
-    for number, fields in edits.items():
-        rows[number] = {**rows[number], **fields}
+def _edited(rows: list[dict[str, str]], tmp_path, edits: dict[int, dict[str, str]], extra=()):
+    """``rows`` with ``edits`` (row number -> changed fields) and ``extra`` rows appended, as a CSV."""
+    rows = [{**row, **edits.get(number, {})} for number, row in enumerate(rows)]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -31,55 +30,68 @@ def _edited(sample, tmp_path, edits: dict[int, dict[str, str]], extra: tuple[dic
     return path
 
 
-def _batches(path):
+def _assert_plans_agree(store, path, profile: str, by_times: bool) -> None:
+    """Every batch of ``path``: the plan ``plan`` makes equals the walk's, as a re-import sees it;
+    ``by_times``: whether the batches are decided on updated-on times alone."""
     facts = inspect_file(path)
-    return [p for p in Preparer(facts, all_profiles()["chicago"]).batches() if p.table.num_rows]
-
-
-def test_the_array_plan_agrees_with_the_walk_on_a_portal_export_imported_again(
-    store, chicago_sample, tmp_path
-):
-    import_file(store, chicago_sample)
-    edits = {i: {"Updated On": LATER, "Arrest": "true"} for i in range(0, 2426, 7)}
-    edits |= {i: {"Updated On": EARLIER, "Block": "000XX W ELSEWHERE"} for i in range(3, 2426, 11)}
-    first = next(csv.DictReader(chicago_sample.open()))
-    path = _edited(chicago_sample, tmp_path, edits, ({**first, "ID": "99999999", "Case Number": "JZ000001"},))
     with store.begin() as conn:
-        for prepared in _batches(path):
-            table, every = prepared.table, np.arange(prepared.table.num_rows)
-            by_time = plan(conn, table, KeyTracker("chicago", source_had_rows=True), prepared.key_hashes)
-            assert dedupe._by_updated_on(conn, table, every, "chicago") is not None  # the path taken
+        for prepared in Preparer(facts, all_profiles()[profile]).batches():
+            table = prepared.table
+            every = np.arange(table.num_rows)
+            assert (dedupe._by_updated_on(conn, table, every, profile) is not None) == by_times
+            by_arrays = plan(conn, table, KeyTracker(profile, source_had_rows=True), prepared.key_hashes)
             keys = table.column("source_key").to_numpy(zero_copy_only=False)
-            walked = dedupe._resolve(conn, table, keys, np.ones(len(every), bool), "chicago")
-            assert by_time.insert.tolist() == walked.insert.tolist()
-            assert sorted(zip(by_time.update_ids, by_time.update, strict=True)) == sorted(
+            walked = dedupe._resolve(conn, table, keys, np.ones(table.num_rows, bool), profile)
+            assert by_arrays.insert.tolist() == walked.insert.tolist()
+            assert sorted(zip(by_arrays.update_ids, by_arrays.update, strict=True)) == sorted(
                 zip(walked.update_ids, walked.update, strict=True)
             )
-            assert by_time.unchanged == walked.unchanged
+            assert by_arrays.unchanged == walked.unchanged
         conn.rollback()
+
+
+def test_a_portal_export_imported_again_is_decided_on_updated_on_times(store, chicago_sample, tmp_path):
+    import_file(store, chicago_sample)
+    rows = list(csv.DictReader(chicago_sample.open()))
+    edits = {i: {"Updated On": LATER, "Arrest": "true"} for i in range(0, 2426, 7)}
+    edits |= {i: {"Updated On": EARLIER, "Block": "000XX W ELSEWHERE"} for i in range(3, 2426, 11)}
+    path = _edited(rows, tmp_path, edits, ({**rows[0], "ID": "99999999", "Case Number": "JZ000001"},))
+    _assert_plans_agree(store, path, "chicago", by_times=True)
     later = sum(fields["Updated On"] == LATER for fields in edits.values())
     counts = import_file(store, path).counts
     assert (counts.inserted, counts.updated, counts.unchanged) == (1, later, 2426 - later)
 
 
-def test_a_row_without_updated_on_is_compared_whole(store, chicago_sample, tmp_path):
+def test_rows_without_updated_on_are_compared_whole(store, chicago_sample, tmp_path):
     import_file(store, chicago_sample)
-    path = _edited(
-        chicago_sample, tmp_path, {0: {"Updated On": "", "Block": "000XX W ELSEWHERE"}, 1: {"Updated On": ""}}
-    )
-    [prepared] = _batches(path)
-    with store.connect() as conn:
-        positions = np.arange(prepared.table.num_rows)
-        assert dedupe._by_updated_on(conn, prepared.table, positions, "chicago") is None
-    result = import_file(store, path)
-    # Row 0's content changed; row 1 lost only its updated-on, which is content too.
-    assert (result.counts.updated, result.counts.unchanged) == (2, 2424)
+    rows = list(csv.DictReader(chicago_sample.open()))
+    edits = {
+        0: {"Updated On": "", "Block": "000XX W ELSEWHERE"},
+        1: {"Updated On": ""},
+        2: {"Updated On": LATER},
+    }
+    path = _edited(rows, tmp_path, edits)
+    _assert_plans_agree(store, path, "chicago", by_times=False)
+    first, again = (import_file(store, path).counts.updated for _ in range(2))
+    assert (first, again) == (3, 0)  # row 1 lost only its updated-on, which is content too
+
+
+def test_an_nypd_file_without_updated_on_changes_only_the_rows_that_differ(store, nypd_sample, tmp_path):
+    import_file(store, nypd_sample)
+    rows = list(csv.DictReader(io.StringIO(gzip.decompress(nypd_sample.read_bytes()).decode())))
+    edits = {i: {"PD_DESC": "CHANGED BY THE PRECINCT"} for i in range(0, 10_000, 13)}
+    located = [i for i, row in enumerate(rows) if row["Latitude"] and i % 13][:2]
+    edits |= {i: {"Latitude": "", "Longitude": "", "X_COORD_CD": "", "Y_COORD_CD": ""} for i in located}
+    path = _edited(rows, tmp_path, edits)
+    _assert_plans_agree(store, path, "nypd", by_times=False)
+    counts = import_file(store, path).counts
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, len(edits), 10_000 - len(edits))
 
 
 @pytest.mark.parametrize(("second", "updated"), [(LATER, 1), (EARLIER, 0)])
 def test_a_key_twice_in_one_file_is_walked_in_file_order(store, chicago_sample, tmp_path, second, updated):
-    first = next(csv.DictReader(chicago_sample.open()))
-    path = _edited(chicago_sample, tmp_path, {}, ({**first, "Updated On": second, "Beat": "9999"},))
+    rows = list(csv.DictReader(chicago_sample.open()))
+    path = _edited(rows, tmp_path, {}, ({**rows[0], "Updated On": second, "Beat": "9999"},))
     result = import_file(store, path)
     assert (result.counts.inserted, result.counts.updated, result.counts.unchanged) == (
         2426,
