@@ -11,7 +11,6 @@ times are fetched. Otherwise its rows are walked one by one, comparing whole row
 
 from __future__ import annotations
 
-import json
 from contextlib import closing
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection
 
 from crimedesk.ingest.rows import INCIDENT_COLUMNS
+from crimedesk.storage import bulk
 
 COMPARED = tuple(c for c in INCIDENT_COLUMNS if c not in ("source", "source_key"))
 UPDATED = COMPARED.index("source_updated_at")
@@ -123,17 +123,13 @@ def _stored_times(conn: Connection, source: str, keys: list[str]) -> tuple[pa.Ar
 
 def _stored_rows(conn: Connection, source: str, keys: list[str], columns: tuple[str, ...]) -> list[tuple]:
     """``columns`` of the stored incidents of ``source`` among ``keys``, as the driver returns them,
-    in one query: keys go as one JSON text (SQLite) or one array (PostgreSQL), not as thousands of
-    parameters, and no result rows are built but the driver's tuples."""
-    select = f"SELECT {', '.join(columns)} FROM incidents"
-    if conn.dialect.name == "sqlite":
-        sql = f"{select} WHERE source = ? AND source_key IN (SELECT value FROM json_each(?))"
-        params: tuple = (source, json.dumps(keys))
-    else:
-        sql = f"{select} WHERE source = %s AND source_key = ANY(%s)"
-        params = (source, keys)
+    in one query (the keys bound as one parameter, see ``bulk.any_of``): no result rows are built
+    but the driver's tuples."""
+    among, bound = bulk.any_of(conn, keys)
+    where = f"source = {bulk.placeholder(conn)} AND source_key {among}"
+    sql = f"SELECT {', '.join(columns)} FROM incidents WHERE {where}"
     with closing(conn.connection.driver_connection.cursor()) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (source, bound))
         return cursor.fetchall()
 
 

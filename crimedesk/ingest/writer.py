@@ -58,7 +58,9 @@ class IncidentWriter:
         ids = self._insert(inserts, encoded)
         updates = table.take(pa.array(decided.update, type=pa.int64()))
         if len(decided.update_ids):
-            stamped = updates.append_column("import_id", pa.array(np.full(updates.num_rows, self.import_id)))
+            # The key stays as it is: leaving it out spares the unique index an update per row.
+            changed = updates.drop_columns(["source", "source_key"])
+            stamped = changed.append_column("import_id", pa.array(np.full(updates.num_rows, self.import_id)))
             bulk.update_by_id(self.conn, "incidents", decided.update_ids, stamped)
             delete_incident_regions(self.conn, decided.update_ids)
             self._forget_deferred(decided.update_ids)

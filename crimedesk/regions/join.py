@@ -9,6 +9,7 @@ makes 532k points against 277 beats take a fraction of a second.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 
 import numpy as np
 import pyarrow as pa
@@ -16,7 +17,7 @@ import shapely
 from sqlalchemy import Connection, select
 
 from crimedesk.storage import bulk
-from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions
+from crimedesk.storage.schema import boundaries, boundary_layers
 
 RUN_ROWS = 1_000  # rows per region from which SQLite gets one INSERT per region (_insert_by_region)
 
@@ -144,9 +145,8 @@ def _insert_by_region(
 
 def delete_incident_regions(conn: Connection, incident_ids: np.ndarray) -> None:
     """Forget every layer's region for these incidents (before re-locating updated rows)."""
-    ids = np.asarray(incident_ids).tolist()
-    table = incident_regions
-    for layer_id in conn.execute(select(boundary_layers.c.id)).scalars().all():
-        for start in range(0, len(ids), 10_000):  # bounded parameter lists; (layer, id) uses the key
-            chunk = ids[start : start + 10_000]
-            conn.execute(table.delete().where(table.c.layer_id == layer_id, table.c.incident_id.in_(chunk)))
+    among, bound = bulk.any_of(conn, np.asarray(incident_ids).tolist())
+    sql = f"DELETE FROM incident_regions WHERE layer_id = {bulk.placeholder(conn)} AND incident_id {among}"
+    with closing(conn.connection.driver_connection.cursor()) as cursor:
+        for layer_id in conn.execute(select(boundary_layers.c.id)).scalars().all():
+            cursor.execute(sql, (layer_id, bound))  # (incident, layer) is indexed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pyarrow as pa
@@ -41,13 +42,36 @@ def _copy(conn: Connection, sql: str, table: pa.Table) -> None:
             copy.write(buffer.getvalue())
 
 
+def placeholder(conn: Connection) -> str:
+    """The DBAPI driver's parameter mark: sqlite3's qmark or psycopg's format style."""
+    return "?" if conn.dialect.name == "sqlite" else "%s"
+
+
+def any_of(conn: Connection, values: list) -> tuple[str, object]:
+    """SQL for "is one of ``values``", with the list bound as one parameter, and that parameter.
+
+    SQLite reads a JSON array with json_each, PostgreSQL an array: no statement with thousands of
+    parameters for SQLAlchemy to compile and the database to parse.
+    """
+    if conn.dialect.name == "sqlite":
+        return "IN (SELECT value FROM json_each(?))", json.dumps(values)
+    return "= ANY(%s)", values
+
+
 def update_by_id(conn: Connection, table_name: str, ids: np.ndarray, table: pa.Table) -> None:
-    """Overwrite the rows with ``ids`` by the values in ``table`` (same order)."""
+    """Overwrite the rows with ``ids`` by the values in ``table`` (same order).
+
+    Through the DBAPI cursor with positional parameters, zipped column by column: SQLAlchemy's
+    per-row parameter processing cost twice the database's own work on a large update.
+    """
     if len(ids) == 0:
         return
-    sets = ", ".join(f"{name} = :{name}" for name in table.column_names)
-    params = [dict(row, _id=int(row_id)) for row_id, row in zip(ids, table.to_pylist(), strict=True)]
-    conn.execute(text(f"UPDATE {table_name} SET {sets} WHERE id = :_id"), params)
+    mark = placeholder(conn)
+    sets = ", ".join(f"{name} = {mark}" for name in table.column_names)
+    columns = [table.column(name).to_pylist() for name in table.column_names]
+    rows = list(zip(*columns, np.asarray(ids).tolist(), strict=True))
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.executemany(f"UPDATE {table_name} SET {sets} WHERE id = {mark}", rows)
 
 
 Droppable = Index | PrimaryKeyConstraint

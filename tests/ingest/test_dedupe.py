@@ -7,6 +7,7 @@ import io
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from crimedesk.ingest import dedupe
 from crimedesk.ingest.dedupe import KeyTracker, plan
@@ -14,6 +15,8 @@ from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.prepare import Preparer
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.source import inspect_file
+from crimedesk.storage.engine import make_engine
+from crimedesk.storage.schema import incidents
 
 LATER, EARLIER = "02/12/2019 09:00:00 AM", "01/01/2017 09:00:00 AM"
 
@@ -60,6 +63,18 @@ def test_a_portal_export_imported_again_is_decided_on_updated_on_times(store, ch
     later = sum(fields["Updated On"] == LATER for fields in edits.values())
     counts = import_file(store, path).counts
     assert (counts.inserted, counts.updated, counts.unchanged) == (1, later, 2426 - later)
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    import_file(fresh, path)
+    updated = [rows[i]["ID"] for i, fields in edits.items() if fields["Updated On"] == LATER]
+    assert _stored(store, updated) == _stored(fresh, updated)  # as a first import stores them
+
+
+def _stored(engine, keys: list[str]) -> list[tuple]:
+    """Every stored value of these incidents but the id and the import that wrote them."""
+    shown = [c for c in incidents.c if c.name not in ("id", "import_id")]
+    with engine.connect() as conn:
+        query = select(*shown).where(incidents.c.source_key.in_(keys)).order_by(incidents.c.source_key)
+        return [tuple(row) for row in conn.execute(query)]
 
 
 def test_rows_without_updated_on_are_compared_whole(store, chicago_sample, tmp_path):
