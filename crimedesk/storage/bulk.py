@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from contextlib import closing
 
 import numpy as np
 import pyarrow as pa
@@ -70,8 +71,8 @@ def update_by_id(conn: Connection, table_name: str, ids: np.ndarray, table: pa.T
     sets = ", ".join(f"{name} = {mark}" for name in table.column_names)
     columns = [table.column(name).to_pylist() for name in table.column_names]
     rows = list(zip(*columns, np.asarray(ids).tolist(), strict=True))
-    cursor = conn.connection.driver_connection.cursor()
-    cursor.executemany(f"UPDATE {table_name} SET {sets} WHERE id = {mark}", rows)
+    with closing(conn.connection.driver_connection.cursor()) as cursor:
+        cursor.executemany(f"UPDATE {table_name} SET {sets} WHERE id = {mark}", rows)
 
 
 Droppable = Index | PrimaryKeyConstraint
