@@ -46,7 +46,7 @@ class Preparer:
 
     def batches(self) -> Iterator[Prepared]:
         sink = RowSink()
-        for raw in open_batches(self.facts.path, self.facts.header, sink):
+        for raw in open_batches(self.facts, sink):
             lines, bad = self.lines.assign(raw, sink.take())
             yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), lines, bad)
         trailing = self.lines.flush(sink.take())  # malformed records after the last good one

@@ -42,7 +42,7 @@ def preview(
     if missing:
         raise ImportFileError(f"{facts.path.name} has no column {', '.join(missing)}")
     sink = RowSink()
-    first = next(open_batches(facts.path, facts.header, sink), None)
+    first = next(open_batches(facts, sink), None)
     if first is None:
         return pd.DataFrame(columns=["line", REASON])
     bad = [row for row in sink.take() if row.line_number is not None and row.line_number <= rows + 1]

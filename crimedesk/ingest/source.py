@@ -83,13 +83,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_gzip(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(2) == GZIP_MAGIC
-
-
 def _head_bytes(path: Path) -> tuple[bytes, bool]:
-    if _is_gzip(path):
+    with path.open("rb") as handle:
+        gzipped = handle.read(2) == GZIP_MAGIC
+    if gzipped:
         try:
             with igzip.open(path, "rb") as handle:
                 return handle.read(SNIFF_BYTES), True
@@ -134,16 +131,16 @@ def inspect_file(path: Path) -> FileFacts:
     return FileFacts(path, path.stat().st_size, file_sha256(path), header, compressed, mean_line)
 
 
-def open_batches(path: Path, header: tuple[str, ...], sink: RowSink) -> Iterator[pa.RecordBatch]:
+def open_batches(facts: FileFacts, sink: RowSink) -> Iterator[pa.RecordBatch]:
     """Stream record batches of string columns; header names are used as given.
 
     A row longer than a block makes the reader start again from the top with larger blocks; it
     then passes over the rows, good (``given``) and bad (``kept``), that it has already handed out.
     """
-    block_size, given, kept = BLOCK_SIZE, 0, sink.received
+    path, block_size, given, kept = facts.path, BLOCK_SIZE, 0, sink.received
     while True:
         try:
-            for batch in _batches(path, header, sink, block_size, skip=given):
+            for batch in _batches(facts, sink, block_size, skip=given):
                 yield batch
                 given, kept = given + batch.num_rows, sink.received
             return
@@ -158,26 +155,26 @@ def open_batches(path: Path, header: tuple[str, ...], sink: RowSink) -> Iterator
             raise ImportFileError(_unreadable(path, exc)) from exc
 
 
-def _opened(path: Path) -> igzip.IGzipFile | pa.NativeFile:
-    """The file's text: gunzipped when its first bytes say gzip, whatever its name says.
+def _opened(facts: FileFacts) -> igzip.IGzipFile | pa.NativeFile:
+    """The file's text: gunzipped when its first bytes said gzip (``inspect_file``), whatever its
+    name says.
 
     ISA-L inflates about three times as fast as the zlib inside pyarrow, and inflating takes a
     fifth of the reading process's time on a gzipped export.
     """
-    return igzip.open(path, "rb") if _is_gzip(path) else pa.input_stream(str(path), compression=None)
+    path = facts.path
+    return igzip.open(path, "rb") if facts.compressed else pa.input_stream(str(path), compression=None)
 
 
-def _batches(
-    path: Path, header: tuple[str, ...], sink: RowSink, block_size: int, skip: int
-) -> Iterator[pa.RecordBatch]:
+def _batches(facts: FileFacts, sink: RowSink, block_size: int, skip: int) -> Iterator[pa.RecordBatch]:
     """The file's batches, without its first ``skip`` good rows."""
-    with _opened(path) as text:
+    with _opened(facts) as text:
         reader = pcsv.open_csv(
             text,
             read_options=pcsv.ReadOptions(block_size=block_size, use_threads=False),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
             convert_options=pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
+                column_types={name: pa.string() for name in facts.header},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
