@@ -34,7 +34,14 @@ def read_in_child(monkeypatch, small_batches):
 
 
 def _reading_processes() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children() if CHILD_MODULE in p.cmdline()]
+    found = []
+    for child in psutil.Process().children():
+        try:
+            if CHILD_MODULE in child.cmdline():
+                found.append(child)
+        except psutil.ZombieProcess:  # killed, not yet reaped by the importer: nothing left to read
+            continue
+    return found
 
 
 def _stored(engine):
