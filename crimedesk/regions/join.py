@@ -90,30 +90,15 @@ class RegionIndex:
         return result
 
 
-def write_incident_regions(
-    conn: Connection, layer_id: int, incident_ids: np.ndarray, region_ids: np.ndarray
-) -> int:
-    """Insert the (incident, region) pairs whose region is not None; returns the rows written.
-
-    Runs in the caller's transaction and never commits. The pairs must be new for this layer
-    (delete an updated incident's rows first with ``delete_incident_regions``).
-    """
-    found = np.not_equal(region_ids, None)
-    codes = pa.array(np.asarray(region_ids, dtype=object)[found], pa.string()).dictionary_encode()
-    positions = codes.indices.to_numpy(zero_copy_only=False)
-    return write_region_positions(
-        conn, layer_id, np.asarray(incident_ids)[found], positions, codes.dictionary.to_pylist()
-    )
-
-
 def write_region_positions(
     conn: Connection, layer_id: int, incident_ids: np.ndarray, positions: np.ndarray, names: Sequence[str]
 ) -> int:
-    """:func:`write_incident_regions` with each region given as its position in ``names``; a
-    position past the end means none (as from :meth:`RegionIndex.positions`).
+    """Insert (incident, region) pairs, each region given as its position in ``names`` (a position
+    past the end means none, as from :meth:`RegionIndex.positions`); returns the rows written.
 
-    The pairs are written in the table's key order, region (as text) then incident, so a large
-    write appends to the table.
+    Runs in the caller's transaction and never commits. The pairs must be new for this layer
+    (delete an updated incident's rows first with ``delete_incident_regions``). They are written
+    in the table's key order, region (as text) then incident, so a large write appends to the table.
     """
     found = positions < len(names)
     ids, positions = np.asarray(incident_ids)[found], positions[found]

@@ -10,7 +10,6 @@ from crimedesk.regions.join import (
     RegionIndex,
     delete_incident_regions,
     region_sort_key,
-    write_incident_regions,
     write_region_positions,
 )
 from crimedesk.regions.read import read_boundary_file
@@ -58,18 +57,19 @@ def test_shared_border_goes_to_the_lowest_region_id():
     assert index.locate(np.array([1.0, 0.5, 1.5]), np.array([0.5, 0.5, 0.5])).tolist() == ["9", "9", "10"]
 
 
-def test_write_incident_regions_in_the_callers_transaction(store):
+def test_write_region_positions_in_the_callers_transaction(store):
     ids = np.arange(1, 1001, dtype=np.int64)
-    regions = np.array([None if i % 10 == 0 else f"r\t{i % 7}\\x" for i in ids], dtype=object)
+    names = [f"r\t{k}\\x" for k in range(7)]
+    positions = np.where(ids % 10 == 0, len(names), ids % 7)  # every tenth outside every region
     with store.begin() as conn:
         layer_id = _new_layer(conn)
-        assert write_incident_regions(conn, layer_id, ids, regions) == 900
+        assert write_region_positions(conn, layer_id, ids, positions, names) == 900
         conn.rollback()
     with store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(incident_regions)).scalar() == 0
     with store.begin() as conn:
         layer_id = _new_layer(conn)
-        write_incident_regions(conn, layer_id, ids, regions)
+        write_region_positions(conn, layer_id, ids, positions, names)
     with store.connect() as conn:
         stored = dict(
             conn.execute(select(incident_regions.c.incident_id, incident_regions.c.region_id)).all()
@@ -94,7 +94,7 @@ def test_delete_incident_regions_forgets_every_layer(store):
     ids = np.arange(1, 101, dtype=np.int64)
     with store.begin() as conn:
         for _ in range(2):
-            write_incident_regions(conn, _new_layer(conn), ids, np.full(100, "A", dtype=object))
+            write_region_positions(conn, _new_layer(conn), ids, np.zeros(100, dtype=np.int64), ["A"])
         delete_incident_regions(conn, ids[:40])
     with store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(incident_regions)).scalar() == 120
