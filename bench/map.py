@@ -159,14 +159,14 @@ def query_seconds(store, mirror, layer: int) -> dict:
 def pane_seconds(store, mirror, layer: int, changes: bool) -> dict:
     """First paint of a new pane, then (if ``changes``) each filter change → map updated."""
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()  # never the user's own map settings
-    from crimedesk.ui.map_pane import register_map_schemes
+    from crimedesk.ui.panes.map.map_pane import register_map_schemes
 
     register_map_schemes()
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from crimedesk.state.filters import FilterState
-    from crimedesk.ui.map_pane import MapPane
+    from crimedesk.ui.panes.map.map_pane import MapPane
 
     app = QApplication([])
 

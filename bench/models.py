@@ -42,9 +42,14 @@ def chicago() -> pd.DataFrame:
 
 def hotspots(frame: pd.DataFrame) -> None:
     from crimedesk.features.grid import Grid
-    from crimedesk.models.evaluation import rolling_backtest, summarise
-    from crimedesk.models.hotspots import NaiveCountGrid, ProspectiveHotspot, RandomBaseline, RetrospectiveKDE
-    from crimedesk.models.risk import RiskScorer
+    from crimedesk.models.evaluation.grid_backtest import rolling_backtest, summarise
+    from crimedesk.models.hotspots.predictors import (
+        NaiveCountGrid,
+        ProspectiveHotspot,
+        RandomBaseline,
+        RetrospectiveKDE,
+    )
+    from crimedesk.models.risk.scorer import RiskScorer
     from tests.models.chicago_frame import district_slice
 
     events = district_slice(frame, ["011"], "2016-01-01", "2017-10-01")
@@ -72,10 +77,10 @@ def hotspots(frame: pd.DataFrame) -> None:
 def hotspot_maps(frame: pd.DataFrame) -> None:
     """The registered hotspot kinds (default parameters) against the grid baselines at equal area."""
     from crimedesk.features.grid import Grid
-    from crimedesk.models.evaluation import rolling_backtest, summarise
-    from crimedesk.models.hotspot_eval import equal_area_backtest
-    from crimedesk.models.hotspots import NaiveCountGrid
-    from crimedesk.models.tasks_hotspots import FITS, DBSCANParams, GiStarParams
+    from crimedesk.models.evaluation.area_backtest import equal_area_backtest
+    from crimedesk.models.evaluation.grid_backtest import rolling_backtest, summarise
+    from crimedesk.models.hotspots.kind import FITS, DBSCANParams, GiStarParams
+    from crimedesk.models.hotspots.predictors import NaiveCountGrid
     from tests.models.chicago_frame import district_slice
 
     origins = pd.date_range("2017-07-03", periods=10, freq="7D")
@@ -112,10 +117,15 @@ def hotspot_maps(frame: pd.DataFrame) -> None:
 
 
 def forecasts(frame: pd.DataFrame) -> None:
-    from crimedesk.models.forecast import ETSForecaster, GBForecaster, SarimaForecaster, SeasonalNaive
-    from crimedesk.models.forecast_eval import rolling_forecasts, score_forecasts, winner
-    from crimedesk.models.forecast_lstm import LSTMForecaster
-    from crimedesk.models.tasks_forecast import count_series
+    from crimedesk.models.evaluation.forecast_backtest import rolling_forecasts, score_forecasts, winner
+    from crimedesk.models.forecast.forecasters import (
+        ETSForecaster,
+        GBForecaster,
+        SarimaForecaster,
+        SeasonalNaive,
+    )
+    from crimedesk.models.forecast.kind import count_series
+    from crimedesk.models.forecast.lstm import LSTMForecaster
 
     models = {
         "seasonal_naive": SeasonalNaive(),
@@ -140,7 +150,7 @@ def forecasts(frame: pd.DataFrame) -> None:
 
 
 def classification(frame: pd.DataFrame) -> None:
-    from crimedesk.models.classify import CrimeTypeClassifier, classification_report, time_split
+    from crimedesk.models.classify.classifier import CrimeTypeClassifier, classification_report, time_split
     from tests.models.chicago_frame import district_slice
 
     train, test = time_split(district_slice(frame, ["011", "008"], "2017-01-01", "2017-07-01"), 1 / 3)
@@ -158,7 +168,7 @@ def classification(frame: pd.DataFrame) -> None:
 
 
 def dbscan_child() -> None:
-    from crimedesk.models.dbscan import WeightedDBSCANHotspots
+    from crimedesk.models.hotspots.dbscan import WeightedDBSCANHotspots
 
     frame = pd.read_parquet(CACHE, columns=["x", "y", "offense_type"])
     reps = int(np.ceil(1_000_000 / len(frame)))

@@ -1,6 +1,6 @@
 """Basemap tiles from disk: an MBTiles file, and the cache that keeps online tiles usable offline.
 
-Pure (no Qt): the URL scheme handler in ``crimedesk.ui.map_scheme`` asks these for bytes.
+Pure (no Qt): the URL scheme handler in ``crimedesk.ui.panes.map.map_scheme`` asks these for bytes.
 """
 
 from __future__ import annotations

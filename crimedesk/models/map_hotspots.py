@@ -20,7 +20,7 @@ from crimedesk.models.experiments import get_experiment, load_experiment_model
 from crimedesk.models.map_output import to_lonlat
 
 if TYPE_CHECKING:  # the artifact's module loads scikit-learn: not at app start
-    from crimedesk.models.hotspot_areas import HotspotMap
+    from crimedesk.models.hotspots.areas import HotspotMap
 
 NAMES = {"hotspots_dbscan": "DBSCAN cluster", "hotspots_gistar": "Gi* hot spot"}
 

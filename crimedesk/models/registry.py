@@ -86,7 +86,9 @@ def model_kinds() -> dict[str, ModelSpec]:
 
 def _load_builtin_kinds() -> None:
     """Import the module that registers crimedesk's own kinds (explicitly, on first use)."""
-    from crimedesk.models import tasks, tasks_forecast, tasks_hotspots  # noqa: F401 - register by decorating
+    from crimedesk.models import tasks  # noqa: F401
+    from crimedesk.models.forecast import kind as _forecast  # noqa: F401
+    from crimedesk.models.hotspots import kind as _hotspots  # noqa: F401 - register by decorating
 
 
 def _convert(value: Any, kind: type) -> Any:

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from crimedesk.features.grid import Grid
-from crimedesk.models.classify import CrimeTypeClassifier, classification_report, time_split
-from crimedesk.models.evaluation import backtest_metrics, rolling_backtest, summarise
-from crimedesk.models.hotspots import NaiveCountGrid, ProspectiveHotspot, RetrospectiveKDE
+from crimedesk.models.classify.classifier import CrimeTypeClassifier, classification_report, time_split
+from crimedesk.models.evaluation.grid_backtest import backtest_metrics, rolling_backtest, summarise
+from crimedesk.models.hotspots.predictors import NaiveCountGrid, ProspectiveHotspot, RetrospectiveKDE
 from crimedesk.models.registry import Cancel, Progress, Trained, register_model
-from crimedesk.models.risk import RiskScorer
+from crimedesk.models.risk.scorer import RiskScorer
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from crimedesk.storage.engine import make_engine
-    from crimedesk.ui.gc_main_thread import MainThreadCollector
-    from crimedesk.ui.map_pane import register_map_schemes
-    from crimedesk.ui.settings_dialog import URL_KEY
+    from crimedesk.ui.dialogs.settings_dialog import URL_KEY
+    from crimedesk.ui.panes.map.map_pane import register_map_schemes
+    from crimedesk.ui.runtime.gc_main_thread import MainThreadCollector
     from crimedesk.ui.workspace import Workspace
 
     register_map_schemes()  # the map's local URL scheme must exist before the QApplication
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     workspace.window.show()
     QTimer.singleShot(0, workspace.reload)  # paint the window first, then query
     if args.report_first_paint:
-        from crimedesk.ui.first_paint import FirstPaintReporter
+        from crimedesk.ui.runtime.first_paint import FirstPaintReporter
 
         FirstPaintReporter(workspace.window)
     if args.quit_after_ms is not None:

@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 from crimedesk.analytics import choices
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.state.filters import FilterSnapshot, FilterState
-from crimedesk.ui.multiselect import MultiSelect
-from crimedesk.ui.workers import LatestQuery
+from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.multiselect import MultiSelect
 
 PRESET_LABELS = {
     "last_7": "Last 7 days",

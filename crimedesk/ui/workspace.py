@@ -19,19 +19,19 @@ from sqlalchemy import Engine
 from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.state.filters import FilterState
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
-from crimedesk.ui.boundary_dialog import BoundaryDialog
-from crimedesk.ui.dashboard import DashboardPane
-from crimedesk.ui.data_pane import DataPane
+from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
+from crimedesk.ui.dialogs.import_dialog import ImportDialog
+from crimedesk.ui.dialogs.portal_dialog import open_portal_dialog
+from crimedesk.ui.dialogs.settings_dialog import SettingsDialog
 from crimedesk.ui.filter_panel import FilterPanel
-from crimedesk.ui.import_dialog import ImportDialog
 from crimedesk.ui.main_window import MainWindow
-from crimedesk.ui.map_pane import MapPane
-from crimedesk.ui.models_pane import ModelsPane
-from crimedesk.ui.portal_dialog import open_portal_dialog
-from crimedesk.ui.settings_dialog import SettingsDialog
-from crimedesk.ui.ucr_pane import UcrPane
+from crimedesk.ui.panes.dashboard.dashboard_pane import DashboardPane
+from crimedesk.ui.panes.data.data_pane import DataPane
+from crimedesk.ui.panes.map.map_pane import MapPane
+from crimedesk.ui.panes.models.models_pane import ModelsPane
+from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
+from crimedesk.ui.runtime.workers import Job, LatestQuery, submit
 from crimedesk.ui.welcome import WelcomePage
-from crimedesk.ui.workers import Job, LatestQuery, submit
 
 if TYPE_CHECKING:
     from crimedesk.analytics.mirror import AnalyticsMirror

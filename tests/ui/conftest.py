@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.state.filters import FilterState
-from crimedesk.ui import workers
-from crimedesk.ui.gc_main_thread import MainThreadCollector
-from crimedesk.ui.map_pane import register_map_schemes
+from crimedesk.ui.panes.map.map_pane import register_map_schemes
+from crimedesk.ui.runtime import workers
+from crimedesk.ui.runtime.gc_main_thread import MainThreadCollector
 
 register_map_schemes()  # at collection, before pytest-qt creates the QApplication
 

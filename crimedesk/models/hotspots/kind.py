@@ -1,0 +1,148 @@
+"""Hotspot kinds: weighted DBSCAN clusters and Getis–Ord Gi* hot cells, drawn as polygons.
+
+Both are judged the same way (:mod:`crimedesk.models.evaluation.area_backtest`): on weekly origins before the
+last week of the data, the map drawn from the preceding ``train_days`` is scored on the next day and
+the next week against the naive count grid and the retrospective KDE selecting an equal area; the
+verdict is on next-week PAI (a hotspot map is read for the coming week). The stored model is the map
+of the latest ``train_days``, in the incidents' projected CRS, ready to be sent to the map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+import shapely
+
+from crimedesk.domain.errors import CrimedeskError
+from crimedesk.features.grid import Grid
+from crimedesk.models.evaluation.area_backtest import HotspotFit, equal_area_backtest
+from crimedesk.models.evaluation.grid_backtest import backtest_metrics, summarise
+from crimedesk.models.hotspots.areas import HotspotMap, gistar_hotspots
+from crimedesk.models.hotspots.dbscan import WeightedDBSCANHotspots
+from crimedesk.models.registry import Cancel, Progress, Trained, register_model
+
+DAY = pd.Timedelta(days=1)
+VERDICT_HORIZON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class HotspotWindowParams:
+    """What every hotspot kind shares: the training window, the study grid and the backtest."""
+
+    train_days: int = 56
+    cell_size: float = 150.0  # study-area grid (and the baselines' cells), metres
+    backtest_origins: int = 4
+    origin_step_days: int = 7
+
+
+@dataclass(frozen=True)
+class DBSCANParams(HotspotWindowParams):
+    eps: float = 100.0  # metres
+    min_samples: int = 20  # incidents (duplicates weighted) within eps of a core location
+    round_to: float = 1.0  # metres: locations this close are merged before clustering
+
+
+@dataclass(frozen=True)
+class GiStarParams(HotspotWindowParams):
+    alpha: float = 0.05  # false-discovery rate of the hot cells (Benjamini–Hochberg)
+    neighbourhood: str = "queen"
+    band_cells: float = 1.0
+    dissolve: bool = True  # merge edge-adjacent hot cells into one polygon
+
+
+def _dbscan_fit(params: DBSCANParams, grid: Grid) -> HotspotFit:
+    model = WeightedDBSCANHotspots(eps=params.eps, min_samples=params.min_samples, round_to=params.round_to)
+    return lambda events: model.fit(events).clusters_
+
+
+def _gistar_fit(params: GiStarParams, grid: Grid) -> HotspotFit:
+    return partial(
+        gistar_hotspots,
+        grid=grid,
+        alpha=params.alpha,
+        neighbourhood=params.neighbourhood,
+        band_cells=params.band_cells,
+        dissolve=params.dissolve,
+    )
+
+
+FITS = {"hotspots_dbscan": _dbscan_fit, "hotspots_gistar": _gistar_fit}
+
+
+def train_hotspots(
+    frame: pd.DataFrame,
+    params: HotspotWindowParams,
+    seed: int,
+    progress: Progress,
+    cancel: Cancel,
+    *,
+    kind: str,
+) -> Trained:
+    """Backtest ``kind`` at equal area against the grid baselines, then draw the latest map."""
+    events = frame[frame["mappable"]]
+    epsg = projected_epsg(events)
+    x, y = events["x"], events["y"]
+    grid = Grid.from_points(x, y, params.cell_size).masked_to_points(x, y)
+    fit = FITS[kind](params, grid)
+    end = events["occurred_from"].max().floor("D") + DAY
+    results = equal_area_backtest(
+        events,
+        grid,
+        kind,
+        fit,
+        backtest_origins(events, params, end),
+        params.train_days,
+        (1, VERDICT_HORIZON_DAYS),
+        lambda f, m: progress(0.9 * f, m),
+        cancel,
+    )
+    summary = summarise(results, by=("method", "horizon_days"), metrics=("coverage", "hit_rate", "pai"))
+    if summary.loc[summary["method"] == kind, "origins"].max() == 0:
+        raise ValueError(f"{kind} drew no hotspot in any backtest window: nothing to score (loosen it)")
+    progress(0.9, "drawing the hotspots of the latest window")
+    start = end - params.train_days * DAY
+    latest = events[events["occurred_from"] >= start]
+    hotspots = HotspotMap(kind, epsg, start, end, fit(latest).reset_index(drop=True))
+    return Trained(hotspots, backtest_metrics(summary, kind, VERDICT_HORIZON_DAYS))
+
+
+def backtest_origins(
+    events: pd.DataFrame, params: HotspotWindowParams, end: pd.Timestamp
+) -> pd.DatetimeIndex:
+    """Weekly-stepped origins, the last one a week before ``end``; every training window is in the data."""
+    step = params.origin_step_days * DAY
+    first = end - VERDICT_HORIZON_DAYS * DAY - step * (params.backtest_origins - 1)
+    needed = first - params.train_days * DAY
+    if needed < events["occurred_from"].min().floor("D"):
+        span = (end - events["occurred_from"].min().floor("D")).days
+        raise ValueError(
+            f"the backtest needs incidents from {needed:%Y-%m-%d} ({(end - needed).days} days); the data "
+            f"span {span} days: fewer origins or a shorter training window"
+        )
+    return pd.date_range(first, periods=params.backtest_origins, freq=step)
+
+
+def projected_epsg(events: pd.DataFrame) -> int:
+    """The one projected CRS (EPSG code) of the incidents' x/y: polygons are only drawn within one."""
+    codes = events["xy_epsg"].dropna().unique()
+    if len(codes) != 1:
+        raise CrimedeskError(f"the incidents use {len(codes)} coordinate systems; hotspots need exactly one")
+    return int(codes[0])
+
+
+def _predict_hotspots(model: HotspotMap, frame: pd.DataFrame, params: HotspotWindowParams) -> pd.DataFrame:
+    """The hotspots of the latest window, largest first, each with a point inside it (x, y) instead of
+    its polygon text (the polygons go to the map: :mod:`crimedesk.models.map_hotspots`)."""
+    inner = shapely.point_on_surface(shapely.from_wkt(model.table["wkt"].to_numpy(dtype=object)))
+    return model.table.drop(columns="wkt").assign(x=shapely.get_x(inner), y=shapely.get_y(inner))
+
+
+for _kind, _params, _doc in (
+    ("hotspots_dbscan", DBSCANParams, "Weighted DBSCAN clusters of incidents as buffered hulls."),
+    ("hotspots_gistar", GiStarParams, "Getis–Ord Gi* hot cells (FDR-corrected) as dissolved squares."),
+):
+    _train = partial(train_hotspots, kind=_kind)
+    _train.__doc__ = _doc
+    register_model(_kind, task="hotspots", params=_params, predict=_predict_hotspots)(_train)

@@ -1,0 +1,154 @@
+"""The fields of a ColumnMapping as widgets: one source-column picker per canonical field.
+
+Pickers start on the file's column whose normalised name equals the canonical one, so a file
+that already uses canonical names needs only its date format and key.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crimedesk.domain.categories import CATEGORIES
+from crimedesk.ingest.mappings import ColumnMapping
+from crimedesk.ingest.profiles.base import normalize_header
+from crimedesk.ingest.validate.clean import STRING_COLUMNS
+from crimedesk.ingest.validate.dates import pretty_format
+from crimedesk.ui.widgets.multiselect import MultiSelect
+
+NONE = "—"
+DEFAULT_FORMAT = "%m/%d/%Y %H:%M"
+OPTIONAL = ("occurred_time", "latitude", "longitude", "x", "y", "arrest", "domestic", "category_column")
+TEXT_FIELDS = tuple(c for c in STRING_COLUMNS if c != "offense_type")
+
+
+class MappingForm(QWidget):
+    """Emits ``changed`` on every edit; :meth:`mapping` builds the ColumnMapping or raises ValueError."""
+
+    changed = Signal()
+
+    def __init__(self, header: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = header
+        self.name, self.source = QLineEdit(), QLineEdit()
+        self.name.setPlaceholderText("e.g. springfield_pd")
+        self.source.setPlaceholderText("source label stored with each incident")
+        self.key = MultiSelect("Key column(s)…")
+        self.key.set_items((h, h) for h in header)
+        self.key.clear_button.setText("Clear")
+        self.key.clear_button.setToolTip("Untick every key column")
+        self.key.setMaximumHeight(110)
+        self.combos = {f: self._combo(f, required=True) for f in ("occurred", "offense_type")}
+        self.combos |= {f: self._combo(f, required=False) for f in (*OPTIONAL, *TEXT_FIELDS)}
+        self.date_format = QLineEdit(DEFAULT_FORMAT)
+        self.pretty = QLabel()
+        self.epsg = QSpinBox()
+        self.epsg.setRange(0, 999_999)
+        self.epsg.setSpecialValueText("none")
+        self.categories = QTableWidget(0, 2)
+        self.categories.setHorizontalHeaderLabels(["value", "category"])
+        self.categories.horizontalHeader().setStretchLastSection(True)
+        self.categories.setMaximumHeight(110)
+        self.add_category = QPushButton("Add value")
+        self._build()
+        self._show_pretty()
+        for edit in (self.name, self.source, self.date_format):
+            edit.textChanged.connect(self.changed)
+        self.date_format.textChanged.connect(self._show_pretty)
+        self.key.selection_changed.connect(self.changed)
+        self.epsg.valueChanged.connect(self.changed)
+        self.categories.cellChanged.connect(self.changed)
+        self.add_category.clicked.connect(lambda: self.add_category_row("", CATEGORIES[0]))
+
+    def _combo(self, field: str, *, required: bool) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(([] if required else [NONE]) + list(self.header))
+        guess = [h for h in self.header if normalize_header(h) == field]
+        if guess:
+            combo.setCurrentText(guess[0])
+        combo.currentIndexChanged.connect(self.changed)
+        return combo
+
+    def _build(self) -> None:
+        c = self.combos
+        left, right = QFormLayout(), QFormLayout()
+        left.addRow("Mapping name", self.name)
+        left.addRow("Source label", self.source)
+        left.addRow("Key (one or more)", self.key)
+        left.addRow("Occurred date", c["occurred"])
+        left.addRow("Time column", c["occurred_time"])
+        left.addRow("Date format", self.date_format)
+        left.addRow("", self.pretty)
+        left.addRow("Offense type", c["offense_type"])
+        for label, field in (("Latitude", "latitude"), ("Longitude", "longitude"), ("X", "x"), ("Y", "y")):
+            left.addRow(label, c[field])
+        left.addRow("X/Y EPSG", self.epsg)
+        for field in (*TEXT_FIELDS, "arrest", "domestic"):
+            right.addRow(field.replace("_", " ").capitalize(), c[field])
+        right.addRow("Category column", c["category_column"])
+        right.addRow(self.categories)
+        right.addRow(self.add_category)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for form in (left, right):
+            box = QVBoxLayout()
+            box.addLayout(form)
+            box.addStretch(1)
+            row.addLayout(box, stretch=1)
+
+    def _show_pretty(self) -> None:
+        self.pretty.setText(f"reads as <b>{pretty_format(self.date_format.text())}</b>")
+
+    def add_category_row(self, value: str, category: str) -> None:
+        """A value of the category column and the category it stands for."""
+        row = self.categories.rowCount()
+        self.categories.insertRow(row)
+        combo = QComboBox()
+        combo.addItems(CATEGORIES)
+        combo.setCurrentText(category)
+        combo.currentIndexChanged.connect(self.changed)
+        self.categories.setCellWidget(row, 1, combo)
+        self.categories.setItem(row, 0, QTableWidgetItem(value))
+
+    def column(self, field: str) -> str | None:
+        text = self.combos[field].currentText()
+        return None if text in ("", NONE) else text
+
+    def mapping(self) -> ColumnMapping:
+        """The mapping as the widgets stand (raises ValueError/ImportFileError naming what is missing)."""
+        given = (("a key column", self.key.selected()), ("a mapping name", self.name.text().strip()))
+        missing = [label for label, value in given if not value]
+        if missing:
+            raise ValueError(f"choose {' and '.join(missing)}")
+        values = {f: self.column(f) for f in OPTIONAL}
+        return ColumnMapping(
+            name=self.name.text().strip(),
+            source=self.source.text().strip() or self.name.text().strip(),
+            key=tuple(h for h in self.header if h in self.key.selected()),
+            occurred=self.combos["occurred"].currentText(),
+            date_format=self.date_format.text(),
+            offense_type=self.combos["offense_type"].currentText(),
+            columns={f: col for f in TEXT_FIELDS if (col := self.column(f))},
+            projected_epsg=self.epsg.value() or None,
+            categories=self._category_values(),
+            **values,
+        )
+
+    def _category_values(self) -> dict[str, str]:
+        rows = range(self.categories.rowCount())
+        pairs = ((self.categories.item(r, 0), self.categories.cellWidget(r, 1)) for r in rows)
+        return {
+            item.text().strip(): combo.currentText() for item, combo in pairs if item and item.text().strip()
+        }

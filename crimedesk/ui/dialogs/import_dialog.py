@@ -1,0 +1,165 @@
+"""Import dialog: pick a file, see the detected profile, import with progress and cancel, see the counts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from crimedesk.domain.errors import ProfileNotFoundError
+from crimedesk.ingest.history import ImportResult
+from crimedesk.ingest.pipeline import choose_profile, import_file
+from crimedesk.ingest.profiles.base import Profile
+from crimedesk.ingest.rejected import list_rejected
+from crimedesk.ingest.source import FileFacts, inspect_file
+from crimedesk.ui.dialogs.column_mapping_editor import MappingEditor
+from crimedesk.ui.dialogs.task_dialog import TaskDialog
+from crimedesk.ui.runtime.child_process import run_in_child
+from crimedesk.ui.runtime.workers import LatestQuery
+
+log = logging.getLogger(__name__)
+FILE_TYPES = "CSV files (*.csv *.csv.gz *.txt);;All files (*)"
+
+
+class ImportDialog(TaskDialog):
+    CANCELLING = "Cancelling…"
+
+    imported = Signal(object)  # ImportResult
+
+    def __init__(self, engine: Engine, user: str = "local", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import incidents")
+        self.resize(640, 360)
+        self.engine, self.user = engine, user
+        self.profile: Profile | None = None
+        self.result: ImportResult | None = None
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("Choose a CSV file…")
+        self.browse = QPushButton("Browse…")
+        self.detected = QLabel("No file chosen")
+        self.detected.setWordWrap(True)
+        self.map_columns = QPushButton("Map columns…")
+        self.map_columns.setToolTip("No built-in profile fits: say which column holds what")
+        self.map_columns.hide()
+        self.editor: MappingEditor | None = None
+        self.start = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start.setEnabled(False)
+        self._detect = LatestQuery(self._show_profile, self._detect_failed, self)
+        self._inspect = LatestQuery(self._edit_mapping, self._detect_failed, self)
+        self._build()
+        self.browse.clicked.connect(self._ask_file)
+        self.path.editingFinished.connect(lambda: self.choose_file(Path(self.path.text())))
+        self.start.clicked.connect(self.start_import)
+        self.map_columns.clicked.connect(self.open_mapping_editor)
+
+    def _build(self) -> None:
+        row = QHBoxLayout()
+        row.addWidget(self.path, stretch=1)
+        row.addWidget(self.browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.detected)
+        layout.addWidget(self.map_columns)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message, stretch=1)
+        layout.addWidget(self.buttons)
+
+    def choose_file(self, path: Path) -> None:
+        """Inspect ``path`` and detect its profile on a worker (hashing a big file takes a while)."""
+        self.path.setText(str(path))
+        self.start.setEnabled(False)
+        self.map_columns.hide()
+        self.detected.setText(f"Reading {path.name}…")
+        engine = self.engine
+        self._detect.run(lambda: choose_profile(engine, inspect_file(path), None))
+
+    def _show_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        self.detected.setText(
+            f"Detected profile: <b>{profile.title}</b> (source <code>{profile.source}</code>)"
+        )
+        self.start.setEnabled(True)
+
+    def _detect_failed(self, exc: Exception) -> None:
+        self.profile = None
+        self.detected.setText(f"⚠ {exc}")
+        self.map_columns.setVisible(isinstance(exc, ProfileNotFoundError))
+
+    def open_mapping_editor(self) -> None:
+        """Read the file's header (on a worker), then open the column-mapping editor on it."""
+        path = Path(self.path.text())
+        self._inspect.run(lambda: inspect_file(path))
+
+    def _edit_mapping(self, facts: FileFacts) -> None:
+        self.editor = MappingEditor(self.engine, facts, parent=self)
+        self.editor.saved.connect(lambda _mapping: self.choose_file(facts.path))
+        self.editor.show()
+
+    def start_import(self) -> None:
+        if self.profile is None:
+            return
+        engine, path, profile, user = self.engine, Path(self.path.text()), self.profile.name, self.user
+        url = engine.url.render_as_string(hide_password=False)
+        self.start.setEnabled(False)
+        self.browse.setEnabled(False)
+        self.message.setText("Importing…")
+
+        def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
+            result = run_in_child(
+                import_file, url, path, profile=profile, user=user, progress=progress, cancel=cancel
+            )
+            with engine.connect() as conn:
+                return result, list_rejected(conn, result.import_id, limit=20)
+
+        self.run_task(task)
+
+    @Slot(object)
+    def _finished(self, outcome: tuple[ImportResult, list[Any]]) -> None:
+        self.result, rejected = outcome
+        c = self.result.counts
+        lines = [
+            f"<b>{c.rows_read:,}</b> rows read = <b>{c.inserted:,}</b> inserted + {c.updated:,} updated"
+            f" + {c.unchanged:,} unchanged + <b>{c.rejected:,}</b> rejected",
+            f"{c.unmappable:,} kept without coordinates (unmappable), {c.corrected:,} corrected",
+        ]
+        lines += [f"line {r.line_number}: {r.reasons}" for r in rejected[:10]]
+        if c.rejected > 10:
+            lines.append(f"… all {c.rejected:,} rejected rows are in Data ▸ Uploads")
+        self.message.setText("<br>".join(lines))
+        self.progress.setValue(1000)
+        self._done()
+        self.imported.emit(self.result)
+
+    @Slot(object)
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText(f"⚠ Import failed; the store is unchanged.<br>{exc}")
+        self._done()
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.message.setText("Cancelled; the store is unchanged.")
+        self.progress.setValue(0)
+        self._done()
+
+    def _done(self) -> None:
+        self.job = None
+        self.cancel.setText("Close")
+        self.browse.setEnabled(True)
+
+    def _ask_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import incidents", "", FILE_TYPES)
+        if name:
+            self.choose_file(Path(name))

@@ -1,0 +1,139 @@
+"""Dashboard pane: KPI cards, trend, top offenses, hour-of-week grid and CompStat table.
+
+Each part re-queries on its own worker when the filters change (one refresh per change) and shows
+only the answer to the newest filters. Every number comes from ``crimedesk.analytics``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QSplitter, QVBoxLayout, QWidget
+from sqlalchemy import Engine
+
+from crimedesk.analytics.closed_range import closed_range
+from crimedesk.analytics.compstat import CompStat, compstat
+from crimedesk.analytics.hour_of_week import hour_of_week
+from crimedesk.analytics.kpis import kpis
+from crimedesk.analytics.offenses import top_offenses
+from crimedesk.analytics.trend import trend
+from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.ui.panes.dashboard.compstat_table import CompStatTable
+from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
+from crimedesk.ui.panes.dashboard.kpi_cards import KpiCards
+from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
+from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
+from crimedesk.ui.runtime.workers import LatestQuery
+
+log = logging.getLogger(__name__)
+PARTS = ("kpis", "trend", "offenses", "hours", "compstat")
+
+
+class DashboardPane(QWidget):
+    error = Signal(str)
+
+    def __init__(
+        self,
+        engine: Engine,
+        state: FilterState,
+        parent: QWidget | None = None,
+        query_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        """``query_engine`` picks where the aggregates run (the analytics mirror once it is ready)."""
+        super().__init__(parent)
+        self.engine, self.state = engine, state
+        self.query_engine = query_engine or (lambda: engine)
+        self.kpis = KpiCards()
+        self.trend = TrendChart(state)
+        self.offenses = OffenseBars(state)
+        self.hours = HourGrid()
+        self.compstat = CompStatTable(state)
+        self.refreshes = 0
+        self.shown: dict[str, FilterSnapshot | None] = dict.fromkeys(PARTS)
+        self._runners = {part: self._runner(part) for part in PARTS}
+        self._build()
+        self.kpis.category_clicked.connect(self._category_clicked)
+        self.trend.bucket_changed.connect(lambda _b: self._run("trend", self.state.snapshot))
+        state.subscribe(lambda _snapshot, _changed: self.refresh())
+
+    def _build(self) -> None:
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.trend, 0, 0)
+        grid.addWidget(self.offenses, 0, 1)
+        grid.addWidget(self.hours, 1, 0)
+        grid.addWidget(self.compstat, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(charts)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.kpis)
+        layout.addWidget(split, stretch=1)
+
+    def refresh(self) -> None:
+        """Re-query every part for the current filters."""
+        self.refreshes += 1
+        snapshot = self.state.snapshot
+        for part in PARTS:
+            self._run(part, snapshot)
+
+    def is_current(self) -> bool:
+        """True once every part shows the current filters."""
+        return all(shown == self.state.snapshot for shown in self.shown.values())
+
+    def _run(self, part: str, snapshot: FilterSnapshot) -> None:
+        engine, query = self.query_engine(), self._query(part)
+
+        def task() -> tuple[FilterSnapshot, Any]:
+            with engine.connect() as conn:
+                closed = closed_range(conn, snapshot)
+                return snapshot, None if closed is None else query(conn, closed)
+
+        self._runners[part].run(task)
+
+    def _query(self, part: str) -> Callable[[Any, FilterSnapshot], Any]:
+        bucket = self.trend.bucket.currentText()
+        return {
+            "kpis": kpis,
+            "trend": lambda conn, f: trend(conn, f, bucket),
+            "offenses": top_offenses,
+            "hours": hour_of_week,
+            "compstat": _compstat,
+        }[part]
+
+    def _runner(self, part: str) -> LatestQuery:
+        return LatestQuery(
+            lambda result: self._show(part, *result), lambda exc: self._failed(part, exc), self
+        )
+
+    def _show(self, part: str, snapshot: FilterSnapshot, result: Any) -> None:
+        self.shown[part] = snapshot
+        if result is None:  # empty store: nothing to show yet
+            return
+        {
+            "kpis": self.kpis.show_report,
+            "trend": self.trend.show_frame,
+            "offenses": self.offenses.show_frame,
+            "hours": self.hours.show_grid,
+            "compstat": lambda layer_result: self.compstat.show_result(*layer_result),
+        }[part](result)
+
+    def _failed(self, part: str, exc: Exception) -> None:
+        log.error("dashboard %s query failed: %s", part, exc)
+        widgets = {"kpis": self.kpis, "trend": self.trend, "offenses": self.offenses, "hours": self.hours}
+        widgets.get(part, self.compstat).show_error(exc)
+        self.error.emit(f"Dashboard {part}: {exc}")
+
+    def _category_clicked(self, name: str) -> None:
+        self.state.update(categories=frozenset() if name == "total" else {name})
+
+
+def _compstat(conn: Any, f: FilterSnapshot) -> tuple[CompStat, str | int]:
+    """CompStat by the filter's region layer (districts when none is chosen), as of its end date."""
+    layer = f.region_layer_id or "district"
+    return compstat(conn, f, layer, f.date_to), layer

@@ -1,0 +1,49 @@
+"""Hour-of-week heat grid (7 days × 24 hours, aoristic weights) with per-cell tooltips."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QWidget
+
+from crimedesk.ui.widgets.chart_box import ChartBox
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class HourGrid(ChartBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Hour of week", parent=parent)
+        self.grid: npt.NDArray[np.float64] = np.zeros((7, 24))
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.ColorMap([0.0, 0.5, 1.0], ["#fff7ec", "#fc8d59", "#7f0000"]))
+        self.plot.addItem(self.image)
+        self.plot.invertY(True)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.getAxis("left").setTicks([[(i + 0.5, d) for i, d in enumerate(DAYS)]])
+        self.plot.getAxis("bottom").setTicks([[(h + 0.5, f"{h:02d}") for h in range(0, 24, 3)]])
+        self.plot.setLabel("bottom", "hour of day")
+        self.plot.setRange(xRange=(0, 24), yRange=(0, 7), padding=0)
+
+    def show_grid(self, grid: npt.NDArray[np.float64]) -> None:
+        self.grid = grid
+        top = float(grid.max()) if grid.size else 0.0
+        filled = grid[grid > 0]
+        cap = float(np.percentile(filled, 95)) if filled.size else 1.0
+        self.image.setImage(grid, levels=(0, max(cap, 1.0)))
+        self.image.setRect(QRectF(0, 0, 24, 7))  # after setImage: the scale depends on the image size
+        busiest = np.unravel_index(int(np.argmax(grid)), grid.shape)
+        self.show_note(
+            f"Busiest: {DAYS[busiest[0]]} {busiest[1]:02d}:00 ({top:,.1f}) · darker = more;"
+            f" colour capped at {cap:,.1f} (95th percentile), hover for counts"
+            if top
+            else "No incidents"
+        )
+
+    def tooltip_at(self, point: QPointF) -> str:
+        day, hour = int(point.y()), int(point.x())
+        if not (0 <= day < 7 and 0 <= hour < 24):
+            return ""
+        return f"{DAYS[day]} {hour:02d}:00–{hour + 1:02d}:00: {self.grid[day, hour]:,.1f} incidents"

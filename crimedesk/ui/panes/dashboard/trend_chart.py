@@ -1,0 +1,73 @@
+"""Counts over time per category with the trailing 28-day average; click a line to filter by it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from crimedesk.domain.categories import CATEGORIES
+from crimedesk.state.filters import FilterState
+from crimedesk.ui.widgets.chart_box import ChartBox
+
+COLOURS = {"violent": "#c0392b", "property": "#2e86c1", "drug": "#8e44ad", "other": "#7f8c8d"}
+BUCKETS = ("day", "week", "month")
+
+
+class TrendChart(ChartBox):
+    bucket_changed = Signal(str)
+
+    def __init__(self, state: FilterState, parent: QWidget | None = None) -> None:
+        super().__init__("Trend", plot=pg.PlotItem(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)}))
+        self.setParent(parent)
+        self.state = state
+        self.frame = pd.DataFrame()
+        self.bucket = QComboBox()
+        self.bucket.addItems(BUCKETS)
+        self.header.addWidget(self.bucket)
+        self.bucket.currentTextChanged.connect(self.bucket_changed)
+        self.plot.addLegend(offset=(10, 10), colCount=3)
+        self.plot.setLabel("left", "incidents")
+        self.plot.showGrid(y=True, alpha=0.2)
+
+    def show_frame(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.plot.clear()
+        x = _seconds(frame.index)
+        for name in [*CATEGORIES, "total"]:
+            if name in frame and (name == "total" or frame[name].any()):
+                pen = pg.mkPen(COLOURS.get(name, "#222"), width=2 if name == "total" else 1.5)
+                curve = self.plot.plot(
+                    x, frame[name].to_numpy(float), pen=pen, name=name, symbol="o", symbolSize=4
+                )
+                curve.setSymbolBrush(COLOURS.get(name, "#222"))
+                curve.setCurveClickable(True, width=8)
+                curve.sigClicked.connect(lambda _item, _ev=None, n=name: self.category_clicked(n))
+        if "ma28" in frame and frame["ma28"].notna().any():
+            pen = pg.mkPen("#000", width=2, style=Qt.PenStyle.DashLine)
+            self.plot.plot(x, frame["ma28"].to_numpy(float), pen=pen, name="28-day avg", connect="finite")
+        note = "Click a line to filter by its category" if len(frame) else "No incidents"
+        if "ma28" in frame and frame["ma28"].isna().all() and len(frame):
+            note += " · 28-day average needs 28 days of data"
+        self.show_note(note)
+
+    def category_clicked(self, name: str) -> None:
+        if name in CATEGORIES:
+            self.state.update(categories={name})
+
+    def tooltip_at(self, point: QPointF) -> str:
+        if self.frame.empty:
+            return ""
+        x = _seconds(self.frame.index)
+        i = int(np.argmin(np.abs(x - point.x())))
+        row = self.frame.iloc[i]
+        parts = [f"{name} {int(row[name]):,}" for name in [*CATEGORIES, "total"] if name in row]
+        if "ma28" in row and pd.notna(row["ma28"]):
+            parts.append(f"28-day avg {row['ma28']:.1f}")
+        return f"{self.frame.index[i]:%Y-%m-%d}: " + ", ".join(parts)
+
+
+def _seconds(index: pd.Index) -> np.ndarray:
+    return (pd.DatetimeIndex(index).as_unit("s").asi8).astype(float)

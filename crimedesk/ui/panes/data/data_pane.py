@@ -1,0 +1,106 @@
+"""Data pane: the filtered incidents (DB-paged), one incident's details, and the upload history."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from crimedesk.analytics.incident_table import incident_details
+from crimedesk.state.filters import FilterState
+from crimedesk.ui.panes.data.incident_model import IncidentTableModel
+from crimedesk.ui.panes.data.uploads_view import UploadsView
+from crimedesk.ui.runtime.workers import LatestQuery
+
+log = logging.getLogger(__name__)
+
+
+class DataPane(QTabWidget):
+    error = Signal(str)
+
+    def __init__(self, engine: Engine, state: FilterState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.state = engine, state
+        self.model = IncidentTableModel(engine)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.count = QLabel("Counting…")
+        self.details = QTextBrowser()
+        self.details.setPlaceholderText("Select an incident to see all its fields")
+        self.uploads = UploadsView(engine)
+        self._details_query = LatestQuery(self._show_details, self._failed, self)
+        self._build()
+        self.model.count_loaded.connect(self._count_loaded)
+        self.model.error.connect(self.error)
+        self.uploads.error.connect(self.error)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        state.subscribe(lambda snapshot, _changed: self.model.set_filters(snapshot))
+
+    def _build(self) -> None:
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.addTab(split, "Incidents")
+        self.addTab(self.uploads, "Uploads")
+
+    def refresh(self) -> None:
+        self.model.set_filters(self.state.snapshot)
+        self.uploads.refresh()
+
+    def _count_loaded(self, total: int) -> None:
+        self.count.setText(
+            f"{total:,} incidents match the filters · click a header to sort (in the database)"
+        )
+        for column, width in ((0, 120), (1, 70), (2, 160), (3, 200), (4, 190), (5, 160)):
+            self.table.setColumnWidth(column, width)
+
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        incident_id = current.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
+        if incident_id is None:
+            return
+        engine = self.engine
+
+        def query() -> dict[str, Any]:
+            with engine.connect() as conn:
+                return incident_details(conn, incident_id)
+
+        self._details_query.run(query)
+
+    def _show_details(self, fields: dict[str, Any]) -> None:
+        rows = "".join(
+            f"<tr><td style='color:#666;padding-right:8px'>{html.escape(k)}</td>"
+            f"<td>{html.escape('' if v is None else str(v))}</td></tr>"
+            for k, v in fields.items()
+        )
+        self.details.setHtml(f"<h3>Incident {fields['id']}</h3><table>{rows}</table>")
+
+    def _failed(self, exc: Exception) -> None:
+        log.error("incident details failed: %s", exc)
+        self.error.emit(f"Incident details: {exc}")

@@ -1,0 +1,148 @@
+"""Upload history (the ``imports`` table) and the rejected rows of the chosen import."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from crimedesk.analytics.incident_table import IMPORT_COLUMNS, import_history
+from crimedesk.ingest.rejected import count_rejected, export_rejected, list_rejected
+from crimedesk.ui.runtime.workers import LatestQuery, submit
+from crimedesk.ui.widgets.frame_model import FrameModel, plain
+
+log = logging.getLogger(__name__)
+REJECTED_SHOWN = 500
+
+
+def _when(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:%Y-%m-%d %H:%M}"
+
+
+def read_only_table(model: FrameModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class UploadsView(QWidget):
+    error = Signal(str)
+    rejected_loaded = Signal(int)
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.import_id: int | None = None
+        self.export_path: Path | None = None
+        fmt = {"started_at": _when, "finished_at": _when}
+        self.imports = FrameModel([(c, c.replace("_", " "), fmt.get(c, plain)) for c in IMPORT_COLUMNS])
+        self.rejected = FrameModel(
+            [(c, c.replace("_", " "), plain) for c in ("line_number", "reasons", "raw_text")]
+        )
+        self.imports_view, self.rejected_view = read_only_table(self.imports), read_only_table(self.rejected)
+        self.rejected_label = QLabel("Select an import to see its rejected rows")
+        self.export = QPushButton("Export rejected rows…")
+        self.export.setEnabled(False)
+        self._history = LatestQuery(self._show_history, self._failed, self)
+        self._rows = LatestQuery(self._show_rejected, self._failed, self)
+        self._build()
+        self.imports_view.selectionModel().currentRowChanged.connect(self._import_chosen)
+        self.export.clicked.connect(self._ask_export)
+
+    def _build(self) -> None:
+        bottom = QWidget()
+        layout = QVBoxLayout(bottom)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.rejected_label, stretch=1)
+        bar.addWidget(self.export)
+        layout.addLayout(bar)
+        layout.addWidget(self.rejected_view)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.imports_view)
+        split.addWidget(bottom)
+        QVBoxLayout(self).addWidget(split)
+
+    def refresh(self) -> None:
+        engine = self.engine
+
+        def query() -> pd.DataFrame:
+            with engine.connect() as conn:
+                return pd.DataFrame(import_history(conn), columns=list(IMPORT_COLUMNS))
+
+        self._history.run(query)
+
+    def show_import(self, import_id: int) -> None:
+        """Load the first rejected rows of ``import_id`` (and their total count)."""
+        self.import_id = import_id
+        engine = self.engine
+
+        def query() -> tuple[int, pd.DataFrame]:
+            with engine.connect() as conn:
+                rows = list_rejected(conn, import_id, limit=REJECTED_SHOWN)
+                return count_rejected(conn, import_id), pd.DataFrame(
+                    rows, columns=["line_number", "reasons", "raw_text"]
+                )
+
+        self._rows.run(query)
+
+    def _show_history(self, frame: pd.DataFrame) -> None:
+        self.imports.set_frame(frame)
+        self.imports_view.resizeColumnsToContents()
+
+    def _import_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.show_import(int(self.imports.frame["id"].iloc[current.row()]))
+
+    def _show_rejected(self, result: tuple[int, pd.DataFrame]) -> None:
+        total, frame = result
+        self.rejected.set_frame(frame)
+        shown = f"showing the first {len(frame):,} of " if total > len(frame) else ""
+        self.rejected_label.setText(f"Import {self.import_id}: {shown}{total:,} rejected rows")
+        self.export.setEnabled(total > 0)
+        self.rejected_view.resizeColumnToContents(0)
+        self.rejected_loaded.emit(total)
+
+    def export_to(self, path: Path) -> None:
+        """Write every rejected row of the chosen import to ``path`` (CSV) on a worker."""
+        engine, import_id = self.engine, self.import_id
+
+        def write(_progress: Any, _cancel: Any) -> int:
+            with engine.connect() as conn:
+                return export_rejected(conn, import_id, path)
+
+        self.export_path = path
+        submit(write, finished=self._exported, failed=self._failed)
+
+    @Slot(object)
+    def _exported(self, count: int) -> None:
+        self.rejected_label.setText(f"Exported {count:,} rejected rows to {self.export_path}")
+
+    def _ask_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export rejected rows", f"rejected_{self.import_id}.csv", "CSV (*.csv)"
+        )
+        if name:
+            self.export_to(Path(name))
+
+    def _failed(self, exc: Exception) -> None:
+        log.error("upload history query failed: %s", exc)
+        self.error.emit(f"Uploads: {exc}")

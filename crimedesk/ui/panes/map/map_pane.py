@@ -1,0 +1,253 @@
+"""Map tab: the folium/Leaflet page in a QWebEngineView that follows FilterState without reloading.
+
+Call :func:`register_map_schemes` before the QApplication exists. The page comes from the
+``cdmap`` scheme; data is pushed with ``runJavaScript`` after every filter change (queried on a
+worker), and clicks and drawings come back over QWebChannel. An interceptor blocks any request
+that would leave the machine.
+
+First paint: when the pane is first shown, folium renders the page on one worker while the first
+data is queried on another; the answer waits for the page if it comes first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QShowEvent
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from sqlalchemy import Engine
+
+from crimedesk.mapping.options import PAGE_URL
+from crimedesk.state.filters import FilterState
+from crimedesk.ui.panes.map.map_bridge import MapBridge
+from crimedesk.ui.panes.map.map_scheme import (
+    SCHEME,
+    MapSchemeHandler,
+    OfflineGuard,
+    register_map_schemes,
+    schemes_registered,
+)
+from crimedesk.ui.panes.map.map_settings import MapSettings
+from crimedesk.ui.panes.map.map_toolbar import MapToolbar
+from crimedesk.ui.runtime.workers import LatestQuery
+
+if TYPE_CHECKING:
+    from crimedesk.mapping.options import PageOptions
+    from crimedesk.mapping.query import MapUpdate
+
+__all__ = ["MapPane", "register_map_schemes"]
+
+Collected = tuple["MapUpdate", str]  # an update and the JavaScript that puts it on the page
+
+
+class MapPane(QWidget):
+    incident_selected = Signal(int)
+    updated = Signal(object)  # the MapData the page now shows
+    ready = Signal()  # page loaded and its channel connected
+
+    def __init__(
+        self,
+        engine: Engine,
+        filters: FilterState,
+        parent: QWidget | None = None,
+        query_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        """``query_engine`` picks where points and counts are queried (the analytics mirror once it
+        is ready); region shapes and incident details always come from the store ``engine``."""
+        super().__init__(parent)
+        if not schemes_registered():
+            raise RuntimeError(
+                "call crimedesk.ui.panes.map.map_pane.register_map_schemes() before QApplication()"
+            )
+        self.engine, self.filters = engine, filters
+        self.query_engine = query_engine or (lambda: engine)
+        self.point_limit: int | None = None  # None: crimedesk.mapping.data.POINT_LIMIT
+        self.settings = MapSettings(QSettings("crimedesk", "crimedesk"))
+        self.view = QWebEngineView(self)  # created before the profile, hence destroyed before it
+        self.profile = QWebEngineProfile(self)
+        self.handler = MapSchemeHandler(self.profile)
+        self.profile.installUrlSchemeHandler(SCHEME, self.handler)
+        self.guard = OfflineGuard(self.profile)
+        self.profile.setUrlRequestInterceptor(self.guard)
+        page = QWebEnginePage(self.profile, self.view)
+        self.view.setPage(page)
+        self.bridge = MapBridge(self)
+        channel = QWebChannel(page)
+        channel.registerObject("bridge", self.bridge)
+        page.setWebChannel(channel)
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.toolbar = MapToolbar(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+        self.page_ready = False
+        self._regions_shown: int | None = None
+        self._pending: Collected | None = None  # data that arrived before the page was ready
+        self._query = LatestQuery(self._show, self._show_error, self)
+        self._page_query = LatestQuery(self._page_rendered, self._show_error, self)
+        self._debounce = QTimer(self, singleShot=True, interval=30)
+        self._debounce.timeout.connect(self.refresh)
+        self._connect_bridge()
+        self.destroyed.connect(filters.subscribe(lambda _snapshot, _changed: self._debounce.start()))
+        self._page_built = False  # built when first shown: folium's import must not delay app start
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._page_built:
+            self._page_built = True
+            QTimer.singleShot(0, self.load_page)
+
+    def _connect_bridge(self) -> None:
+        b = self.bridge
+        b.ready.connect(self._on_ready)
+        b.incident_clicked.connect(self.show_incident)
+        b.region_clicked.connect(self.toggle_region)
+        b.shape_drawn.connect(self._on_shape)
+        b.shape_cleared.connect(lambda: self.filters.update(bbox=None, polygon_wkt=None))
+        b.view_changed.connect(lambda view: self.settings.save_view(json.loads(view)))
+
+    def load_page(self) -> None:
+        """(Re)build the page for the current basemap and view: rendered on a worker while the data
+        for it is queried on another."""
+        self.settings.apply_tiles(self.handler)
+        self.page_ready, self._regions_shown, self._page_built = False, None, True
+        self._pending = None
+        options = self.settings.page_options()
+        self._page_query.run(lambda: _render(options))
+        self.refresh()
+
+    def _page_rendered(self, html: str) -> None:
+        self.handler.html = html.encode()
+        self.view.load(QUrl(PAGE_URL))
+
+    def set_basemap(
+        self, kind: str, url: str | None = None, mbtiles: Path | None = None, attribution: str | None = None
+    ) -> None:
+        """``none``, online ``xyz`` tiles (``url`` template, OSM by default; ``attribution`` is the
+        user's own HTML) or an ``mbtiles`` file. Reloads the page; the data follows."""
+        self.settings.set_basemap(kind, url, mbtiles, attribution)
+        self.load_page()
+
+    @property
+    def region_layer_id(self) -> int | None:
+        return self.settings.region_layer(self.engine)
+
+    def set_region_layer(self, layer_id: int | None) -> None:
+        self.settings.set_region_layer(layer_id)
+        self.refresh()
+
+    def _on_ready(self) -> None:
+        """The page is up: show the data that came first (else it is shown when it arrives)."""
+        self.page_ready = True
+        self.ready.emit()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._push(pending)
+
+    def refresh(self) -> None:
+        """Query what the map shows for the current filters (worker thread), then push it.
+
+        Nothing to do before the pane was first shown: showing it builds the page and queries.
+        """
+        if not self._page_built:
+            return
+        snapshot, layer = self.filters.snapshot, self.region_layer_id
+        geometry = layer is not None and layer != self._regions_shown
+        store, counts_on = self.engine, self.query_engine()
+        args = (store, snapshot, layer, geometry, self.point_limit, self.settings.center()[0], counts_on)
+        self.status.setText("Updating map…")
+        self._query.run(lambda: _collect(*args))
+
+    def _show(self, collected: Collected) -> None:
+        if self.page_ready:
+            self._push(collected)
+        else:  # the page is still loading: it takes this update when ready
+            self._pending = collected
+
+    def _push(self, collected: Collected) -> None:
+        update, script = collected
+        if update.regions is not None or update.layer is None:
+            self._regions_shown = update.layer
+        data = update.data
+        self.status.setText(f"{data.total:,} incidents on the map ({data.mode})")
+        self.view.page().runJavaScript(script, 0, lambda _r: self.updated.emit(data))
+
+    def _show_error(self, error: Exception) -> None:
+        self.status.setText(f"Map update failed: {error}")
+
+    def toggle_region(self, layer_id: int, region_id: str) -> None:
+        """Add or remove a clicked region from the filter (a region of another layer starts afresh)."""
+        f = self.filters.snapshot
+        ids = set(f.region_ids) if f.region_layer_id == layer_id else set()
+        self.filters.update(region_layer_id=layer_id, region_ids=frozenset(ids ^ {region_id}))
+
+    def _on_shape(self, layer_type: str, geometry: str) -> None:
+        from crimedesk.mapping.layers import drawn_filter
+
+        try:
+            self.filters.update(**drawn_filter(layer_type, geometry))
+        except ValueError as exc:  # a shape the spatial filter cannot use: say so, keep the old filter
+            self.status.setText(f"Spatial filter not set: {exc}")
+
+    def show_incident(self, incident_id: int) -> None:
+        """Open the incident's popup (details as text) and announce it."""
+        from crimedesk.mapping.data import incident_details
+
+        self.incident_selected.emit(incident_id)
+        with self.engine.connect() as conn:
+            found = incident_details(conn, incident_id)
+        if found is not None:
+            args = json.dumps([incident_id, *found])[1:-1]
+            self.view.page().runJavaScript(f"crimedesk.showDetails({args})")
+
+    def show_overlay(self, name: str, geojson: dict[str, Any]) -> None:
+        """Add or replace a model layer (see ``crimedesk.mapping.layers.overlay_geojson``)."""
+        self.view.page().runJavaScript(f"crimedesk.setOverlay({json.dumps(name)}, {json.dumps(geojson)})")
+
+    def set_visible_layers(self, names: list[str]) -> None:
+        """Show exactly these of points, clusters, heat, aggregates, regions."""
+        self.view.page().runJavaScript(f"crimedesk.setVisible({json.dumps(names)})")
+
+    def remove_overlay(self, name: str) -> None:
+        self.view.page().runJavaScript(f"crimedesk.removeOverlay({json.dumps(name)})")
+
+    def export_png(self, path: Path, width: int, height: int, settle_ms: int = 800) -> QImage:
+        """Save the map as a ``width`` × ``height`` PNG (the view is resized while it renders)."""
+        old_min, old_max = self.view.minimumSize(), self.view.maximumSize()
+        self.view.setFixedSize(width, height)
+        self.view.page().runJavaScript("crimedesk.invalidateSize()")
+        loop = QEventLoop()
+        QTimer.singleShot(settle_ms, loop.quit)
+        loop.exec()
+        image = self.view.grab().toImage()
+        self.view.setMinimumSize(old_min)
+        self.view.setMaximumSize(old_max)
+        self.view.page().runJavaScript("crimedesk.invalidateSize()")
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        return image
+
+
+def _collect(*args: Any) -> Collected:
+    """What the map shows (crimedesk.mapping.query.collect) and the script that shows it, both made
+    on the worker: JSON for 20,000 points takes tens of milliseconds."""
+    from crimedesk.mapping.query import collect
+
+    update = collect(*args)
+    return update, update.script()
+
+
+def _render(options: PageOptions) -> str:
+    """The page's HTML; runs on a worker (importing folium takes most of a second)."""
+    from crimedesk.mapping.page import render_page
+
+    return render_page(options)

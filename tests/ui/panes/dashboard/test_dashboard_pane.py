@@ -1,0 +1,94 @@
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import text
+
+from crimedesk.domain.timecodec import to_seconds
+from crimedesk.ui.panes.dashboard.dashboard_pane import DashboardPane
+
+
+@pytest.fixture
+def dashboard(qtbot, chicago_store, state) -> DashboardPane:
+    pane = DashboardPane(chicago_store, state)
+    qtbot.addWidget(pane)
+    pane.resize(1400, 850)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.refresh()
+    qtbot.waitUntil(pane.is_current, timeout=15_000)
+    return pane
+
+
+def sql_count(engine, where: str, start: datetime, end: datetime) -> int:
+    query = text(
+        f"select count(*) from incidents where occurred_from >= :a and occurred_from < :b and {where}"
+    )
+    with engine.connect() as conn:
+        return conn.execute(query, {"a": to_seconds(start), "b": to_seconds(end)}).scalar_one()
+
+
+def test_filter_change_updates_kpis_to_sql_counts(qtbot, dashboard, chicago_store, state):
+    cards = dashboard.kpis.cards
+    assert (
+        cards["total"].value.text()
+        == f"{sql_count(chicago_store, '1=1', datetime(2017, 1, 1), datetime(2017, 1, 4)):,}"
+    )
+    before = dashboard.refreshes
+
+    state.update(date_to=datetime(2017, 1, 2).date(), categories={"property"})
+    qtbot.waitUntil(dashboard.is_current, timeout=15_000)
+
+    assert dashboard.refreshes == before + 1
+    expected = sql_count(chicago_store, "category = 'property'", datetime(2017, 1, 1), datetime(2017, 1, 3))
+    assert cards["total"].value.text() == f"{expected:,}"
+    assert cards["property"].value.text() == f"{expected:,}"
+    assert cards["violent"].value.text() == "0"
+    assert int(dashboard.offenses.frame["count"].sum()) <= expected
+    assert dashboard.hours.grid.sum() == pytest.approx(expected)
+    assert dashboard.trend.frame["total"].sum() == expected
+
+
+def test_clicking_a_bar_filters_by_offense_type(qtbot, dashboard, state):
+    bars = dashboard.offenses
+    top = bars.frame["offense_type"].iloc[0]
+    assert bars.tooltip_at(QPointF(1, 0)).startswith(f"{top}: ")
+    scene_point = bars.plot.vb.mapViewToScene(QPointF(1, 0))
+    widget_point = bars.widget.mapFromScene(scene_point)
+    QTest.mouseClick(bars.widget.viewport(), Qt.MouseButton.LeftButton, pos=widget_point)
+    qtbot.waitUntil(lambda: state.offense_types == {top}, timeout=3000)
+    qtbot.waitUntil(dashboard.is_current, timeout=15_000)
+    assert dashboard.offenses.frame["offense_type"].tolist() == [top]
+
+
+def test_category_card_and_line_set_category(qtbot, dashboard, state):
+    QTest.mouseClick(dashboard.kpis.cards["violent"], Qt.MouseButton.LeftButton)
+    assert state.categories == {"violent"}
+    dashboard.trend.category_clicked("drug")
+    assert state.categories == {"drug"}
+    QTest.mouseClick(dashboard.kpis.cards["total"], Qt.MouseButton.LeftButton)
+    assert state.categories == frozenset()
+
+
+def test_tooltips_compstat_and_export(qtbot, dashboard, state, artifacts):
+    assert dashboard.trend.tooltip_at(QPointF(dashboard.trend.frame.index[0].timestamp(), 0)).startswith(
+        "2017-01-01: violent"
+    )
+    assert dashboard.hours.tooltip_at(QPointF(13.5, 6.5)).startswith("Sun 13:00–14:00: ")
+    table = dashboard.compstat.model.frame
+    assert table["region"].iloc[-1] == "Citywide"
+    assert table["ytd"].iloc[-1] == 2426
+    dashboard.compstat.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    proxy = dashboard.compstat.proxy
+    first = [proxy.index(r, 1).data(Qt.ItemDataRole.UserRole) for r in range(proxy.rowCount())]
+    assert first == sorted(first, reverse=True)
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() not in ("Citywide", "(none)"))
+    region = proxy.index(row, 0).data()
+    dashboard.compstat.view.doubleClicked.emit(proxy.index(row, 0))
+    assert (state.region_layer_id, state.region_ids) == ("district", {region})
+    for chart in (dashboard.trend, dashboard.offenses, dashboard.hours):
+        path = artifacts / f"chart_{type(chart).__name__}.png"
+        path.unlink(missing_ok=True)
+        chart.export_png(path)
+        assert path.stat().st_size > 5_000
