@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QThreadPool
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import Engine
 
@@ -30,7 +30,7 @@ from crimedesk.ui.panes.data.data_pane import DataPane
 from crimedesk.ui.panes.map.map_pane import MapPane
 from crimedesk.ui.panes.models.models_pane import ModelsPane
 from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
-from crimedesk.ui.runtime.workers import Job, LatestQuery, submit
+from crimedesk.ui.runtime.workers import Job, LatestQuery, submit, wait_for_workers
 from crimedesk.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class Workspace(QObject):
         """Stop the mirror's copy (it can take a minute on millions of rows), wait, drop the mirror."""
         if self._mirror_job is not None:
             self._mirror_job.cancel()
-        QThreadPool.globalInstance().waitForDone()
+        wait_for_workers()
         if self.mirror is not None:
             self.mirror.close()
 

@@ -1,18 +1,25 @@
-"""Run plain ``f(progress, cancel)`` functions on the thread pool and report back as Qt signals.
+"""Run plain ``f(progress, cancel)`` functions on worker threads and report back as Qt signals.
+
+The workers are Python threads (a ``ThreadPoolExecutor``), not ``QThreadPool`` threads: on a Qt
+pool thread every task gets a new Python thread state, so thread-local state of native libraries
+(pyproj's PROJ context, our per-thread transformers) is torn down after each task, and creating a
+CRS there crashed the process. A Python thread keeps its thread state, and so its locals, for life.
 
 The signal carrier (:class:`Job`) is created on the UI thread, so its signals are delivered there
-(queued) even though they are emitted from a pool thread. :class:`LatestQuery` runs one query at a
+(queued) even though they are emitted from a worker. :class:`LatestQuery` runs one query at a
 time per pane: results of an older request that finish late are dropped.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from crimedesk.domain.errors import ImportCancelled
 
@@ -41,7 +48,7 @@ class Job(QObject):
         return self._cancel.is_set()
 
     def run(self) -> None:
-        """Runs on a pool thread."""
+        """Runs on a worker thread."""
         try:
             result = self._task(self.progress.emit, self._cancel.is_set)
         except ImportCancelled:
@@ -53,16 +60,11 @@ class Job(QObject):
             self.finished.emit(result)
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: Job) -> None:
-        super().__init__()
-        self._job = job
-
-    def run(self) -> None:
-        self._job.run()
-
-
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(
+    max_workers=max(4, os.cpu_count() or 1), thread_name_prefix="crimedesk-worker"
+)
 _running: set[Job] = set()
+_futures: set[concurrent.futures.Future[None]] = set()
 
 
 def submit(
@@ -72,9 +74,8 @@ def submit(
     failed: Callable[[Exception], None] | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], None] | None = None,
-    pool: QThreadPool | None = None,
 ) -> Job:
-    """Start ``task`` on ``pool`` (default: the global pool).
+    """Start ``task`` on a worker thread.
 
     Handlers are connected BEFORE the task starts: a signal emitted before a connection exists is
     lost, so connect others to the returned Job only for signals that come later (progress).
@@ -96,8 +97,15 @@ def submit(
     job.finished.connect(release)
     job.failed.connect(release)
     job.cancelled.connect(release)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(job))
+    future = _EXECUTOR.submit(job.run)
+    _futures.add(future)
+    future.add_done_callback(_futures.discard)
     return job
+
+
+def wait_for_workers(timeout: float | None = None) -> None:
+    """Block until every submitted task has returned (at shutdown, before the store closes)."""
+    concurrent.futures.wait(list(_futures), timeout=timeout)
 
 
 def pending_jobs() -> int:
