@@ -29,25 +29,29 @@ class MapUpdate:
     region_legend: dict[str, Any] | None
 
     def script(self) -> str:
-        """JavaScript that puts this update on the page (data as JSON literals, never HTML)."""
+        """JavaScript that puts this update on the page (data as JSON literals, never HTML).
+
+        Each part runs on its own (``crimedesk.apply``): one that throws is reported and the others
+        still show the new filter. The script's value is the list of failed parts' messages.
+        """
         d, f = self.data, self.snapshot
         calls = []
         if self.regions is not None or self.layer is None:
-            calls.append(_call("setRegions", self.layer, self.regions or EMPTY))
+            calls.append(_part("setRegions", self.layer, self.regions or EMPTY))
         selected = sorted(f.region_ids) if f.region_layer_id == self.layer else []
         calls += [
-            _call("setPoints", d.points),
-            _call("setHeat", d.heat, d.heat_max),
-            _call("setAggregates", d.cells),
-            _call("setRegionCounts", self.counts, selected),
-            _call("setLegend", [*d.legend, *([self.region_legend] if self.region_legend else [])]),
-            _call("setFilterShape", filter_shape(f.bbox, f.polygon_wkt)),
+            _part("setPoints", d.points),
+            _part("setHeat", d.heat, d.heat_max),
+            _part("setAggregates", d.cells),
+            _part("setRegionCounts", self.counts, selected),
+            _part("setLegend", [*d.legend, *([self.region_legend] if self.region_legend else [])]),
+            _part("setFilterShape", filter_shape(f.bbox, f.polygon_wkt)),
         ]
-        return ";\n".join(calls) + ";\ntrue"
+        return "[" + ",\n".join(calls) + "].filter((failed) => failed !== null)"
 
 
-def _call(function: str, *args: Any) -> str:
-    return f"crimedesk.{function}({', '.join(json.dumps(a) for a in args)})"
+def _part(function: str, *args: Any) -> str:
+    return f"crimedesk.apply({json.dumps(function)}, {json.dumps(list(args))})"
 
 
 def collect(

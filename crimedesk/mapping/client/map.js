@@ -33,8 +33,9 @@
     drawn = drawnGroup;
     cd.options = options;
     layers.points = L.featureGroup();
-    layers.clusters = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 200, chunkDelay: 50 });
+    layers.clusters = L.markerClusterGroup();
     layers.heat = L.heatLayer([], { radius: 18, blur: 15, maxZoom: 16 });
+    layers.heat.on("remove", cancelHeatFrame);
     layers.aggregates = L.featureGroup();
     layers.regions = L.featureGroup();
     const names = { regions: "Regions (choropleth)", aggregates: "Grid counts", points: "Incidents",
@@ -78,18 +79,56 @@
     return m;
   }
 
-  /* rows: [[id, lat, lon, colour], ...] */
+  /* rows: [[id, lat, lon, colour], ...]. Clusters are filled a chunk at a time (so the page stays
+   * responsive) by our own loop, which a newer update stops: MarkerCluster's chunked loading went on
+   * adding the previous filter's markers after clearLayers, and threw once its layer left the map. */
+  let clusterFill = 0;
+  const CLUSTER_CHUNK = 2000;
   cd.setPoints = function (rows) {
+    const fill = ++clusterFill;
     layers.points.clearLayers();
     layers.clusters.clearLayers();
     rows.forEach((row) => layers.points.addLayer(marker(row)));
-    layers.clusters.addLayers(rows.map(marker));
+    const step = (offset) => {
+      if (fill !== clusterFill || offset >= rows.length) return;
+      layers.clusters.addLayers(rows.slice(offset, offset + CLUSTER_CHUNK).map(marker));
+      setTimeout(() => step(offset + CLUSTER_CHUNK), 0);
+    };
+    step(0);
   };
 
-  /* points: [[lat, lon, weight], ...] */
+  /* points: [[lat, lon, weight], ...]. Leaflet.heat redraws through its map, which it no longer has
+   * once it was shown and taken off again: off the map the points and options are only kept, and
+   * drawn when the layer comes back (onAdd redraws). */
   cd.setHeat = function (points, max) {
-    layers.heat.setOptions({ max: max || 1 });
-    layers.heat.setLatLngs(points);
+    const heat = layers.heat;
+    if (map.hasLayer(heat)) {
+      heat.setOptions({ max: max || 1 });
+      heat.setLatLngs(points);
+      return;
+    }
+    L.setOptions(heat, { max: max || 1 });
+    if (heat._heat) heat._updateOptions();
+    heat._latlngs = points;
+  };
+
+  function cancelHeatFrame() {
+    const heat = layers.heat;
+    if (heat._frame) L.Util.cancelAnimFrame(heat._frame);
+    heat._frame = null;
+  }
+
+  /* One part of an update (a layer, the legend, the filter shape): a part that throws is reported to
+   * the app and never keeps the other parts from showing the new filter. */
+  cd.apply = function (part, args) {
+    try {
+      cd[part](...args);
+      return null;
+    } catch (e) {
+      const message = part + ": " + (e && e.message ? e.message : String(e));
+      console.error("crimedesk map update failed in " + message);
+      return message;
+    }
   };
 
   /* cells: [[south, west, north, east, count, colour], ...] */

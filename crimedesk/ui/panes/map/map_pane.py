@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEventLoop, QSettings, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from sqlalchemy import Engine
@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from crimedesk.mapping.options import PAGE_URL
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.map.map_bridge import MapBridge
+from crimedesk.ui.panes.map.map_page import MapPage
 from crimedesk.ui.panes.map.map_scheme import (
     SCHEME,
     MapSchemeHandler,
@@ -76,7 +77,9 @@ class MapPane(QWidget):
         self.profile.installUrlSchemeHandler(SCHEME, self.handler)
         self.guard = OfflineGuard(self.profile)
         self.profile.setUrlRequestInterceptor(self.guard)
-        page = QWebEnginePage(self.profile, self.view)
+        page = MapPage(self.profile, self.view)
+        page.script_error.connect(self._page_error)
+        self.page_errors: list[str] = []
         self.view.setPage(page)
         self.bridge = MapBridge(self)
         channel = QWebChannel(page)
@@ -183,6 +186,11 @@ class MapPane(QWidget):
 
     def _show_error(self, error: Exception) -> None:
         self.status.setText(f"Map update failed: {error}")
+
+    def _page_error(self, message: str) -> None:
+        """A script error on the page: said in the status line (the other layers were updated)."""
+        self.page_errors.append(message)
+        self.status.setText(f"⚠ The map page reported an error; some of it may be out of date: {message}")
 
     def toggle_region(self, layer_id: int, region_id: str) -> None:
         """Add or remove a clicked region from the filter (a region of another layer starts afresh)."""
