@@ -38,6 +38,10 @@ def rolling_backtest(
 ) -> pd.DataFrame:
     """Tidy results: one row per (method, origin, horizon, coverage) with hit_rate, pai, pei_star.
 
+    At each origin the cells that can be flagged (the study area, A of PAI) are those holding an
+    incident before the origin: no test-period incident can enlarge it. N counts every incident of
+    the test period in the grid's active cells, those outside the study area too.
+
     ``cancel()`` is polled before each origin; when it returns True, ``ImportCancelled`` is raised
     (the shared cancellation error until a general one exists) and no partial result is returned.
     """
@@ -45,12 +49,15 @@ def rolling_backtest(
     rows: list[dict[str, object]] = []
     for origin in each_origin(origins, progress, cancel):
         start = np.searchsorted(times, np.datetime64(origin, "ns"), side="left")
+        area = study_area(ordered.iloc[:start], grid)
         actuals = {h: _actual_counts(ordered, times, grid, start, origin, h) for h in horizons_days}
         for name, method in methods.items():
             model = clone(method).fit(ordered.iloc[:start])
-            scores = model.predict_scores(grid, origin)[grid.active]
+            scores = model.predict_scores(grid, origin)[area]
             rows += [
-                _score_row(name, origin, h, c, scores, actuals[h]) for h in horizons_days for c in coverages
+                _score_row(name, origin, h, c, scores, actuals[h], area, grid.active)
+                for h in horizons_days
+                for c in coverages
             ]
     if progress is not None:
         progress(1.0, "Backtest finished")
@@ -111,24 +118,37 @@ def backtest_metrics(summary: pd.DataFrame, model: str, horizon_days: int = 1) -
     }
 
 
+def study_area(history: pd.DataFrame, grid: Grid) -> np.ndarray:
+    """Active cells of ``grid`` holding an incident of ``history`` (the incidents before an origin)."""
+    return grid.active & (grid.counts(history["x"].to_numpy(), history["y"].to_numpy()) > 0)
+
+
 def _actual_counts(
     ordered: pd.DataFrame, times: np.ndarray, grid: Grid, start: int, origin: pd.Timestamp, days: int
 ) -> np.ndarray:
-    """Incidents per active cell in ``[origin, origin + days)``."""
+    """Incidents per cell of the grid in ``[origin, origin + days)``."""
     stop = np.searchsorted(times, np.datetime64(origin + pd.Timedelta(days=days), "ns"), side="left")
     window = ordered.iloc[start:stop]
-    return grid.counts(window["x"].to_numpy(), window["y"].to_numpy())[grid.active]
+    return grid.counts(window["x"].to_numpy(), window["y"].to_numpy())
 
 
 def _score_row(
-    name: str, origin: pd.Timestamp, days: int, coverage: float, scores: np.ndarray, actual: np.ndarray
+    name: str,
+    origin: pd.Timestamp,
+    days: int,
+    coverage: float,
+    scores: np.ndarray,
+    actual: np.ndarray,
+    area: np.ndarray,
+    grid_active: np.ndarray,
 ) -> dict[str, object]:
+    inside, crimes = actual[area], actual[grid_active].sum()
     return {
         "method": name,
         "origin": origin,
         "horizon_days": days,
         "coverage": coverage,
-        "hit_rate": hit_rate(scores, actual, coverage),
-        "pai": pai(scores, actual, coverage),
-        "pei_star": pei_star(scores, actual, coverage),
+        "hit_rate": hit_rate(scores, inside, coverage, total=crimes),
+        "pai": pai(scores, inside, coverage, total=crimes),
+        "pei_star": pei_star(scores, inside, coverage),
     }

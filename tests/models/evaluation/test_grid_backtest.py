@@ -8,7 +8,7 @@ import pytest
 
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.features.grid import Grid
-from crimedesk.models.evaluation.grid_backtest import rolling_backtest, summarise
+from crimedesk.models.evaluation.grid_backtest import rolling_backtest, study_area, summarise
 from crimedesk.models.hotspots.predictors import (
     NaiveCountGrid,
     ProspectiveHotspot,
@@ -83,3 +83,32 @@ def test_progress_and_cancel(district_11_h1: pd.DataFrame, grid: Grid) -> None:
         rolling_backtest(
             district_11_h1, grid, {"naive": NaiveCountGrid()}, ORIGINS, cancel=lambda: next(calls)
         )
+
+
+def test_no_test_period_incident_enlarges_the_study_area(district_11_h1: pd.DataFrame) -> None:
+    whole = Grid.from_points(district_11_h1["x"].to_numpy(), district_11_h1["y"].to_numpy(), 150.0)
+    before = district_11_h1[district_11_h1["occurred_from"] < FIRST_ORIGIN]
+    area = study_area(before, whole)
+    empty = int(np.flatnonzero(~area)[0])  # a cell with no incident before the first origin
+    x, y = whole.cell_centres()
+    extra = district_11_h1.iloc[[0]].assign(
+        occurred_from=FIRST_ORIGIN + pd.Timedelta(hours=3), x=x[empty], y=y[empty]
+    )
+    with_extra = pd.concat([district_11_h1, extra], ignore_index=True)
+    naive = {"naive": NaiveCountGrid(window_days=56)}
+    plain = rolling_backtest(district_11_h1, whole, naive, ORIGINS[:1], (1,), (0.05,)).iloc[0]
+    added = rolling_backtest(with_extra, whole, naive, ORIGINS[:1], (1,), (0.05,)).iloc[0]
+    # the extra incident counts in N (one more crime, none more captured) but A stays the same
+    assert plain["hit_rate"] * _next_day_count(district_11_h1) == pytest.approx(
+        added["hit_rate"] * _next_day_count(with_extra)
+    )
+    assert plain["hit_rate"] / plain["pai"] == pytest.approx(added["hit_rate"] / added["pai"])
+    assert study_area(before, whole).sum() == area.sum()
+
+
+def _next_day_count(events: pd.DataFrame) -> int:
+    """Incidents of the first origin's next day."""
+    day = (events["occurred_from"] >= FIRST_ORIGIN) & (
+        events["occurred_from"] < FIRST_ORIGIN + pd.Timedelta(days=1)
+    )
+    return int(day.sum())

@@ -8,6 +8,7 @@ from scipy import stats
 
 from crimedesk.models.evaluation.metrics import (
     diebold_mariano,
+    flag_weights,
     flagged_cells,
     hit_rate,
     mae,
@@ -23,7 +24,7 @@ SCORES = np.array([3.0, 1.0, 3.0, 0.0, 2.0])
 ACTUAL = np.array([1, 5, 0, 2, 2])  # N = 10
 
 
-def test_ties_break_by_lower_cell_index() -> None:
+def test_the_cells_shown_break_ties_by_lower_cell_index() -> None:
     # coverage 0.4 of 5 cells -> k = floor(2 + 0.5) = 2; cells 0 and 2 tie on 3.0 -> [0, 2]
     assert flagged_cells(SCORES, 0.4).tolist() == [0, 2]
     # k = floor(3.5) = 3 -> [0, 2] then cell 4 (score 2)
@@ -47,12 +48,58 @@ def test_hotspot_metrics_three_cells() -> None:
 
 
 def test_at_least_one_cell_and_no_crime() -> None:
-    # 1% of 5 cells rounds to 0: one cell (0) is still flagged; PAI = (1/10) / (1/5) = 0.5
-    assert pai(SCORES, ACTUAL, 0.01) == pytest.approx(0.5)
+    # 1% of 5 cells rounds to 0: one place is still flagged, shared by cells 0 and 2 (tied on 3.0):
+    # n = 0.5 * 1 + 0.5 * 0 = 0.5 -> hit rate 0.05; PAI = 0.05 / (1/5) = 0.25
+    assert hit_rate(SCORES, ACTUAL, 0.01) == pytest.approx(0.05)
+    assert pai(SCORES, ACTUAL, 0.01) == pytest.approx(0.25)
     assert np.isnan(hit_rate(SCORES, np.zeros(5), 0.4))
     assert np.isnan(pei_star(SCORES, np.zeros(5), 0.4))
     with pytest.raises(ValueError, match="coverage"):
         hit_rate(SCORES, ACTUAL, 0)
+
+
+TIED = np.array([5.0, 2.0, 2.0, 2.0, 1.0, 0.0])  # 2 places at 1/3 of 6 cells; cells 1-3 tie for one
+CRIMES = np.array([1, 3, 0, 0, 4, 2])  # N = 10
+
+
+def test_tied_cells_share_the_places_left() -> None:
+    # cell 0 flagged; cells 1, 2, 3 share one place: n = 1 + (3 + 0 + 0) / 3 = 2 -> hit rate 0.2
+    assert flag_weights(TIED, 1 / 3).tolist() == pytest.approx([1, 1 / 3, 1 / 3, 1 / 3, 0, 0])
+    assert hit_rate(TIED, CRIMES, 1 / 3) == pytest.approx(0.2)
+    assert pai(TIED, CRIMES, 1 / 3) == pytest.approx(0.2 / (2 / 6))
+    # n* = 4 + 3 = 7 -> PEI* = 2 / 7
+    assert pei_star(TIED, CRIMES, 1 / 3) == pytest.approx(2 / 7)
+
+
+def test_no_order_of_tied_cells_changes_a_score() -> None:
+    rng = np.random.default_rng(7)
+    scores = rng.integers(0, 4, 60).astype(float)  # many ties
+    crimes = rng.poisson(1.0, 60)
+    expected = hit_rate(scores, crimes, 0.05)
+    for _ in range(20):
+        order = rng.permutation(60)
+        assert hit_rate(scores[order], crimes[order], 0.05) == pytest.approx(expected)
+
+
+def test_the_expected_rule_is_the_mean_over_every_order_of_the_ties() -> None:
+    from itertools import permutations
+
+    captured = [CRIMES[0] + CRIMES[order[0]] for order in permutations([1, 2, 3])]
+    assert hit_rate(TIED, CRIMES, 1 / 3) == pytest.approx(np.mean(captured) / CRIMES.sum())
+
+
+def test_open_cp_rule_floors_the_area_and_keeps_the_highest_index_ties() -> None:
+    # floor(1/3 * 6) = 2 places: cell 0, then of cells 1-3 the last, cell 3 (0 crimes): n = 1
+    assert flag_weights(TIED, 1 / 3, "open_cp").tolist() == [1, 0, 0, 1, 0, 0]
+    assert hit_rate(TIED, CRIMES, 1 / 3, "open_cp") == pytest.approx(0.1)
+    # 5 % of 697 cells: open_cp flags 34, the expected rule 35
+    assert flag_weights(np.arange(697.0), 0.05, "open_cp").sum() == 34
+    assert flag_weights(np.arange(697.0), 0.05).sum() == 35
+
+
+def test_crimes_outside_the_study_area_count_in_n() -> None:
+    # the 10 crimes of CRIMES plus 10 in cells nobody could flag: hit rate halves
+    assert hit_rate(TIED, CRIMES, 1 / 3, total=20) == pytest.approx(0.1)
 
 
 A = np.array([2.0, 0.0, 4.0, 6.0])
