@@ -1,0 +1,97 @@
+"""Knox near-repeat analysis: counts against a brute-force O(n²) count, p-values against a
+Monte-Carlo reference, on real Chicago burglaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crimedesk.models.nearrepeat.knox import knox_test, near_repeat_chains
+
+S_EDGES = (0, 100, 200, 300, 400, 500)
+T_EDGES = (0, 7, 14, 21, 28)
+
+
+@pytest.fixture(scope="module")
+def burglaries(chicago_frame: pd.DataFrame) -> pd.DataFrame:
+    rows = chicago_frame[chicago_frame["offense_type"] == "BURGLARY"]
+    return rows.sort_values("occurred_from").iloc[:2000]
+
+
+def _days(frame: pd.DataFrame) -> np.ndarray:
+    stamps = frame["occurred_from"].to_numpy("datetime64[s]").astype(np.int64)
+    return (stamps - stamps.min()) / 86_400
+
+
+def _brute_force(x, y, days, metric: str) -> np.ndarray:
+    """Every pair compared directly; time gaps in whole seconds, as the times were recorded."""
+    counts = np.zeros((len(S_EDGES) - 1, len(T_EDGES) - 1))
+    seconds = np.round(days * 86_400).astype(np.int64)
+    edges = np.asarray(T_EDGES[1:]) * 86_400
+    for i in range(len(x)):
+        dx, dy = x[i + 1 :] - x[i], y[i + 1 :] - y[i]
+        d = np.abs(dx) + np.abs(dy) if metric == "manhattan" else np.sqrt(dx**2 + dy**2)
+        gap = np.abs(seconds[i + 1 :] - seconds[i])
+        s = np.searchsorted(S_EDGES[1:], d, side="left")
+        t = np.searchsorted(edges, gap, side="left")
+        keep = (s < counts.shape[0]) & (t < counts.shape[1])
+        np.add.at(counts, (s[keep], t[keep]), 1)
+    return counts
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_observed_counts_equal_a_brute_force_count(burglaries, metric) -> None:
+    x, y, days = burglaries["x"].to_numpy(), burglaries["y"].to_numpy(), _days(burglaries)
+    result = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=9, metric=metric)
+    np.testing.assert_array_equal(result.observed, _brute_force(x, y, days, metric))
+    assert result.observed.sum() > 100  # the sample really holds near pairs
+
+
+def test_band_edges_are_closed_on_the_right() -> None:
+    x = np.array([0.0, 100.0, 0.0])
+    y = np.array([0.0, 0.0, 100.5])
+    days = np.array([0.0, 7.0, 7.5])
+    result = knox_test(x, y, days, (0, 100, 200), (0, 7, 14), permutations=1)
+    # (0,1): 100 m, 7 days -> first bands; (0,2): 100.5 m, 7.5 days -> second bands;
+    # (1,2): 145 m, 0.5 days -> second distance band, first time band
+    np.testing.assert_array_equal(result.observed, [[1, 0], [1, 1]])
+
+
+def test_p_values_match_an_independent_monte_carlo_within_its_error(burglaries) -> None:
+    x, y, days = burglaries["x"].to_numpy(), burglaries["y"].to_numpy(), _days(burglaries)
+    result = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=999, seed=1)
+    reference = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=999, seed=2)
+    # two independent runs of 999: binomial error of a p-value near 0.5 is about 0.016 each
+    assert np.abs(result.p_values - reference.p_values).max() < 0.08
+    # the expected count under permutation is the observed total spread by time-gap shares
+    assert result.expected.sum() == pytest.approx(reference.expected.sum(), rel=0.02)
+    # burglary near repeats: the closest pairs within a week are more common than chance
+    assert result.ratio[0, 0] > 1.2 and result.p_values[0, 0] < 0.01
+    table = result.table()
+    assert list(table.index) == ["0–100 m", "100–200 m", "200–300 m", "300–400 m", "400–500 m"]
+    assert table.loc["0–100 m", "0–7 days p"] == result.p_values[0, 0]
+
+
+def test_random_times_show_no_near_repeat() -> None:
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 3000, 1500), rng.uniform(0, 3000, 1500)
+    days = rng.uniform(0, 365, 1500)
+    result = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=199, seed=4)
+    # under no space-time interaction, p-values are roughly uniform: few below 0.05 of 20 cells
+    assert (result.p_values < 0.05).sum() <= 4
+    assert np.nanmax(np.abs(result.ratio - 1)) < 0.5
+
+
+def test_bad_bands_are_refused() -> None:
+    with pytest.raises(ValueError, match="spatial bands need increasing edges starting at 0"):
+        knox_test(np.zeros(3), np.zeros(3), np.zeros(3), (0, 200, 100), T_EDGES, permutations=1)
+
+
+def test_chains_link_events_close_in_space_and_time() -> None:
+    x = np.array([0.0, 50.0, 90.0, 5000.0, 5030.0, 9000.0])
+    y = np.zeros(6)
+    days = np.array([0.0, 3.0, 5.0, 10.0, 40.0, 1.0])
+    chains = near_repeat_chains(x, y, days, distance=100.0, within_days=7.0)
+    # 0-1-2 linked (50 m / 3 days, 40 m / 2 days); 3-4 too far apart in time; 5 alone
+    assert chains.tolist() == [0, 0, 0, -1, -1, -1]
