@@ -20,7 +20,8 @@ from sqlalchemy import Connection, and_, func, select
 from crimedesk.analytics.filters_sql import where_clause, without_dates
 from crimedesk.analytics.sqltime import Period, seconds
 from crimedesk.analytics.stats import SIGNIFICANT_Z, poisson_z
-from crimedesk.state.filters import SOURCE_REGION_COLUMNS, FilterSnapshot, FilterState
+from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incident_regions, incidents
 
 PERIODS: tuple[str, ...] = ("wtd", "d28", "ytd")
@@ -53,9 +54,7 @@ def compstat_periods(as_of: date) -> dict[str, tuple[Period, Period]]:
     }
 
 
-def compstat(
-    conn: Connection, filters: FilterState | FilterSnapshot, layer: str | int, as_of: date
-) -> CompStat:
+def compstat(conn: Connection, filters: FilterSnapshot, layer: str | int, as_of: date) -> CompStat:
     """Per-region rows: ``<p>``, ``<p>_prev``, ``<p>_diff``, ``<p>_pct`` (None when prev is 0), ``<p>_z``.
 
     ``layer`` is a source region column (``"district"``, ``"beat"``, ...) or a boundary layer id.

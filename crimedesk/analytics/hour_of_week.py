@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.sqltime import hour_of, seconds, weekday_of
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incidents
 
 HOURS_PER_WEEK = 168
@@ -24,7 +24,7 @@ MAX_SPREAD_HOURS = 7 * 24
 _CHUNK = 20_000  # windows per numpy batch: at most 168 cells each, so ≤ 3.4 M cells
 
 
-def hour_of_week(conn: Connection, filters: FilterState | FilterSnapshot) -> npt.NDArray[np.float64]:
+def hour_of_week(conn: Connection, filters: FilterSnapshot) -> npt.NDArray[np.float64]:
     """7×24 grid of (weighted) counts: rows Monday..Sunday, columns hours 0..23."""
     start, end = seconds(incidents.c.occurred_from), seconds(incidents.c.occurred_to)
     where = where_clause(filters, incidents)

@@ -16,7 +16,7 @@ from crimedesk.analytics.filters_sql import filter_period, where_clause, without
 from crimedesk.analytics.sqltime import Period
 from crimedesk.analytics.stats import is_significant, pct_change, poisson_z
 from crimedesk.domain.categories import CATEGORIES
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incidents
 
 COUNTS: tuple[str, ...] = ("total", *CATEGORIES)
@@ -43,7 +43,7 @@ class KpiReport:
     kpis: dict[str, Kpi]
 
 
-def kpis(conn: Connection, filters: FilterState | FilterSnapshot) -> KpiReport:
+def kpis(conn: Connection, filters: FilterSnapshot) -> KpiReport:
     """KPIs for the filter's date range and the equally long range just before it."""
     current = filter_period(filters)
     previous = Period(current.start - timedelta(days=current.days), current.start - timedelta(days=1))

@@ -25,7 +25,8 @@ from sqlalchemy import Engine
 
 from crimedesk.analytics import choices
 from crimedesk.domain.categories import CATEGORIES
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.state.filters import FilterState
 from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.multiselect import MultiSelect
 

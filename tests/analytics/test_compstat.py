@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from crimedesk.analytics.compstat import CITYWIDE, compstat, compstat_periods
 from crimedesk.analytics.sqltime import Period
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from tests.analytics.incidents_frame import add_layer, hand_frame, load_incidents
 
 AS_OF = date(2017, 1, 3)  # a Tuesday: the week began Monday 2017-01-02

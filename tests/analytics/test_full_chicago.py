@@ -16,8 +16,8 @@ from crimedesk.analytics.hour_of_week import hour_of_week
 from crimedesk.analytics.kpis import kpis
 from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.analytics.trend import trend
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.state.filters import FilterState
 from crimedesk.storage.engine import make_engine
 
 pytestmark = pytest.mark.slow
@@ -66,8 +66,8 @@ def _between(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def filters() -> FilterState:
-    return FilterState.from_dict({"date_from": START.isoformat(), "date_to": END.isoformat()})
+def filters() -> FilterSnapshot:
+    return FilterSnapshot(date_from=START, date_to=END)
 
 
 @pytest.mark.parametrize("where", ["store", "mirror"])

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from crimedesk.analytics.hour_of_week import aoristic_grid, hour_of_week
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from tests.analytics.incidents_frame import hand_frame, load_incidents, to_seconds
 
 

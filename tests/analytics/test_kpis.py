@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from crimedesk.analytics.kpis import kpis
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from tests.analytics.incidents_frame import hand_frame, load_incidents
 
 JAN2_3 = FilterSnapshot(date_from=date(2017, 1, 2), date_to=date(2017, 1, 3))
