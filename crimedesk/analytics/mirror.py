@@ -58,6 +58,7 @@ INCIDENT_COLUMNS = (
     "latitude",
     "longitude",
     "mappable",
+    "quality_flags",
     "import_id",
 )
 #: The map's choropleth lists a layer's regions; their shapes stay in the store.

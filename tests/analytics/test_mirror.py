@@ -28,7 +28,8 @@ def _answers(conn, f):
         "trend": trend(conn, f, "day").fillna(-1).to_dict(),  # NaN: no 28-day average yet
         "week": trend(conn, f, "week").to_dict(),
         "top": top_offenses(conn, f).to_dict(),
-        "hours": hour_of_week(conn, f).tolist(),
+        "hours": hour_of_week(conn, f).grid.tolist(),
+        "time unknown": hour_of_week(conn, f).time_unknown,
         "compstat": compstat(conn, f, f.region_layer_id or "district", AS_OF).table.fillna(-1).to_dict(),
     }
 
