@@ -19,9 +19,9 @@ import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
 from crimedesk.analytics.filters_sql import where_clause, without_dates
+from crimedesk.analytics.region_basis import describe_layer
 from crimedesk.analytics.significance import change_test
 from crimedesk.analytics.sqltime import Period, seconds, year_earlier
-from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incident_regions, incidents
 
@@ -31,11 +31,13 @@ CITYWIDE = "Citywide"
 
 @dataclass(frozen=True)
 class CompStat:
-    """``periods[name]`` = (current, previous); ``table`` has one row per region, citywide last."""
+    """``periods[name]`` = (current, previous); ``table`` has one row per region, citywide last;
+    ``basis`` says what the regions are (``region_basis.describe_layer``)."""
 
     as_of: date
     periods: dict[str, tuple[Period, Period]]
     table: pd.DataFrame
+    basis: str
 
 
 def compstat_periods(as_of: date) -> dict[str, tuple[Period, Period]]:
@@ -55,6 +57,7 @@ def compstat(conn: Connection, filters: FilterSnapshot, layer: str | int, as_of:
     ``layer`` is a source region column (``"district"``, ``"beat"``, ...) or a boundary layer id.
     """
     periods = compstat_periods(as_of)
+    basis = describe_layer(conn, layer)
     region, source = _region(layer)
     sums = []
     for name, (current, previous) in periods.items():
@@ -75,14 +78,12 @@ def compstat(conn: Connection, filters: FilterSnapshot, layer: str | int, as_of:
     rows = rows.sort_values("region", na_position="last", key=lambda s: s.astype("string"))
     total = rows.drop(columns="region").sum().to_frame().T.assign(region=CITYWIDE)
     table = pd.concat([rows, total], ignore_index=True)
-    return CompStat(as_of, periods, _with_changes(table))
+    return CompStat(as_of, periods, _with_changes(table), basis)
 
 
 def _region(layer: str | int) -> tuple:
     """(region expression, FROM clause) for a source column or a boundary layer (outer join)."""
     if isinstance(layer, str):
-        if layer not in SOURCE_REGION_COLUMNS:
-            raise ValueError(f"unknown region column {layer!r}; expected one of {SOURCE_REGION_COLUMNS}")
         return incidents.c[layer], incidents
     joined = incidents.outerjoin(
         incident_regions,

@@ -90,8 +90,11 @@ def test_chicago_by_district_and_by_layer_match_duckdb(
     layer = add_layer(chicago_store)
     frame = chicago_df.assign(layer=chicago_df["source_key"].map(layer))  # noqa: F841 - DuckDB
     with chicago_store.connect() as conn:
-        by_district = compstat(conn, FilterSnapshot(), "district", AS_OF).table
-        by_layer = compstat(conn, FilterSnapshot(mappable_only=True), 7, AS_OF).table
+        by_district_result = compstat(conn, FilterSnapshot(), "district", AS_OF)
+        by_layer_result = compstat(conn, FilterSnapshot(mappable_only=True), 7, AS_OF)
+    by_district, by_layer = by_district_result.table, by_layer_result.table
+    assert by_district_result.basis == "the source's district codes"
+    assert by_layer_result.basis == "test boundaries (points inside polygons)"
     for got, column, where in ((by_district, "district", "true"), (by_layer, "layer", "mappable")):
         expected = duckdb.sql(
             f"""select {column} region, count(*) filter (where occurred >= '2017-01-02') wtd,
@@ -106,6 +109,8 @@ def test_chicago_by_district_and_by_layer_match_duckdb(
         assert got.iloc[-1]["region"] == CITYWIDE and got.iloc[-1]["d28"] == expected["d28"].sum()
 
 
-def test_unknown_region_column(store: Engine) -> None:
+def test_unknown_region_column_or_layer(store: Engine) -> None:
     with store.connect() as conn, pytest.raises(ValueError, match="unknown region column"):
         compstat(conn, FilterSnapshot(), "zipcode", AS_OF)
+    with store.connect() as conn, pytest.raises(ValueError, match="boundary layer 99 does not exist"):
+        compstat(conn, FilterSnapshot(), 99, AS_OF)

@@ -90,7 +90,9 @@ class CompStatTable(QWidget):
         super().__init__(parent)
         self.state = state
         self.layer: str | int = "district"
-        self.title = QLabel("<b>CompStat</b>")
+        self.title = QLabel("CompStat")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a layer's name is data: never HTML
+        self.title.setStyleSheet("font-weight: bold")
         self.model = CompStatModel(_columns(), _colour)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -114,8 +116,9 @@ class CompStatTable(QWidget):
         self.layer = layer
         self.model.set_frame(result.table)
         (week, _), (d28, _), (ytd, _) = (result.periods[p] for p in PERIODS)
-        self.title.setText(f"<b>CompStat by {layer}</b> as of {result.as_of:%a %Y-%m-%d}")
+        self.title.setText(f"CompStat by {result.basis}, as of {result.as_of:%a %Y-%m-%d}")
         self.status.setText(
+            "(none) = incidents in no region: counted in Citywide, never tested · "
             f"WTD from {week.start:%m-%d}, 28d from {d28.start:%m-%d}, YTD from {ytd.start:%m-%d};"
             f" LY = {YEAR_BACK_RULE} · tinted: p < {ALPHA:g} (exact Poisson test; n/a = too few"
             " to test) · double-click a region to filter"

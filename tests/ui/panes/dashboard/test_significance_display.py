@@ -59,7 +59,8 @@ def compstat_frame() -> pd.DataFrame:
 def test_compstat_tints_and_explains(qtbot) -> None:
     table = CompStatTable(FilterState())
     qtbot.addWidget(table)
-    result = CompStat(date(2017, 12, 31), compstat_periods(date(2017, 12, 31)), compstat_frame())
+    periods = compstat_periods(date(2017, 12, 31))
+    result = CompStat(date(2017, 12, 31), periods, compstat_frame(), "<b>Beats</b> boundaries")
     table.show_result(result, "district")
     model = table.model
     p_column = next(i for i, c in enumerate(model.columns) if c[0] == "wtd_test")
@@ -73,4 +74,6 @@ def test_compstat_tints_and_explains(qtbot) -> None:
     assert "too few incidents" in cell(1, Qt.ItemDataRole.ToolTipRole)
     assert cell(2, Qt.ItemDataRole.BackgroundRole) is None  # 40 vs 2 in no region: never tinted
     assert "never tested" in cell(2, Qt.ItemDataRole.ToolTipRole)
-    assert "364 days" in table.status.text()
+    assert "364 days" in table.status.text() and "(none) = incidents in no region" in table.status.text()
+    assert table.title.text().startswith("CompStat by <b>Beats</b> boundaries, as of Sun 2017-12-31")
+    assert table.title.textFormat() == Qt.TextFormat.PlainText  # a layer name is shown, not rendered
