@@ -77,11 +77,16 @@ def _tooltip(row: pd.Series, column: str) -> str | None:
 
 
 class CompStatModel(FrameModel):
-    """The frame model plus a plain-text tooltip on each diff and p cell."""
+    """The frame model plus a plain-text tooltip on each diff and p cell; p cells sort by p-value
+    (untested ones last)."""
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        column = self.columns[index.column()][0]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(self.frame.iloc[index.row()], self.columns[index.column()][0])
+            return _tooltip(self.frame.iloc[index.row()], column)
+        if role == SORT_ROLE and column.endswith("_test"):
+            test = self.frame.iloc[index.row()][column]
+            return test.p_value if isinstance(test, ChangeTest) and test.testable else 2.0
         return super().data(index, role)
 
 

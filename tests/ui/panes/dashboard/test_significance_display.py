@@ -15,6 +15,7 @@ from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.dashboard.compstat_table import UP, CompStatTable
 from crimedesk.ui.panes.dashboard.kpi_cards import NEUTRAL, KpiCards
 from crimedesk.ui.panes.dashboard.kpi_cards import UP as CARD_UP
+from crimedesk.ui.widgets.frame_model import SORT_ROLE
 
 NOW = Period(date(2017, 12, 4), date(2017, 12, 31))
 
@@ -72,6 +73,8 @@ def test_compstat_tints_and_explains(qtbot) -> None:
     assert cell(0, Qt.ItemDataRole.DisplayRole) == "<0.001"
     assert cell(1, Qt.ItemDataRole.BackgroundRole) is None and cell(1, Qt.ItemDataRole.DisplayRole) == "n/a"
     assert "too few incidents" in cell(1, Qt.ItemDataRole.ToolTipRole)
+    sort_keys = [cell(row, SORT_ROLE) for row in range(4)]
+    assert max(sort_keys[0], sort_keys[3]) < 0.001 and sort_keys[1] == sort_keys[2] == 2.0  # untested last
     assert cell(2, Qt.ItemDataRole.BackgroundRole) is None  # 40 vs 2 in no region: never tinted
     assert "never tested" in cell(2, Qt.ItemDataRole.ToolTipRole)
     assert "364 days" in table.status.text() and "(none) = incidents in no region" in table.status.text()
