@@ -34,7 +34,7 @@ class ChangeTest:
         if not self.testable:
             return f"too few incidents for any change to reach p < {ALPHA:g}: not tested"
         verdict = "significant" if self.significant else "not significant"
-        return f"{format_p(self.p_value)}, {verdict} at {ALPHA:g} ({METHOD})"
+        return f"{format_p(self.p_value)}, {verdict} at {ALPHA:g} by the {METHOD}"
 
 
 def change_test(current: int, previous: int, current_days: int = 1, previous_days: int = 1) -> ChangeTest:

@@ -45,7 +45,7 @@ class HourGrid(ChartBox):
             if top
             else "No incidents with a known time"
         )
-        self.show_note(f"{shown}{_unknown_note(result.time_unknown)}")
+        self.show_note(f"{_unknown_note(result.time_unknown)}{shown}")
 
     def tooltip_at(self, point: QPointF) -> str:
         day, hour = int(point.y()), int(point.x())
@@ -58,4 +58,4 @@ def _unknown_note(count: int) -> str:
     if not count:
         return ""
     noun = "incident" if count == 1 else "incidents"
-    return f" · {count:,} {noun} with unknown time (00:00 placeholder) not shown"
+    return f"{count:,} {noun} with unknown time (00:00 placeholder) not shown · "

@@ -82,6 +82,7 @@ class KpiCards(QWidget):
         self.cards = {name: KpiCard(name) for name in (*COUNTS, *SHARES)}
         self.period = QLabel()
         self.period.setStyleSheet("color: #666")
+        self.period.setWordWrap(True)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for i, card in enumerate(self.cards.values()):
