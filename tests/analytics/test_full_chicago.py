@@ -134,7 +134,7 @@ def test_compstat_by_district(stores, raw, filters, where):
 
 def duck_count(path, first: date, last: date) -> int:
     """Incidents of the raw CSV on days first..last, counted by DuckDB alone."""
-    [(count,)] = duckdb.sql(
+    [(count,)] = duckdb.execute(
         f"""select count(*) from read_csv('{path}', all_varchar = true)
             where strptime("Date", '%m/%d/%Y %I:%M:%S %p') >= DATE '{first}'
               and strptime("Date", '%m/%d/%Y %I:%M:%S %p') < DATE '{last + timedelta(days=1)}'"""
@@ -166,7 +166,7 @@ def test_kpis_and_compstat_give_one_year_ago_answer(stores, chicago_full, where)
 def test_hour_grid_leaves_out_2017_placeholder_midnights(stores, chicago_full, where):
     with stores[where].connect() as conn:
         hours = hour_of_week(conn, FilterSnapshot(date_from=date(2017, 1, 1), date_to=END))
-    [(midnights,)] = duckdb.sql(
+    [(midnights,)] = duckdb.execute(
         f"""select count(*) from read_csv('{chicago_full}', all_varchar = true)
             where "Date" like '%/2017 12:00:00 AM'"""
     ).fetchall()

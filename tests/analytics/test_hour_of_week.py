@@ -34,7 +34,7 @@ def test_point_times_match_duckdb(chicago_store: Engine, chicago_df: pd.DataFram
 def test_unknown_times_are_counted_apart_not_in_hour_zero(store: Engine, chicago_sample) -> None:
     """The importer flags the sample's 00:00:00 placeholders; the grid leaves them out."""
     import_file(store, chicago_sample)
-    raw = duckdb.sql(
+    raw = duckdb.execute(
         f"""select isodow(t) - 1 d, hour(t) h, strftime(t, '%H:%M:%S') = '00:00:00' unknown
             from (select strptime("Date", '%m/%d/%Y %I:%M:%S %p') t
                   from read_csv('{chicago_sample}', all_varchar = true))"""

@@ -48,6 +48,7 @@ def test_chicago_kpis_match_duckdb(chicago_store: Engine, chicago_df: pd.DataFra
         if name in ("total", "violent", "property", "drug", "other"):
             assert kpi.year_ago == 0, name  # the sample holds no January 2016
     total = report.kpis["total"]
+    assert total.test is not None
     n = now["total"] + before["total"]
     assert total.test.p_value == pytest.approx(binomtest(int(now["total"]), int(n), 0.5).pvalue)
     assert total.significant == (total.test.p_value < 0.05)
@@ -66,14 +67,14 @@ def test_hand_case_tests_and_missing_shares(store: Engine) -> None:
     load_incidents(store, hand_frame(rows))
     with store.connect() as conn:
         report = kpis(conn, FilterSnapshot(date_from=date(2017, 1, 2), date_to=date(2017, 1, 2)))
-    violent = report.kpis["violent"]
+    violent, drug = report.kpis["violent"], report.kpis["drug"]
+    assert violent.test and violent.year_ago_test and drug.test
     assert (violent.current, violent.previous, violent.change, violent.year_ago) == (25, 16, 9, 10)
     assert violent.test.p_value == pytest.approx(binomtest(25, 41).pvalue) == pytest.approx(0.2110, abs=1e-4)
     assert not violent.significant and violent.pct_change == pytest.approx(56.25)
     assert violent.year_ago_test.significant and violent.year_ago_test.p_value == pytest.approx(
         0.0167, abs=1e-4
     )
-    drug = report.kpis["drug"]
     assert drug.pct_change is None and drug.test.p_value == 1.0 and not drug.test.testable
     assert report.kpis["arrest_rate"].current is None  # the source never states arrests
     assert report.kpis["mappable_share"].current == 0.0

@@ -15,7 +15,7 @@ from crimedesk.regions.store import import_boundary_layer
 
 
 def raw_count(path, where: str) -> int:
-    [(count,)] = duckdb.sql(
+    [(count,)] = duckdb.execute(
         f"""select count(*) from read_csv('{path}', all_varchar = true)
             where strptime("Date", '%m/%d/%Y %I:%M:%S %p') < DATE '2017-01-03' and {where}"""
     ).fetchall()
@@ -31,7 +31,10 @@ def test_codes_and_polygons_named_with_what_they_leave_out(store: Engine, chicag
     ).layer_id
     import_file(store, chicago_sample)
     two_days = FilterSnapshot(
-        date_from=date(2017, 1, 1), date_to=date(2017, 1, 2), region_layer_id="district", region_ids={"011"}
+        date_from=date(2017, 1, 1),
+        date_to=date(2017, 1, 2),
+        region_layer_id="district",
+        region_ids=frozenset({"011"}),
     )
     with store.connect() as conn:
         codes = region_basis(conn, two_days, "district")

@@ -29,7 +29,7 @@ def test_custom_preset_has_no_range() -> None:
 
 
 def test_snapshot_is_immutable_and_normalises_sets() -> None:
-    snapshot = FilterSnapshot(categories=["drug"], region_layer_id="district", region_ids=[7])
+    snapshot = FilterSnapshot(categories=["drug"], region_layer_id="district", region_ids=[7])  # type: ignore[arg-type]
     assert snapshot.categories == frozenset({"drug"}) and snapshot.region_ids == frozenset({"7"})
     with pytest.raises(AttributeError):
         snapshot.text = "x"  # type: ignore[misc]
