@@ -46,13 +46,10 @@ def refresh(conn, filters) -> None:
 
 
 def filter_changes():
-    from crimedesk.state.filters import FilterState
+    from crimedesk.domain.filters import FilterSnapshot, preset_range
 
-    state = FilterState()
-    state.apply_preset("last_28", AS_OF)
-    last28 = state.snapshot
-    state.apply_preset("ytd", AS_OF)
-    ytd = state.snapshot
+    last28 = FilterSnapshot(*preset_range("last_28", AS_OF), preset="last_28")
+    ytd = FilterSnapshot(*preset_range("ytd", AS_OF), preset="ytd")
     return {
         "last 28 days": last28,
         "year to date": ytd,

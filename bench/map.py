@@ -124,7 +124,7 @@ def ensure_stores(sizes: list[str]) -> None:
 
 
 def snapshot_for(change: dict, layer: int):
-    from crimedesk.state.filters import FilterSnapshot
+    from crimedesk.domain.filters import FilterSnapshot
 
     return FilterSnapshot(region_layer_id=layer if "region_ids" in change else None, **change)
 

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 
 
 def filter_variants(base: FilterSnapshot, layer: int) -> list[FilterSnapshot]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from crimedesk.state.filters import SOURCE_REGION_COLUMNS
+from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
 from crimedesk.storage.schema import boundaries, boundary_layers, incidents
 
 

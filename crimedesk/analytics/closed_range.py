@@ -7,13 +7,11 @@ from dataclasses import replace
 from sqlalchemy import Connection
 
 from crimedesk.analytics.extent import occurrence_extent
-from crimedesk.analytics.filters_sql import snapshot_of
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
 
 
-def closed_range(conn: Connection, filters: FilterState | FilterSnapshot) -> FilterSnapshot | None:
+def closed_range(conn: Connection, f: FilterSnapshot) -> FilterSnapshot | None:
     """The filters with open date ends set to the first/last incident day; None for an empty store."""
-    f = snapshot_of(filters)
     if f.date_from is not None and f.date_to is not None:
         return f
     extent = occurrence_extent(conn)

@@ -1,11 +1,13 @@
 """CompStat table: week-to-date, 28-day and year-to-date counts per region vs one year earlier.
 
-Periods end on ``as_of`` (inclusive). Weeks run Monday-Sunday. Week-to-date and 28-day compare
-with the same days 52 weeks (364 days) earlier, so both sides hold the same weekdays; year-to-date
-compares Jan 1..as_of with Jan 1..the same calendar date a year earlier (Feb 29 -> Feb 28).
-Incidents outside every region (no code, not inside a loaded boundary) form a ``None`` row, so
-the citywide row is the sum of all rows, as in NYPD CompStat where ungeocoded reports still count.
-The filter's own date range is ignored; its other filters apply.
+Periods end on ``as_of`` (inclusive). Weeks run Monday-Sunday. Every period compares with the
+same days 52 weeks (364 days) earlier (``sqltime.YEAR_BACK``, the KPIs' rule too), so both sides
+hold the same weekdays and as many days: year-to-date to Dec 31, 2017 compares with Jan 3, 2016 ..
+Jan 1, 2017, not with the 366 days of 2016. Each change gets the exact test for two Poisson
+counts. Incidents outside every region (no code, not inside a loaded boundary) form a ``None``
+row, so the citywide row is the sum of all rows, as in NYPD CompStat where ungeocoded reports
+still count; that row is never tested (it is not a place) and says so. The filter's own date
+range is ignored; its other filters apply.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
 from crimedesk.analytics.filters_sql import where_clause, without_dates
-from crimedesk.analytics.sqltime import Period, seconds
-from crimedesk.analytics.stats import SIGNIFICANT_Z, poisson_z
-from crimedesk.state.filters import SOURCE_REGION_COLUMNS, FilterSnapshot, FilterState
+from crimedesk.analytics.region_basis import describe_layer
+from crimedesk.analytics.significance import change_test
+from crimedesk.analytics.sqltime import Period, seconds, year_earlier
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incident_regions, incidents
 
 PERIODS: tuple[str, ...] = ("wtd", "d28", "ytd")
@@ -29,38 +31,33 @@ CITYWIDE = "Citywide"
 
 @dataclass(frozen=True)
 class CompStat:
-    """``periods[name]`` = (current, previous); ``table`` has one row per region, citywide last."""
+    """``periods[name]`` = (current, previous); ``table`` has one row per region, citywide last;
+    ``basis`` says what the regions are (``region_basis.describe_layer``)."""
 
     as_of: date
     periods: dict[str, tuple[Period, Period]]
     table: pd.DataFrame
+    basis: str
 
 
 def compstat_periods(as_of: date) -> dict[str, tuple[Period, Period]]:
     """The three CompStat periods ending on ``as_of`` and their prior-year counterparts."""
-    year = timedelta(days=364)
-    week = Period(as_of - timedelta(days=as_of.weekday()), as_of)
-    d28 = Period(as_of - timedelta(days=27), as_of)
-    ytd = Period(as_of.replace(month=1, day=1), as_of)
-    leap_day = (as_of.month, as_of.day) == (2, 29)
-    prior_ytd = Period(
-        date(as_of.year - 1, 1, 1), as_of.replace(year=as_of.year - 1, day=28 if leap_day else as_of.day)
-    )
-    return {
-        "wtd": (week, Period(week.start - year, week.end - year)),
-        "d28": (d28, Period(d28.start - year, d28.end - year)),
-        "ytd": (ytd, prior_ytd),
+    current = {
+        "wtd": Period(as_of - timedelta(days=as_of.weekday()), as_of),
+        "d28": Period(as_of - timedelta(days=27), as_of),
+        "ytd": Period(as_of.replace(month=1, day=1), as_of),
     }
+    return {name: (period, year_earlier(period)) for name, period in current.items()}
 
 
-def compstat(
-    conn: Connection, filters: FilterState | FilterSnapshot, layer: str | int, as_of: date
-) -> CompStat:
-    """Per-region rows: ``<p>``, ``<p>_prev``, ``<p>_diff``, ``<p>_pct`` (None when prev is 0), ``<p>_z``.
+def compstat(conn: Connection, filters: FilterSnapshot, layer: str | int, as_of: date) -> CompStat:
+    """Per-region rows: ``<p>``, ``<p>_prev``, ``<p>_diff``, ``<p>_pct`` (None when prev is 0) and
+    ``<p>_test`` (a ``ChangeTest``; None on the no-region row), ``<p>_significant``.
 
     ``layer`` is a source region column (``"district"``, ``"beat"``, ...) or a boundary layer id.
     """
     periods = compstat_periods(as_of)
+    basis = describe_layer(conn, layer)
     region, source = _region(layer)
     sums = []
     for name, (current, previous) in periods.items():
@@ -81,14 +78,12 @@ def compstat(
     rows = rows.sort_values("region", na_position="last", key=lambda s: s.astype("string"))
     total = rows.drop(columns="region").sum().to_frame().T.assign(region=CITYWIDE)
     table = pd.concat([rows, total], ignore_index=True)
-    return CompStat(as_of, periods, _with_changes(table))
+    return CompStat(as_of, periods, _with_changes(table), basis)
 
 
 def _region(layer: str | int) -> tuple:
     """(region expression, FROM clause) for a source column or a boundary layer (outer join)."""
     if isinstance(layer, str):
-        if layer not in SOURCE_REGION_COLUMNS:
-            raise ValueError(f"unknown region column {layer!r}; expected one of {SOURCE_REGION_COLUMNS}")
         return incidents.c[layer], incidents
     joined = incidents.outerjoin(
         incident_regions,
@@ -105,6 +100,10 @@ def _with_changes(table: pd.DataFrame) -> pd.DataFrame:
         columns[name], columns[f"{name}_prev"], columns[f"{name}_diff"] = now, before, now - before
         pct = 100.0 * (now - before) / before.where(before > 0)
         columns[f"{name}_pct"] = pct.astype(object).where(before > 0, None)
-        columns[f"{name}_z"] = pd.Series(poisson_z(now.to_numpy(float), before.to_numpy(float)))
-        columns[f"{name}_significant"] = np.abs(columns[f"{name}_z"]) >= SIGNIFICANT_Z
+        tests = [
+            None if place is None else change_test(c, p)
+            for place, c, p in zip(columns["region"], now, before, strict=True)
+        ]
+        columns[f"{name}_test"] = pd.Series(tests, dtype=object)
+        columns[f"{name}_significant"] = pd.Series([t is not None and t.significant for t in tests])
     return pd.DataFrame(columns)

@@ -14,22 +14,16 @@ from itertools import pairwise
 from sqlalchemy import ColumnElement, Table, and_, case, or_, select, true
 
 from crimedesk.analytics.sqltime import Period, seconds
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.timecodec import SECONDS_PER_DAY, day_number
-from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import incident_regions
 
 #: Each edge costs 7 bound parameters; SQLite allows 32,766 per statement.
 MAX_POLYGON_EDGES = 2_000
 
 
-def snapshot_of(filters: FilterState | FilterSnapshot) -> FilterSnapshot:
-    """The immutable values, safe to hand to a worker thread."""
-    return filters.snapshot if isinstance(filters, FilterState) else filters
-
-
-def where_clause(filters: FilterState | FilterSnapshot, incidents: Table) -> ColumnElement[bool]:
+def where_clause(f: FilterSnapshot, incidents: Table) -> ColumnElement[bool]:
     """All filter conditions ANDed together (``true()`` when nothing is restricted)."""
-    f = snapshot_of(filters)
     c = incidents.c
     conditions: list[ColumnElement[bool]] = []
     if f.date_from is not None:
@@ -56,14 +50,13 @@ def where_clause(filters: FilterState | FilterSnapshot, incidents: Table) -> Col
     return and_(true(), *conditions)
 
 
-def without_dates(filters: FilterState | FilterSnapshot) -> FilterSnapshot:
+def without_dates(filters: FilterSnapshot) -> FilterSnapshot:
     """The same filters over all time (for functions that set their own periods)."""
-    return replace(snapshot_of(filters), date_from=None, date_to=None)
+    return replace(filters, date_from=None, date_to=None)
 
 
-def filter_period(filters: FilterState | FilterSnapshot) -> Period:
+def filter_period(f: FilterSnapshot) -> Period:
     """The filter's closed date range; an error when either end is open."""
-    f = snapshot_of(filters)
     if f.date_from is None or f.date_to is None:
         raise ValueError("this aggregate needs both date_from and date_to (apply a preset first)")
     return Period(f.date_from, f.date_to)

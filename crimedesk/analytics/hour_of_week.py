@@ -6,17 +6,24 @@ no hour-of-week information (a uniform smear), so they count whole at their star
 still sums to the number of incidents, as the KPIs do. Point-time incidents (no end, or an end
 not after the start) are counted by the database; only the windowed pairs, a small share, are
 fetched and weighted in numpy, in chunks so memory stays bounded on millions of rows.
+
+Incidents whose time is unknown (``Quality.TIME_UNKNOWN``: no time, or the 00:00:00 placeholder
+agencies use for it) are left out and counted apart: put in hour 0 they would make midnight look
+like the busiest hour of every day (3,428 of them in Chicago's 2017).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.sqltime import hour_of, seconds, weekday_of
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.domain.quality import Quality
 from crimedesk.storage.schema import incidents
 
 HOURS_PER_WEEK = 168
@@ -24,10 +31,28 @@ MAX_SPREAD_HOURS = 7 * 24
 _CHUNK = 20_000  # windows per numpy batch: at most 168 cells each, so ≤ 3.4 M cells
 
 
-def hour_of_week(conn: Connection, filters: FilterState | FilterSnapshot) -> npt.NDArray[np.float64]:
-    """7×24 grid of (weighted) counts: rows Monday..Sunday, columns hours 0..23."""
+@dataclass(frozen=True)
+class HourOfWeek:
+    """``grid``: 7×24 (weighted) counts, rows Monday..Sunday, columns hours 0..23, of incidents
+    with a known time; ``time_unknown``: the matching incidents left out of it."""
+
+    grid: npt.NDArray[np.float64]
+    time_unknown: int
+
+
+def time_unknown() -> ColumnElement[bool]:
+    return incidents.c.quality_flags.op("&")(int(Quality.TIME_UNKNOWN)) != 0
+
+
+def hour_of_week(conn: Connection, filters: FilterSnapshot) -> HourOfWeek:
+    """The hour-of-week grid of the filtered incidents with a known time, and how many had none."""
+    matching = where_clause(filters, incidents)
+    unknown = conn.execute(select(func.count()).where(matching, time_unknown())).scalar_one()
+    return HourOfWeek(_grid(conn, and_(matching, ~time_unknown())), int(unknown))
+
+
+def _grid(conn: Connection, where: ColumnElement[bool]) -> npt.NDArray[np.float64]:
     start, end = seconds(incidents.c.occurred_from), seconds(incidents.c.occurred_to)
-    where = where_clause(filters, incidents)
     has_window = and_(incidents.c.occurred_to.is_not(None), end > start)
     grid = np.zeros(HOURS_PER_WEEK)
     weekday, hour = weekday_of(incidents.c.occurred_from), hour_of(incidents.c.occurred_from)

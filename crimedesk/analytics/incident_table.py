@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.quality import describe
-from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import imports, incidents
 
 #: (column, header) shown in the table, in order.
@@ -43,14 +43,14 @@ IMPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def count_incidents(conn: Connection, filters: FilterState | FilterSnapshot) -> int:
+def count_incidents(conn: Connection, filters: FilterSnapshot) -> int:
     query = select(func.count()).select_from(incidents).where(where_clause(filters, incidents))
     return int(conn.execute(query).scalar_one())
 
 
 def incident_page(
     conn: Connection,
-    filters: FilterState | FilterSnapshot,
+    filters: FilterSnapshot,
     sort: str = "occurred_from",
     descending: bool = True,
     offset: int = 0,

@@ -30,6 +30,7 @@ from duckdb_engine import ConnectionWrapper
 from sqlalchemy import Connection, Engine, create_engine, func, select
 
 from crimedesk.analytics.mirror_file import MirrorFile, open_mirror_file
+from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.storage.mirror_read import read_arrow
 from crimedesk.storage.schema import (
@@ -53,15 +54,11 @@ INCIDENT_COLUMNS = (
     "block",
     "arrest",
     "domestic",
-    "district",
-    "beat",
-    "ward",
-    "community_area",
-    "precinct",
-    "borough",
+    *SOURCE_REGION_COLUMNS,
     "latitude",
     "longitude",
     "mappable",
+    "quality_flags",
     "import_id",
 )
 #: The map's choropleth lists a layer's regions; their shapes stay in the store.

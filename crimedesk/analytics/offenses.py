@@ -6,11 +6,11 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from crimedesk.analytics.filters_sql import where_clause
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incidents
 
 
-def top_offenses(conn: Connection, filters: FilterState | FilterSnapshot, n: int = 10) -> pd.DataFrame:
+def top_offenses(conn: Connection, filters: FilterSnapshot, n: int = 10) -> pd.DataFrame:
     """Columns offense_type, count, share (% of all filtered incidents); ties by name.
 
     Rows without an offense type form their own ``None`` group rather than vanishing.

@@ -7,7 +7,7 @@ on bigint), which truncates toward zero: correct for times from 1970 on, which a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import BigInteger, ColumnElement, case, type_coerce
 
@@ -56,3 +56,13 @@ class Period:
         """1/0 per row: inside the period (and ``condition``); wrap in ``func.sum``."""
         inside = self.contains(column) if condition is None else self.contains(column) & condition
         return case((inside, 1), else_=0)
+
+
+#: "Same period last year" everywhere (KPIs and CompStat): 52 weeks back, so both sides hold the
+#: same weekdays and the same number of days, leap years or not.
+YEAR_BACK = timedelta(days=364)
+YEAR_BACK_RULE = "same days 52 weeks (364 days) earlier, same weekdays"
+
+
+def year_earlier(period: Period) -> Period:
+    return Period(period.start - YEAR_BACK, period.end - YEAR_BACK)

@@ -18,11 +18,11 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from crimedesk.analytics.extent import occurrence_extent
-from crimedesk.analytics.filters_sql import snapshot_of, where_clause
+from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.sqltime import day_of
 from crimedesk.domain.categories import CATEGORIES
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.timecodec import EPOCH
-from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import incidents
 
 MA_DAYS = 28
@@ -30,7 +30,7 @@ _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
 
 
 def trend(
-    conn: Connection, filters: FilterState | FilterSnapshot, bucket: Literal["day", "week", "month"] = "day"
+    conn: Connection, f: FilterSnapshot, bucket: Literal["day", "week", "month"] = "day"
 ) -> pd.DataFrame:
     """Index: bucket start (Timestamp); columns: the categories, ``total`` and (daily) ``ma28``.
 
@@ -38,7 +38,6 @@ def trend(
     """
     if bucket not in _FREQ:
         raise ValueError(f"bucket must be one of {sorted(_FREQ)}, got {bucket!r}")
-    f = snapshot_of(filters)
     lead = timedelta(days=MA_DAYS - 1 if bucket == "day" else 0)
     query_filters = replace(f, date_from=f.date_from - lead) if f.date_from else f
     daily = _daily_counts(conn, query_filters)

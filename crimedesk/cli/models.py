@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.experiments import (
     get_experiment,
     list_experiments,
@@ -18,7 +19,6 @@ from crimedesk.models.experiments import (
 )
 from crimedesk.models.frame import incidents_frame
 from crimedesk.models.registry import model_kinds, model_spec
-from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.engine import make_engine
 
 models_app = typer.Typer(help="Train and apply crime models; every run is recorded as an experiment.")

@@ -19,10 +19,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection
 
-from crimedesk.ingest.rows import INCIDENT_COLUMNS
+from crimedesk.domain.columns import IMPORTED_COLUMNS
 from crimedesk.storage import bulk
 
-COMPARED = tuple(c for c in INCIDENT_COLUMNS if c not in ("source", "source_key"))
+COMPARED = tuple(c for c in IMPORTED_COLUMNS if c not in ("source", "source_key"))
 UPDATED = COMPARED.index("source_updated_at")
 
 

@@ -11,11 +11,11 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, delete, select
 
 from crimedesk.domain.categories import CATEGORIES, OTHER, category_from_name
+from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.arrowtools import map_codes
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.profiles.base import CoordSpec, DateSpec, Profile, normalize_header
-from crimedesk.ingest.validate.clean import STRING_COLUMNS
 from crimedesk.storage.schema import import_mappings
 
 PREFIX = "mapping:"
@@ -53,10 +53,10 @@ class ColumnMapping:
     domestic: str | None = None
 
     def __post_init__(self) -> None:
-        unknown = set(self.columns) - set(STRING_COLUMNS)
+        unknown = set(self.columns) - set(SOURCE_TEXT_COLUMNS)
         if unknown:
             raise ImportFileError(
-                f"mapping {self.name}: unknown fields {sorted(unknown)}; use {STRING_COLUMNS}"
+                f"mapping {self.name}: unknown fields {sorted(unknown)}; use {SOURCE_TEXT_COLUMNS}"
             )
         bad = set(self.categories.values()) - set(CATEGORIES)
         if bad:

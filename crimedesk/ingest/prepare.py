@@ -30,7 +30,7 @@ class Prepared:
     rejected: list[tuple[int | None, str, str]]
     unmappable: int = 0
     corrected: int = 0
-    table: pa.Table | None = None  # accepted incidents (rows.INCIDENT_COLUMNS)
+    table: pa.Table | None = None  # accepted incidents (domain.columns.IMPORTED_COLUMNS)
     key_hashes: np.ndarray | None = None
     encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows

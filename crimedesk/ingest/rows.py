@@ -9,40 +9,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.domain.columns import IMPORTED_COLUMNS
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.validate.dates import MISSING
 
-INCIDENT_COLUMNS = (
-    "source",
-    "source_key",
-    "case_number",
-    "occurred_from",
-    "occurred_to",
-    "reported_at",
-    "offense_code",
-    "offense_type",
-    "offense_description",
-    "law_category",
-    "category",
-    "location_description",
-    "block",
-    "arrest",
-    "domestic",
-    "district",
-    "beat",
-    "ward",
-    "community_area",
-    "precinct",
-    "borough",
-    "latitude",
-    "longitude",
-    "x",
-    "y",
-    "xy_epsg",
-    "mappable",
-    "quality_flags",
-    "source_updated_at",
-)
 DISTINCT_COLUMNS = ("source_key", "case_number")  # one value per incident, or nearly
 TIME_COLUMNS = ("occurred_from", "occurred_to", "reported_at", "source_updated_at")
 FLOAT_COLUMNS = ("latitude", "longitude", "x", "y")
@@ -61,13 +31,13 @@ def _arrow(name: str, values: object) -> pa.Array:
 
 
 def accepted_table(batch: Batch, source: str, xy_epsg: int | None) -> pa.Table:
-    """The accepted rows of ``batch`` as a table with INCIDENT_COLUMNS, in file order."""
+    """The accepted rows of ``batch`` as a table with IMPORTED_COLUMNS, in file order."""
     n = len(batch)
     values = dict(batch.values)
     values["source"] = pa.array(np.full(n, source, dtype=object), type=pa.string())
     values["xy_epsg"] = pa.array(np.full(n, xy_epsg or 0, dtype=np.int32), mask=np.full(n, xy_epsg is None))
     values["quality_flags"] = batch.flags
-    table = pa.table({name: _arrow(name, values[name]) for name in INCIDENT_COLUMNS})
+    table = pa.table({name: _arrow(name, values[name]) for name in IMPORTED_COLUMNS})
     mask = batch.accepted_mask()
     return table if mask.all() else table.filter(pa.array(mask))
 

@@ -46,7 +46,7 @@ class IncidentWriter:
         self.deferred = None
 
     def write(self, table: pa.Table, hashes: np.ndarray, encoded: EncodedRows | None = None) -> Written:
-        """Store ``table`` (rows.INCIDENT_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions.
+        """Store ``table`` (IMPORTED_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions.
 
         ``encoded`` is the same table encoded for SQLite ahead of time, by the reading process.
         """

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Integer, and_, cast, func, select
 
-from crimedesk.analytics.filters_sql import snapshot_of, where_clause
+from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.mapping.layers import CATEGORY_COLORS, cell_size_deg, classify, region_counts_payload
-from crimedesk.state.filters import FilterSnapshot, FilterState
 from crimedesk.storage.schema import boundaries, incident_regions, incidents
 
 POINT_LIMIT = 20_000
@@ -52,7 +52,7 @@ def located() -> ColumnElement[bool]:
 
 def map_data(
     conn: Connection,
-    filters: FilterState | FilterSnapshot,
+    filters: FilterSnapshot,
     point_limit: int = POINT_LIMIT,
     cell_m: float = 400.0,
     latitude: float = 41.84,
@@ -112,14 +112,13 @@ def _grid(conn: Connection, where: ColumnElement[bool], lon_deg: float, lat_deg:
 
 
 def region_counts(
-    conn: Connection, filters: FilterState | FilterSnapshot, layer_id: int
+    conn: Connection, f: FilterSnapshot, layer_id: int
 ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Choropleth of ``layer_id``: ``{region_id: {count, color}}`` and its legend section.
 
     A region selection on this same layer is ignored here: the map shows every region's count and
     outlines the selected ones, so the analyst can see what they are choosing from.
     """
-    f = snapshot_of(filters)
     if f.region_layer_id == layer_id:
         f = replace(f, region_ids=frozenset())
     ir = incident_regions.c

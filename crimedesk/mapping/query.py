@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.mapping.data import POINT_LIMIT, MapData, map_data, region_counts
 from crimedesk.mapping.layers import filter_shape, regions_geojson
-from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.schema import boundaries
 
 EMPTY = {"type": "FeatureCollection", "features": []}

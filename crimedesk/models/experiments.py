@@ -24,10 +24,10 @@ from sqlalchemy import Engine, RowMapping, delete, select, update
 import crimedesk
 from crimedesk.config.paths import data_dir
 from crimedesk.domain.errors import ImportCancelled
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.frame import data_fingerprint, incidents_frame
 from crimedesk.models.persistence import artifact_files, load_model, save_model
 from crimedesk.models.registry import Cancel, Progress, model_spec
-from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.schema import experiments
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import BigInteger, Column, ColumnElement, Connection, select, true, type_coerce
 
 from crimedesk.analytics.filters_sql import where_clause
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import LocalTime, incidents
 
 MODEL_COLUMNS: tuple[str, ...] = (
@@ -37,7 +37,7 @@ CHUNK_ROWS = 50_000
 
 def incidents_frame(
     conn: Connection,
-    filters: FilterState | FilterSnapshot | None = None,
+    filters: FilterSnapshot | None = None,
     columns: Sequence[str] = MODEL_COLUMNS,
     chunk_rows: int = CHUNK_ROWS,
 ) -> pd.DataFrame:
@@ -58,7 +58,7 @@ def incidents_frame(
     return _typed(frame)
 
 
-def data_fingerprint(conn: Connection, filters: FilterState | FilterSnapshot | None = None) -> str:
+def data_fingerprint(conn: Connection, filters: FilterSnapshot | None = None) -> str:
     """sha256 over the filtered rows' ids and source-updated times: changes when the data does."""
     digest = hashlib.sha256()
     condition = true() if filters is None else where_clause(filters, incidents)

@@ -1,109 +1,19 @@
-"""The analyst's current filters: an immutable snapshot plus a tiny evented holder.
+"""The evented holder of the analyst's current filters.
 
 Widgets write to :class:`FilterState`; every pane subscribes and re-queries with the
-:class:`FilterSnapshot` it receives. Snapshots are frozen, so a query can run on a worker thread
-while the user keeps editing. An empty set means "no restriction" (all categories, all regions).
+:class:`~crimedesk.domain.filters.FilterSnapshot` it receives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
+from dataclasses import fields, replace
+from datetime import date
 from typing import Any
 
-from crimedesk.domain.categories import CATEGORIES
+from crimedesk.domain.filters import FilterSnapshot, preset_range
 
-PRESETS: tuple[str, ...] = ("last_7", "last_28", "month", "ytd", "custom")
-#: Incident columns holding a source's own region codes, usable as a region "layer".
-SOURCE_REGION_COLUMNS: tuple[str, ...] = ("district", "beat", "ward", "community_area", "precinct", "borough")
-_SET_FIELDS = ("region_ids", "categories", "offense_types")
-
-Listener = Callable[["FilterSnapshot", frozenset[str]], None]
-
-
-@dataclass(frozen=True)
-class FilterSnapshot:
-    """One immutable set of filter values.
-
-    ``region_layer_id`` is a boundary layer id (int, via ``incident_regions``) or the name of a
-    source region column such as ``"district"``. ``bbox`` is (min_lon, min_lat, max_lon, max_lat);
-    ``polygon_wkt`` a lon/lat (Multi)Polygon drawn on the map. Dates are inclusive.
-    """
-
-    date_from: date | None = None
-    date_to: date | None = None
-    preset: str = "custom"
-    region_layer_id: int | str | None = None
-    region_ids: frozenset[str] = field(default_factory=frozenset)
-    categories: frozenset[str] = field(default_factory=frozenset)
-    offense_types: frozenset[str] = field(default_factory=frozenset)
-    text: str = ""
-    mappable_only: bool = False
-    bbox: tuple[float, float, float, float] | None = None
-    polygon_wkt: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in _SET_FIELDS:
-            object.__setattr__(self, name, frozenset(str(v) for v in getattr(self, name)))
-        if self.bbox is not None:
-            object.__setattr__(self, "bbox", tuple(float(v) for v in self.bbox))
-        self._validate()
-
-    def _validate(self) -> None:
-        if self.preset not in PRESETS:
-            raise ValueError(f"unknown preset {self.preset!r}; expected one of {PRESETS}")
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
-        unknown = self.categories - set(CATEGORIES)
-        if unknown:
-            raise ValueError(f"unknown categories {sorted(unknown)}; expected {CATEGORIES}")
-        if isinstance(self.region_layer_id, str) and self.region_layer_id not in SOURCE_REGION_COLUMNS:
-            raise ValueError(f"region layer {self.region_layer_id!r} is not a layer id or region column")
-        if self.region_ids and self.region_layer_id is None:
-            raise ValueError("region_ids need a region_layer_id")
-        if self.bbox is not None and len(self.bbox) != 4:
-            raise ValueError(f"bbox needs 4 numbers (min_lon, min_lat, max_lon, max_lat), got {self.bbox}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: ISO dates, sorted lists for sets."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, frozenset):
-                value = sorted(value)
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[f.name] = value
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FilterSnapshot:
-        """Inverse of :meth:`to_dict`; missing keys take defaults, unknown keys are an error."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown filter fields {sorted(unknown)}")
-        values = dict(data)
-        for name in ("date_from", "date_to"):
-            if isinstance(values.get(name), str):
-                values[name] = date.fromisoformat(values[name])
-        return cls(**values)
-
-
-def preset_range(name: str, latest: date) -> tuple[date, date]:
-    """Inclusive date range of a preset, anchored to the latest day that has data."""
-    starts = {
-        "last_7": latest - timedelta(days=6),
-        "last_28": latest - timedelta(days=27),
-        "month": latest.replace(day=1),
-        "ytd": latest.replace(month=1, day=1),
-    }
-    if name not in starts:
-        raise ValueError(f"preset {name!r} has no fixed range; expected one of {sorted(starts)}")
-    return starts[name], latest
+Listener = Callable[[FilterSnapshot, frozenset[str]], None]
 
 
 class FilterState:

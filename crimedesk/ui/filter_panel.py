@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.analytics import choices
+from crimedesk.analytics.region_basis import RegionBasis, region_basis
 from crimedesk.domain.categories import CATEGORIES
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.state.filters import FilterState
 from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.multiselect import MultiSelect
 
@@ -53,6 +56,10 @@ class FilterPanel(QWidget):
         self.date_from, self.date_to = _date_edit(), _date_edit()
         self.layer = QComboBox()
         self.regions = MultiSelect("Search regions…")
+        self.basis = QLabel()  # what the layer's regions rest on: codes or polygons
+        self.basis.setTextFormat(Qt.TextFormat.PlainText)  # a layer's name is data: never HTML
+        self.basis.setWordWrap(True)
+        self.basis.setStyleSheet("color: #666")
         self.categories = {name: QCheckBox(name.title()) for name in CATEGORIES}
         self.offenses = MultiSelect("Search offense types…")
         self.text = QLineEdit()
@@ -63,6 +70,7 @@ class FilterPanel(QWidget):
         self._text_timer = QTimer(self, singleShot=True, interval=TEXT_DELAY_MS)
         self._choices = LatestQuery(self._show_choices, self._failed, self)
         self._region_choices = LatestQuery(self.regions.set_items, self._failed, self)
+        self._basis = LatestQuery(self._show_basis, self._failed, self)
         self._build()
         self._connect()
         self.show_snapshot(state.snapshot)
@@ -75,6 +83,7 @@ class FilterPanel(QWidget):
         when.addRow("To", self.date_to)
         where = QVBoxLayout()
         where.addWidget(self.layer)
+        where.addWidget(self.basis)
         where.addWidget(self.regions)
         what = QVBoxLayout()
         boxes = QHBoxLayout()
@@ -138,6 +147,25 @@ class FilterPanel(QWidget):
         self.regions.set_selected(f.region_ids)
         self.regions.setEnabled(f.region_layer_id is not None)
         self.offenses.set_selected(f.offense_types)
+        self._query_basis(f)
+
+    def _query_basis(self, f: FilterSnapshot) -> None:
+        """Name the layer's basis and count the incidents it cannot place (on a worker)."""
+        layer = f.region_layer_id
+        if layer is None:
+            self._basis.run(lambda: None)
+            return
+        engine = self._engine
+
+        def query() -> RegionBasis:
+            with engine.connect() as conn:
+                return region_basis(conn, f, layer)
+
+        self._basis.run(query)
+
+    def _show_basis(self, basis: RegionBasis | None) -> None:
+        self.basis.setText("" if basis is None else basis.caption())
+        self.basis.setVisible(basis is not None)
 
     def _show_choices(self, result: tuple[list[str], list[tuple[int | str, str]]]) -> None:
         offense_types, layers = result

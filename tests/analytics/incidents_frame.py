@@ -77,7 +77,7 @@ def load_incidents(engine: Engine, frame: pd.DataFrame) -> None:
     """Insert an ``imports`` row and the frame's incident columns in one transaction."""
     columns = [c for c in frame.columns if c in incidents.c and c != "id"]
     data = frame[columns].astype(object).where(frame[columns].notna(), None)
-    records = [{**row, "quality_flags": 0} for row in data.to_dict("records")]
+    records = [{"quality_flags": 0, **row} for row in data.to_dict("records")]
     with engine.begin() as conn:
         import_id = insert_import(conn)
         conn.execute(insert(incidents), [{**r, "import_id": import_id} for r in records])

@@ -7,6 +7,7 @@ both match them.
 
 from datetime import date, timedelta
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,9 +16,10 @@ from crimedesk.analytics.compstat import compstat
 from crimedesk.analytics.hour_of_week import hour_of_week
 from crimedesk.analytics.kpis import kpis
 from crimedesk.analytics.mirror import AnalyticsMirror
+from crimedesk.analytics.significance import change_test
 from crimedesk.analytics.trend import trend
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.state.filters import FilterState
 from crimedesk.storage.engine import make_engine
 
 pytestmark = pytest.mark.slow
@@ -66,8 +68,8 @@ def _between(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def filters() -> FilterState:
-    return FilterState.from_dict({"date_from": START.isoformat(), "date_to": END.isoformat()})
+def filters() -> FilterSnapshot:
+    return FilterSnapshot(date_from=START, date_to=END)
 
 
 @pytest.mark.parametrize("where", ["store", "mirror"])
@@ -84,7 +86,7 @@ def test_kpis(stores, raw, filters, where):
             (before["category"] == name).sum(),
         )
     assert report["total"].current == len(now)
-    assert report["total"].z == pytest.approx(2 * (np.sqrt(len(now)) - np.sqrt(len(before))))
+    assert report["total"].test == change_test(len(now), len(before))
     assert report["arrest_rate"].current == pytest.approx(100 * now["Arrest"].mean())  # percent
     assert report["domestic_share"].current == pytest.approx(100 * now["Domestic"].mean())
     assert report["mappable_share"].current == pytest.approx(100 * now["Latitude"].notna().mean())
@@ -94,7 +96,7 @@ def test_kpis(stores, raw, filters, where):
 def test_daily_trend_and_hour_of_week(stores, raw, filters, where):
     with stores[where].connect() as conn:
         daily = trend(conn, filters, "day")
-        grid = hour_of_week(conn, filters)
+        hours = hour_of_week(conn, filters)
     now = _between(raw, START, END)
     expected = now.groupby([now["when"].dt.normalize(), "category"]).size().unstack(fill_value=0)
     for category in expected.columns:
@@ -102,9 +104,12 @@ def test_daily_trend_and_hour_of_week(stores, raw, filters, where):
     window = _between(raw, START - timedelta(days=27), END)
     per_day = window.groupby(window["when"].dt.normalize()).size()
     assert daily["ma28"].iloc[-1] == pytest.approx(per_day.tail(28).mean())
-    hours = np.zeros((7, 24))
-    np.add.at(hours, (now["when"].dt.weekday.to_numpy(), now["when"].dt.hour.to_numpy()), 1)
-    assert grid.tolist() == hours.tolist()
+    placeholder = now["when"] == now["when"].dt.normalize()  # 00:00:00: the time is unknown
+    known = now[~placeholder]
+    expected_grid = np.zeros((7, 24))
+    np.add.at(expected_grid, (known["when"].dt.day_of_week.to_numpy(), known["when"].dt.hour.to_numpy()), 1)
+    assert hours.grid.tolist() == expected_grid.tolist()
+    assert hours.time_unknown == placeholder.sum() > 0
 
 
 @pytest.mark.parametrize("where", ["store", "mirror"])
@@ -116,7 +121,7 @@ def test_compstat_by_district(stores, raw, filters, where):
     prior = {
         "wtd": tuple(d - year for d in periods["wtd"]),
         "d28": tuple(d - year for d in periods["d28"]),
-        "ytd": (date(2016, 1, 1), date(2016, 12, 31)),
+        "ytd": (date(2016, 1, 3), date(2017, 1, 1)),  # 364 days back, not the 366 days of 2016
     }
     for name, (first, last) in periods.items():
         current = _between(raw, first, last).groupby("District").size()
@@ -125,3 +130,45 @@ def test_compstat_by_district(stores, raw, filters, where):
             assert table.loc[district, name] == current.get(district, 0)
             assert table.loc[district, f"{name}_prev"] == previous.get(district, 0)
         assert table.loc["Citywide", name] == len(_between(raw, first, last))
+
+
+def duck_count(path, first: date, last: date) -> int:
+    """Incidents of the raw CSV on days first..last, counted by DuckDB alone."""
+    [(count,)] = duckdb.execute(
+        f"""select count(*) from read_csv('{path}', all_varchar = true)
+            where strptime("Date", '%m/%d/%Y %I:%M:%S %p') >= DATE '{first}'
+              and strptime("Date", '%m/%d/%Y %I:%M:%S %p') < DATE '{last + timedelta(days=1)}'"""
+    ).fetchall()
+    return count
+
+
+@pytest.mark.parametrize("where", ["store", "mirror"])
+def test_kpis_and_compstat_give_one_year_ago_answer(stores, chicago_full, where):
+    """2017 vs the year before: the KPI card said +31 (vs 2016-01-02..12-31) while CompStat's YTD
+    said -1,021 (vs all 366 days of 2016). Both now compare with 364 days back, same weekdays."""
+    year = FilterSnapshot(date_from=date(2017, 1, 1), date_to=END)
+    with stores[where].connect() as conn:
+        yearly = kpis(conn, year).kpis["total"]
+        monthly = kpis(conn, FilterSnapshot(date_from=START, date_to=END)).kpis["total"]
+        citywide = compstat(conn, year, "district", END).table.iloc[-1]
+    back = timedelta(days=364)
+    assert (
+        yearly.year_ago
+        == citywide["ytd_prev"]
+        == duck_count(chicago_full, date(2016, 1, 3), date(2017, 1, 1))
+    )
+    assert yearly.current - yearly.year_ago == citywide["ytd_diff"]
+    assert monthly.year_ago == citywide["d28_prev"] == duck_count(chicago_full, START - back, END - back)
+    assert yearly.year_ago_test == citywide["ytd_test"]
+
+
+@pytest.mark.parametrize("where", ["store", "mirror"])
+def test_hour_grid_leaves_out_2017_placeholder_midnights(stores, chicago_full, where):
+    with stores[where].connect() as conn:
+        hours = hour_of_week(conn, FilterSnapshot(date_from=date(2017, 1, 1), date_to=END))
+    [(midnights,)] = duckdb.execute(
+        f"""select count(*) from read_csv('{chicago_full}', all_varchar = true)
+            where "Date" like '%/2017 12:00:00 AM'"""
+    ).fetchall()
+    assert hours.time_unknown == midnights == 3_428
+    assert hours.grid.sum() == duck_count(chicago_full, date(2017, 1, 1), END) - midnights

@@ -1,4 +1,4 @@
-"""Hour-of-week grid: point times vs DuckDB, aoristic windows by hand."""
+"""Hour-of-week grid: point times vs DuckDB, aoristic windows by hand, unknown times apart."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import Engine
 
 from crimedesk.analytics.hour_of_week import aoristic_grid, hour_of_week
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.domain.quality import Quality
+from crimedesk.ingest.pipeline import import_file
 from tests.analytics.incidents_frame import hand_frame, load_incidents, to_seconds
 
 
@@ -24,8 +26,37 @@ def test_point_times_match_duckdb(chicago_store: Engine, chicago_df: pd.DataFram
         expected[d, h] = n
     with chicago_store.connect() as conn:
         got = hour_of_week(conn, FilterSnapshot(categories=frozenset({"property"})))
-    np.testing.assert_array_equal(got, expected)
-    assert got.shape == (7, 24) and got.sum() == (chicago_df["category"] == "property").sum()
+    np.testing.assert_array_equal(got.grid, expected)
+    assert got.grid.shape == (7, 24) and got.grid.sum() == (chicago_df["category"] == "property").sum()
+    assert got.time_unknown == 0  # this loader sets no quality flags
+
+
+def test_unknown_times_are_counted_apart_not_in_hour_zero(store: Engine, chicago_sample) -> None:
+    """The importer flags the sample's 00:00:00 placeholders; the grid leaves them out."""
+    import_file(store, chicago_sample)
+    raw = duckdb.execute(
+        f"""select isodow(t) - 1 d, hour(t) h, strftime(t, '%H:%M:%S') = '00:00:00' unknown
+            from (select strptime("Date", '%m/%d/%Y %I:%M:%S %p') t
+                  from read_csv('{chicago_sample}', all_varchar = true))"""
+    ).df()
+    with store.connect() as conn:
+        got = hour_of_week(conn, FilterSnapshot())
+    placeholders = int(raw["unknown"].sum())
+    assert got.time_unknown == placeholders > 100
+    known = raw[~raw["unknown"]]
+    expected = np.zeros((7, 24))
+    np.add.at(expected, (known["d"].to_numpy(), known["h"].to_numpy()), 1)
+    np.testing.assert_array_equal(got.grid, expected)
+    assert got.grid.sum() + got.time_unknown == len(raw)
+
+
+def test_only_the_time_unknown_flag_leaves_the_grid(store: Engine) -> None:
+    flags = [Quality.TIME_UNKNOWN, Quality.TIME_UNKNOWN | Quality.DATE_PLACEHOLDER, Quality.COORDS_MISSING, 0]
+    rows = [{"occurred": "2017-01-02 00:00", "quality_flags": int(f)} for f in flags]
+    load_incidents(store, hand_frame(rows))
+    with store.connect() as conn:
+        got = hour_of_week(conn, FilterSnapshot())
+    assert got.time_unknown == 2 and got.grid[0, 0] == 2 and got.grid.sum() == 2
 
 
 # 2017-01-02 is a Monday, 2017-01-08 a Sunday.
@@ -55,7 +86,7 @@ def test_aoristic_hand_case(store: Engine) -> None:
     rows = [{"occurred": start, "until": end} for start, end in WINDOWS]
     load_incidents(store, hand_frame(rows))
     with store.connect() as conn:
-        got = hour_of_week(conn, FilterSnapshot())
+        got = hour_of_week(conn, FilterSnapshot()).grid
     np.testing.assert_allclose(got, expected_grid())
     assert got.sum() == pytest.approx(len(WINDOWS))
 

@@ -1,4 +1,4 @@
-"""KPIs: current vs previous equal-length period, checked with DuckDB on the same frame."""
+"""KPIs: current vs previous equal-length period and a year earlier, checked with DuckDB."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 from sqlalchemy import Engine
 
 from crimedesk.analytics.kpis import kpis
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from tests.analytics.incidents_frame import hand_frame, load_incidents
 
 JAN2_3 = FilterSnapshot(date_from=date(2017, 1, 2), date_to=date(2017, 1, 3))
@@ -44,24 +45,37 @@ def test_chicago_kpis_match_duckdb(chicago_store: Engine, chicago_df: pd.DataFra
         assert kpi.current == pytest.approx(now[name]), name
         assert kpi.previous == pytest.approx(before[name]), name
         assert kpi.change == pytest.approx(now[name] - before[name]), name
+        if name in ("total", "violent", "property", "drug", "other"):
+            assert kpi.year_ago == 0, name  # the sample holds no January 2016
     total = report.kpis["total"]
-    assert total.z == pytest.approx(2 * (now["total"] ** 0.5 - before["total"] ** 0.5))
-    assert total.significant == (abs(total.z) >= 2)
-    assert report.kpis["arrest_rate"].z is None
+    assert total.test is not None
+    n = now["total"] + before["total"]
+    assert total.test.p_value == pytest.approx(binomtest(int(now["total"]), int(n), 0.5).pvalue)
+    assert total.significant == (total.test.p_value < 0.05)
+    assert report.kpis["arrest_rate"].test is None
+    assert (report.year_ago_period.start, report.year_ago_period.end) == (date(2016, 1, 4), date(2016, 1, 5))
 
 
-def test_hand_case_z_and_missing_shares(store: Engine) -> None:
-    """25 violent incidents on Jan 2 vs 16 on Jan 1: z = 2·(5 − 4) = 2.0, significant."""
+def test_hand_case_tests_and_missing_shares(store: Engine) -> None:
+    """25 violent incidents on Jan 2 vs 16 on Jan 1: p = 0.21, not significant (|z| = 2 said it
+    was); vs 10 on Jan 4, 2016 (364 days back, also a Monday): p = 0.017, significant."""
     rows = [{"occurred": "2017-01-02 10:00", "category": "violent"}] * 25
     rows += [{"occurred": "2017-01-01 23:59:59", "category": "violent"}] * 16
+    rows += [{"occurred": "2016-01-04 08:00", "category": "violent"}] * 10
+    rows += [{"occurred": "2016-01-02 08:00", "category": "violent"}]  # the calendar date: not LY
     rows += [{"occurred": "2017-01-03 00:00", "category": "drug"}]  # after the period
     load_incidents(store, hand_frame(rows))
     with store.connect() as conn:
         report = kpis(conn, FilterSnapshot(date_from=date(2017, 1, 2), date_to=date(2017, 1, 2)))
-    violent = report.kpis["violent"]
-    assert (violent.current, violent.previous, violent.change, violent.z) == (25, 16, 9, 2.0)
-    assert violent.significant and violent.pct_change == pytest.approx(56.25)
-    assert report.kpis["drug"].pct_change is None and report.kpis["drug"].z == 0.0
+    violent, drug = report.kpis["violent"], report.kpis["drug"]
+    assert violent.test and violent.year_ago_test and drug.test
+    assert (violent.current, violent.previous, violent.change, violent.year_ago) == (25, 16, 9, 10)
+    assert violent.test.p_value == pytest.approx(binomtest(25, 41).pvalue) == pytest.approx(0.2110, abs=1e-4)
+    assert not violent.significant and violent.pct_change == pytest.approx(56.25)
+    assert violent.year_ago_test.significant and violent.year_ago_test.p_value == pytest.approx(
+        0.0167, abs=1e-4
+    )
+    assert drug.pct_change is None and drug.test.p_value == 1.0 and not drug.test.testable
     assert report.kpis["arrest_rate"].current is None  # the source never states arrests
     assert report.kpis["mappable_share"].current == 0.0
 

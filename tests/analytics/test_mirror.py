@@ -13,9 +13,9 @@ from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.analytics.offenses import top_offenses
 from crimedesk.analytics.trend import trend
 from crimedesk.analytics.ucr import ucr_trend
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.regions.store import import_boundary_layer, list_layers
-from crimedesk.state.filters import FilterState
 from crimedesk.storage.schema import incidents
 from tests.filter_variants import filter_variants
 
@@ -28,7 +28,8 @@ def _answers(conn, f):
         "trend": trend(conn, f, "day").fillna(-1).to_dict(),  # NaN: no 28-day average yet
         "week": trend(conn, f, "week").to_dict(),
         "top": top_offenses(conn, f).to_dict(),
-        "hours": hour_of_week(conn, f).tolist(),
+        "hours": hour_of_week(conn, f).grid.tolist(),
+        "time unknown": hour_of_week(conn, f).time_unknown,
         "compstat": compstat(conn, f, f.region_layer_id or "district", AS_OF).table.fillna(-1).to_dict(),
     }
 
@@ -52,7 +53,7 @@ def loaded(store, chicago_sample, data_dir):
 def _filters(store):
     with store.connect() as conn:
         layer = list_layers(conn)[0].id
-    base = FilterState.from_dict({"date_from": "2017-01-01", "date_to": "2017-01-03"}).snapshot
+    base = FilterSnapshot.from_dict({"date_from": "2017-01-01", "date_to": "2017-01-03"})
     return [*filter_variants(base, layer), replace(base, offense_types=frozenset({"THEFT", "BATTERY"}))]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, insert
 from crimedesk.analytics.extent import latest_occurrence, occurrence_extent
 from crimedesk.analytics.offenses import top_offenses
 from crimedesk.analytics.ucr import ucr_trend
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import ucr_counts
 from tests.analytics.incidents_frame import insert_import
 

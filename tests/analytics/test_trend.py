@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from crimedesk.analytics.trend import trend
 from crimedesk.domain.categories import CATEGORIES
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from tests.analytics.incidents_frame import hand_frame, load_incidents
 
 

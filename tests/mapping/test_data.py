@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import insert, select
 
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.mapping.data import incident_details, map_data, region_counts
 from crimedesk.mapping.layers import CATEGORY_COLORS
-from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions, incidents
 from tests.fill import add_import, add_incident
 

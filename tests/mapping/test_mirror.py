@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from crimedesk.analytics.mirror import AnalyticsMirror
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.mapping.query import collect
 from crimedesk.regions.store import layer_names
-from crimedesk.state.filters import FilterSnapshot
 from crimedesk.storage.engine import make_engine
 from tests.filter_variants import filter_variants
 from tests.layers import import_districts

@@ -2,9 +2,9 @@ from datetime import date
 
 import pandas as pd
 
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.models.frame import MODEL_COLUMNS, data_fingerprint, incidents_frame
-from crimedesk.state.filters import FilterSnapshot
 
 
 def test_frame_holds_the_canonical_columns_in_time_order(store, chicago_sample):

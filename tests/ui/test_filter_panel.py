@@ -1,7 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
+from crimedesk.domain.timecodec import to_seconds
+from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.filter_panel import FilterPanel
 
@@ -90,3 +93,41 @@ def test_layer_choice_loads_regions_and_filters(qtbot, chicago_store, state):
     assert values == sorted(values, key=int)
     panel.regions.item_for(values[0]).setCheckState(Qt.CheckState.Checked)
     assert state.region_ids == {values[0]}
+
+
+def sql_count(engine, where: str) -> int:
+    query = text(
+        "select count(*) from incidents where occurred_from >= :a and occurred_from < :b and " + where
+    )
+    with engine.connect() as conn:
+        start, end = to_seconds(datetime(2017, 1, 1)), to_seconds(datetime(2017, 1, 4))
+        return conn.execute(query, {"a": start, "b": end}).scalar_one()
+
+
+def test_panel_names_codes_or_polygons_and_what_they_leave_out(qtbot, chicago_store, state, data_dir):
+    """A district by its code and by its polygon differ; the panel says which one is chosen."""
+    layer = import_boundary_layer(
+        chicago_store,
+        data_dir / "chicago_police_districts_2012.geojson",
+        layer_name="Police districts",
+        id_field="DIST_NUM",
+    ).layer_id
+    panel, _ = make_panel(qtbot, chicago_store, state)
+    assert panel.basis.isHidden()
+    panel.layer.setCurrentIndex(panel.layer.findData("district"))
+    panel.layer.activated.emit(panel.layer.currentIndex())  # click -> state
+    assert state.region_layer_id == "district"
+    no_code = sql_count(chicago_store, "district is null")
+    qtbot.waitUntil(lambda: "source's district codes" in panel.basis.text(), timeout=10_000)
+    assert panel.basis.text().endswith(f"; {no_code:,} incidents with no code are in none of them")
+
+    state.update(region_layer_id=layer, region_ids=frozenset())  # state -> widget
+    unmappable = sql_count(chicago_store, "mappable = false")
+    qtbot.waitUntil(lambda: "points inside polygons" in panel.basis.text(), timeout=10_000)
+    assert unmappable > 0 and panel.basis.text() == (
+        "Regions: Police districts boundaries (points inside polygons);"
+        f" {unmappable:,} incidents with no usable coordinates (unmappable) are in none of them"
+    )
+    assert not panel.basis.isHidden()
+    state.update(region_layer_id=None)
+    qtbot.waitUntil(panel.basis.isHidden, timeout=10_000)

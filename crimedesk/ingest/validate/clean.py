@@ -6,25 +6,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.ingest.arrowtools import blank_to_null, to_bool
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
-
-STRING_COLUMNS = (
-    "case_number",
-    "offense_code",
-    "offense_type",
-    "offense_description",
-    "law_category",
-    "location_description",
-    "block",
-    "district",
-    "beat",
-    "ward",
-    "community_area",
-    "precinct",
-    "borough",
-)
 
 
 def source_key(batch: Batch, key: tuple[str, ...]) -> pa.Array:
@@ -35,7 +20,7 @@ def source_key(batch: Batch, key: tuple[str, ...]) -> pa.Array:
 def copy_columns(batch: Batch, context: ImportContext) -> None:
     profile = context.profile
     empty = pa.nulls(len(batch), pa.string())
-    for canonical in STRING_COLUMNS:
+    for canonical in SOURCE_TEXT_COLUMNS:
         name = profile.columns.get(canonical)
         present = name is not None and batch.has(name)
         batch.values[canonical] = blank_to_null(batch.column(name)) if present else empty

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pyarrow.compute as pc
 
+from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.domain.text_limits import INCIDENT_TEXT_LIMITS
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
-from crimedesk.ingest.validate.clean import STRING_COLUMNS
 
-LIMITS = {name: INCIDENT_TEXT_LIMITS[name] for name in (*STRING_COLUMNS, "source_key")}
+LIMITS = {name: INCIDENT_TEXT_LIMITS[name] for name in (*SOURCE_TEXT_COLUMNS, "source_key")}
 
 
 def validate(batch: Batch, _context: ImportContext) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from crimedesk.state.filters import SOURCE_REGION_COLUMNS
+from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
 from crimedesk.ui.runtime.child_process import run_in_child
 

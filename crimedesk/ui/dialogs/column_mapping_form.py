@@ -22,16 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from crimedesk.domain.categories import CATEGORIES
+from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.profiles.base import normalize_header
-from crimedesk.ingest.validate.clean import STRING_COLUMNS
 from crimedesk.ingest.validate.dates import pretty_format
 from crimedesk.ui.widgets.multiselect import MultiSelect
 
 NONE = "—"
 DEFAULT_FORMAT = "%m/%d/%Y %H:%M"
 OPTIONAL = ("occurred_time", "latitude", "longitude", "x", "y", "arrest", "domestic", "category_column")
-TEXT_FIELDS = tuple(c for c in STRING_COLUMNS if c != "offense_type")
+TEXT_FIELDS = tuple(c for c in SOURCE_TEXT_COLUMNS if c != "offense_type")
 
 
 class MappingForm(QWidget):

@@ -1,6 +1,12 @@
-"""CompStat table: WTD, 28-day and YTD per region vs a year earlier, sortable; double-click filters."""
+"""CompStat table: WTD, 28-day and YTD per region vs a year earlier, sortable; double-click filters.
+
+A change is tinted when the exact test for two Poisson counts gives p < 0.05; hovering the diff or
+p cell says why a cell is or is not tinted. The "(none)" row is never tested.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
@@ -8,8 +14,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from crimedesk.analytics.compstat import CITYWIDE, PERIODS, CompStat
+from crimedesk.analytics.significance import ALPHA, ChangeTest
+from crimedesk.analytics.sqltime import YEAR_BACK_RULE
 from crimedesk.state.filters import FilterState
-from crimedesk.ui.widgets.frame_model import SORT_ROLE, FrameModel, plain
+from crimedesk.ui.widgets.frame_model import SORT_ROLE, Formatter, FrameModel, Index, plain
 
 PERIOD_LABELS = {"wtd": "WTD", "d28": "28d", "ytd": "YTD"}
 UP, DOWN = QColor("#f6c6c0"), QColor("#c8e6c9")
@@ -19,16 +27,20 @@ def _pct(value: object) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:+.1f} %"
 
 
-def _z(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:+.1f}"
+def _p(test: ChangeTest | None) -> str:
+    if test is None:
+        return "—"
+    if not test.testable:
+        return "n/a"
+    return "<0.001" if test.p_value < 0.001 else f"{test.p_value:.3f}"
 
 
-def _signed(value: object) -> str:
+def _signed(value: Any) -> str:
     return f"{int(value):+,}"
 
 
-def _columns() -> list[tuple[str, str, object]]:
-    columns: list[tuple[str, str, object]] = [
+def _columns() -> list[tuple[str, str, Formatter]]:
+    columns: list[tuple[str, str, Formatter]] = [
         ("region", "Region", lambda v: "(none)" if v is None else str(v))
     ]
     for p in PERIODS:
@@ -38,17 +50,44 @@ def _columns() -> list[tuple[str, str, object]]:
             (f"{p}_prev", f"{label} LY", plain),
             (f"{p}_diff", "Diff", _signed),
             (f"{p}_pct", "%", _pct),
-            (f"{p}_z", "z", _z),
+            (f"{p}_test", "p", _p),
         ]
     return columns
 
 
 def _colour(row: pd.Series, column: str) -> QColor | None:
-    """Tint the z and diff cells of significant changes (|z| >= 2): red up, green down."""
+    """Tint the diff and p cells of significant changes (p < 0.05): red up, green down."""
     period = column.split("_")[0]
-    if not column.endswith(("_z", "_diff")) or not row.get(f"{period}_significant", False):
+    if not column.endswith(("_test", "_diff")) or not row.get(f"{period}_significant", False):
         return None
-    return UP if row[f"{period}_z"] > 0 else DOWN
+    return UP if row[f"{period}_diff"] > 0 else DOWN
+
+
+def _tooltip(row: pd.Series, column: str) -> str | None:
+    """Why the diff or p cell of a period is (not) tinted, as plain text."""
+    if not column.endswith(("_test", "_diff")):
+        return None
+    if not isinstance(row["region"], str):  # None, or NaN once pandas has inferred a string dtype
+        return (
+            "Incidents in no region (no region code, or not placed inside any boundary, e.g. no"
+            " coordinates): counted in Citywide, never tested, since they are not a place"
+        )
+    test = row[f"{column.split('_')[0]}_test"]
+    return None if test is None else test.describe()
+
+
+class CompStatModel(FrameModel):
+    """The frame model plus a plain-text tooltip on each diff and p cell; p cells sort by p-value
+    (untested ones last)."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        column = self.columns[index.column()][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(self.frame.iloc[index.row()], column)
+        if role == SORT_ROLE and column.endswith("_test"):
+            test = self.frame.iloc[index.row()][column]
+            return test.p_value if isinstance(test, ChangeTest) and test.testable else 2.0
+        return super().data(index, role)
 
 
 class CompStatTable(QWidget):
@@ -56,8 +95,10 @@ class CompStatTable(QWidget):
         super().__init__(parent)
         self.state = state
         self.layer: str | int = "district"
-        self.title = QLabel("<b>CompStat</b>")
-        self.model = FrameModel(_columns(), _colour)
+        self.title = QLabel("CompStat")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a layer's name is data: never HTML
+        self.title.setStyleSheet("font-weight: bold")
+        self.model = CompStatModel(_columns(), _colour)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -70,6 +111,7 @@ class CompStatTable(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._region_chosen)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -80,10 +122,12 @@ class CompStatTable(QWidget):
         self.layer = layer
         self.model.set_frame(result.table)
         (week, _), (d28, _), (ytd, _) = (result.periods[p] for p in PERIODS)
-        self.title.setText(f"<b>CompStat by {layer}</b> as of {result.as_of:%a %Y-%m-%d}")
+        self.title.setText(f"CompStat by {result.basis}, as of {result.as_of:%a %Y-%m-%d}")
         self.status.setText(
+            "(none) = incidents in no region: counted in Citywide, never tested · "
             f"WTD from {week.start:%m-%d}, 28d from {d28.start:%m-%d}, YTD from {ytd.start:%m-%d};"
-            " LY = same days a year earlier · tinted: |z| ≥ 2 · double-click a region to filter"
+            f" LY = {YEAR_BACK_RULE} · tinted: p < {ALPHA:g} (exact Poisson test; n/a = too few"
+            " to test) · double-click a region to filter"
         )
         self.status.setStyleSheet("color: #666")
 

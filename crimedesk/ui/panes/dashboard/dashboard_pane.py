@@ -20,7 +20,8 @@ from crimedesk.analytics.hour_of_week import hour_of_week
 from crimedesk.analytics.kpis import kpis
 from crimedesk.analytics.offenses import top_offenses
 from crimedesk.analytics.trend import trend
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.dashboard.compstat_table import CompStatTable
 from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
 from crimedesk.ui.panes.dashboard.kpi_cards import KpiCards

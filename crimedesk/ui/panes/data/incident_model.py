@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sqlalchemy import Engine
 
 from crimedesk.analytics.incident_table import TABLE_COLUMNS, count_incidents, incident_page
-from crimedesk.state.filters import FilterSnapshot
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ui.runtime.workers import Job, submit
 
 Index = QModelIndex | QPersistentModelIndex

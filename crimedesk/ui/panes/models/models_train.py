@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.registry import ModelSpec, model_kinds
-from crimedesk.state.filters import FilterSnapshot
 
 CHOICES: dict[str, tuple[str, ...]] = {  # string fields with a closed set of values
     "freq": ("D", "W"),

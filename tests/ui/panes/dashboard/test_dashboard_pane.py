@@ -46,7 +46,17 @@ def test_filter_change_updates_kpis_to_sql_counts(qtbot, dashboard, chicago_stor
     assert cards["property"].value.text() == f"{expected:,}"
     assert cards["violent"].value.text() == "0"
     assert int(dashboard.offenses.frame["count"].sum()) <= expected
-    assert dashboard.hours.grid.sum() == pytest.approx(expected)
+    unknown = sql_count(
+        chicago_store,
+        "category = 'property' and occurred_from % 86400 = 0",
+        datetime(2017, 1, 1),
+        datetime(2017, 1, 3),
+    )
+    assert dashboard.hours.time_unknown == unknown > 0
+    assert dashboard.hours.grid.sum() == pytest.approx(expected - unknown)
+    assert f"{unknown:,} incidents with unknown time (00:00 placeholder) not shown" in (
+        dashboard.hours.status.text()
+    )
     assert dashboard.trend.frame["total"].sum() == expected
 
 
