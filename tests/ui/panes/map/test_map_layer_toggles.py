@@ -14,10 +14,11 @@ import pytest
 from PySide6.QtCore import QSettings
 from sqlalchemy import Engine, func, select
 
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.mapping.layers import _fmt
 from crimedesk.regions.store import import_boundary_layer
-from crimedesk.state.filters import FilterSnapshot, FilterState
+from crimedesk.state.filters import FilterState
 from crimedesk.storage.schema import boundary_layers, incident_regions, incidents
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
 
