@@ -13,6 +13,7 @@ from crimedesk.analytics.incident_table import import_history
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
+from crimedesk.ingest.history import REJECTED_ALL
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.engine import make_engine
@@ -45,6 +46,11 @@ def import_command(
         ),
     )
     console.print(result.summary(), highlight=False)
+    if result.status == REJECTED_ALL:
+        raise fail(
+            f"every row of {file.name} was rejected, nothing was stored;"
+            f" see why: crimedesk rejected {result.import_id}"
+        )
     if result.counts.rejected:
         console.print(f"see the rejected rows: crimedesk rejected {result.import_id}", highlight=False)
 

@@ -73,7 +73,7 @@ def import_file(
         with engine.begin() as conn:
             history.claim_write_lock(conn, import_id)
             counts = _run(conn, facts, chosen, import_id, progress, cancel)
-            history.finish(conn, import_id, counts)
+            status = history.finish(conn, import_id, counts)
     except ImportCancelled as exc:
         history.fail(engine, import_id, "cancelled", str(exc))
         raise
@@ -81,7 +81,7 @@ def import_file(
         history.fail(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     progress(1.0, "done")
-    return ImportResult(import_id, chosen.name, "ok", counts)
+    return ImportResult(import_id, chosen.name, status, counts)
 
 
 class _Store:

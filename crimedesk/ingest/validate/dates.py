@@ -127,9 +127,8 @@ def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, r
     unparsed = (seconds == MISSING) & ~blank
     impossible = _overflowed(text, parsed, fmt) & ~unparsed
     raw = batch.column(spec.date)
-    batch.reject(
-        unparsed, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' does not match {pretty_format(fmt)}"
-    )
+    mismatch = _mismatch(fmt, spec)
+    batch.reject(unparsed, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' {mismatch}")
     batch.reject(impossible, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' is not a real date")
     if required:
         batch.reject(blank, f"{label} is missing")
@@ -139,6 +138,14 @@ def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, r
     batch.reject(known & (seconds > context.now_seconds), f"{label} is in the future")
     batch.flag(known & midnight_24, Quality.TIME_24H_CORRECTED)
     return seconds
+
+
+def _mismatch(fmt: str, spec: DateSpec) -> str:
+    """Why a date was not read, naming every format the profile accepts (one per file)."""
+    if len(spec.formats) == 1:
+        return f"does not match {pretty_format(fmt)}"
+    accepted = ", ".join(pretty_format(f) for f in spec.formats)
+    return f"does not match {pretty_format(fmt)}, this file's format (accepted, one per file: {accepted})"
 
 
 def _shown(raw: pa.Array, batch: Batch, spec: DateSpec, row: int) -> str:
