@@ -12,10 +12,12 @@ from sqlalchemy import Connection, Engine, delete, select
 
 from crimedesk.domain.categories import CATEGORIES, OTHER, category_from_name
 from crimedesk.domain.errors import ImportFileError
+from crimedesk.domain.timecodec import check_zone
 from crimedesk.ingest.arrowtools import map_codes
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.profiles.base import CoordSpec, DateSpec, Profile, normalize_header
 from crimedesk.ingest.validate.clean import STRING_COLUMNS
+from crimedesk.ingest.validate.dates import OFFSET_DIRECTIVE
 from crimedesk.storage.schema import import_mappings
 
 PREFIX = "mapping:"
@@ -29,6 +31,8 @@ class ColumnMapping:
     separate time column is given; then the format covers both, e.g. "%d.%m.%Y %H:%M").
     ``categories`` maps values of ``category_column`` to violent/property/drug/other; without it
     the category comes from the offense type by the documented keyword rules.
+    ``time_zone`` (IANA) is the source's wall clock: needed when the format ends in a UTC offset
+    (``%z``), whose times are stored converted to it; it also flags times at clock changes.
     """
 
     name: str
@@ -51,8 +55,10 @@ class ColumnMapping:
     categories: dict[str, str] = field(default_factory=dict)
     arrest: str | None = None
     domestic: str | None = None
+    time_zone: str | None = None
 
     def __post_init__(self) -> None:
+        self._check_time_zone()
         unknown = set(self.columns) - set(STRING_COLUMNS)
         if unknown:
             raise ImportFileError(
@@ -62,6 +68,22 @@ class ColumnMapping:
         if bad:
             raise ImportFileError(
                 f"mapping {self.name}: categories must be one of {CATEGORIES}, not {sorted(bad)}"
+            )
+
+    def _check_time_zone(self) -> None:
+        if self.time_zone:
+            try:
+                check_zone(self.time_zone)
+            except ValueError as exc:
+                raise ImportFileError(f"mapping {self.name}: {exc}") from None
+        if OFFSET_DIRECTIVE not in self.date_format:
+            return
+        if not self.date_format.endswith(OFFSET_DIRECTIVE):
+            raise ImportFileError(f"mapping {self.name}: %z (the UTC offset) must end the date format")
+        if not self.time_zone:
+            raise ImportFileError(
+                f"mapping {self.name}: the date format has a UTC offset (%z), so the mapping needs the"
+                " source's time zone (time_zone, e.g. America/Chicago) to store local times"
             )
 
     def to_profile(self) -> Profile:
@@ -91,6 +113,7 @@ class ColumnMapping:
                 projected_epsg=self.projected_epsg,
             ),
             categorize=self._categorize,
+            time_zone=self.time_zone,
         )
 
     def _categorize(self, batch: Batch) -> pa.Array:
