@@ -24,9 +24,11 @@ class Counts:
     rejected: int = 0
     unmappable: int = 0
     corrected: int = 0
+    conflicts: int = 0  # rows without updated-on that would have replaced a record with one
 
     def reconciles(self) -> bool:
-        return self.rows_read == self.inserted + self.updated + self.unchanged + self.rejected
+        written = self.inserted + self.updated + self.unchanged
+        return self.rows_read == written + self.rejected + self.conflicts
 
     def status(self) -> str:
         """OK, or REJECTED_ALL when rows were read and every one of them was rejected."""
@@ -44,7 +46,8 @@ class ImportResult:
         c = self.counts
         return (
             f"import {self.import_id} ({self.profile}): {c.rows_read:,} rows read = {c.inserted:,} inserted"
-            f" + {c.updated:,} updated + {c.unchanged:,} unchanged + {c.rejected:,} rejected;"
+            f" + {c.updated:,} updated + {c.unchanged:,} unchanged + {c.rejected:,} rejected"
+            f" + {c.conflicts:,} conflicts;"
             f" {c.unmappable:,} kept as unmappable, {c.corrected:,} corrected"
         )
 
