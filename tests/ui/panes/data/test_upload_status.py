@@ -1,4 +1,4 @@
-"""The upload history shows an import whose every row was rejected as such, with its rows."""
+"""An import whose every row was rejected is shown as such: upload history and import dialog."""
 
 from pathlib import Path
 
@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from crimedesk.ingest.history import REJECTED_ALL
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ui.dialogs.import_dialog import ImportDialog
 from crimedesk.ui.panes.data.uploads_view import UploadsView
 
 BAD = Path(__file__).resolve().parents[3] / "bad_files"
@@ -28,3 +29,16 @@ def test_rejected_all_is_shown_in_the_upload_history(qtbot, sqlite_store, chicag
         uploads.imports_view.selectRow(0)
     assert blocker.args == [5]
     assert uploads.rejected.frame["line_number"].tolist() == [2, 3, 4, 5, 6]
+
+
+def test_the_import_dialog_says_nothing_was_stored(qtbot, sqlite_store):
+    dialog = ImportDialog(sqlite_store)
+    qtbot.addWidget(dialog)
+    dialog.choose_file(BAD / "all_rejected.csv")
+    qtbot.waitUntil(dialog.start.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
+        dialog.start.click()
+    assert blocker.args[0].status == REJECTED_ALL
+    text = dialog.message.text()
+    assert text.startswith("⚠ Every row was rejected: nothing was stored.")
+    assert "<b>5</b> rows read = <b>0</b> inserted" in text and "+ 0 conflicts" in text
