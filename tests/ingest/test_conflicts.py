@@ -132,3 +132,21 @@ def test_mapping_save_takes_same_source_as_on_the_command_line(tmp_path):
     assert saved.exit_code == 0, saved.output
     with make_engine(url).connect() as conn:
         assert conn.execute(select(imports)).first() is None
+
+
+def test_migration_7_gives_earlier_imports_no_conflicts(tmp_path, chicago_sample):
+    from alembic import command
+
+    from crimedesk.storage.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'v6.sqlite'}", migrate=False)
+    command.upgrade(alembic_config(engine), "0006")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO imports (file_name, sha256, size_bytes, profile, source, username, started_at,"
+            " status, rows_read, inserted, updated, unchanged, rejected, unmappable, corrected)"
+            " VALUES ('old.csv', 'x', 1, 'chicago', 'chicago', 'me', 0, 'ok', 2, 2, 0, 0, 0, 0, 0)"
+        )
+    command.upgrade(alembic_config(engine), "head")
+    assert import_row(engine, 1).conflicts == 0
+    assert import_file(engine, chicago_sample).counts.reconciles()
