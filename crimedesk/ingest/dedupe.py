@@ -172,15 +172,15 @@ def _resolve(conn: Connection, table: pa.Table, keys: np.ndarray, suspects: np.n
         key, new = keys[pos], row
         old = stored.get(key)
         decision = UPDATE if old is None else _decide(new, old[1:])
+        if decision == UNCHANGED:
+            plan.unchanged += 1
+            continue
+        if decision == CONFLICT:
+            plan.conflicts.append((pos, _conflict_reason(new, stored[key][1:])))
+            continue
         if old is None:
             insert[pos] = pos
             pending[key] = pos
-        elif decision == UNCHANGED:
-            plan.unchanged += 1
-            continue
-        elif decision == CONFLICT:
-            plan.conflicts.append((pos, _conflict_reason(new, old[1:])))
-            continue
         elif key in pending:
             insert[pending[key]] = pos
             plan.folded_updates += 1

@@ -113,8 +113,7 @@ class _Store:
         c.unmappable += prepared.unmappable
         c.corrected += prepared.corrected
         c.conflicts += len(written.conflicts)
-        if written.conflicts and prepared.lines is not None:
-            self.conflicts += [(int(prepared.lines[row]), reason) for row, reason in written.conflicts]
+        self.conflicts += [(int(prepared.lines[row]), reason) for row, reason in written.conflicts]
         self._reject(prepared.rejected)
 
     def write_conflicts(self, facts: FileFacts) -> None:

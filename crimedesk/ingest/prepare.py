@@ -34,7 +34,7 @@ class Prepared:
     key_hashes: np.ndarray | None = None
     encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
-    lines: np.ndarray | None = None  # the table's line numbers (conflicts name them)
+    lines: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the table's line numbers
 
 
 class Preparer:
