@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ class ImportDialog(TaskDialog):
         ]
         if self.result.status == REJECTED_ALL:
             lines.insert(0, "⚠ Every row was rejected: nothing was stored.")
-        lines += [f"line {r.line_number}: {r.reasons}" for r in rejected[:10]]
+        lines += [f"line {r.line_number}: {html.escape(r.reasons, quote=False)}" for r in rejected[:10]]
         if c.rejected > 10:
             lines.append(f"… all {c.rejected:,} rejected rows are in Data ▸ Uploads")
         self.message.setText("<br>".join(lines))

@@ -42,3 +42,18 @@ def test_the_import_dialog_says_nothing_was_stored(qtbot, sqlite_store):
     text = dialog.message.text()
     assert text.startswith("⚠ Every row was rejected: nothing was stored.")
     assert "<b>5</b> rows read = <b>0</b> inserted" in text and "+ 0 conflicts" in text
+
+
+def test_the_import_dialog_shows_rejection_reasons_as_text(qtbot, sqlite_store, tmp_path):
+    header, first, *_ = (BAD / "all_rejected.csv").read_text().splitlines()
+    fields = first.split(",")
+    fields[2] = "<b>late</b>"
+    path = tmp_path / "html_date.csv"
+    path.write_text(f"{header}\n{','.join(fields)}\n")
+    dialog = ImportDialog(sqlite_store)
+    qtbot.addWidget(dialog)
+    dialog.choose_file(path)
+    qtbot.waitUntil(dialog.start.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        dialog.start.click()
+    assert "line 2: occurred '&lt;b&gt;late&lt;/b&gt;' does not match" in dialog.message.text()
