@@ -13,6 +13,7 @@ from crimedesk.domain.quality import Quality
 from crimedesk.domain.timecodec import dst_gap_and_fold, local_from_utc, to_seconds
 from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.preview import preview
 from crimedesk.storage.schema import incidents
 from tests.ingest.helpers import rejections
 
@@ -71,6 +72,13 @@ def test_clock_changes_are_converted_and_flagged(store):
         "FOLD3": (datetime(2017, 11, 5, 2, 30), Quality(0)),
         "FOLD4": (datetime(2017, 11, 5, 1, 30), converted | fold),
     }
+
+
+def test_the_preview_shows_the_times_the_import_stores(store):
+    frame = preview(BAD / "tz_dst_changes.csv", MAPPING)
+    import_file(store, BAD / "tz_dst_changes.csv", profile=MAPPING.to_profile())
+    shown = dict(zip(frame["source_key"], frame["occurred_from"].dt.to_pydatetime(), strict=True))
+    assert shown == {key: when for key, (when, _flags) in _stored(store).items()}
 
 
 def test_a_profile_without_offsets_flags_wall_times_at_clock_changes(store, chicago_sample, tmp_path):
