@@ -38,6 +38,7 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     "updated",
     "unchanged",
     "rejected",
+    "conflicts",
     "unmappable",
     "error",
 )

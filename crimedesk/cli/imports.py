@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import getpass
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from crimedesk.analytics.incident_table import import_history
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
+from crimedesk.ingest.history import REJECTED_ALL
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.engine import make_engine
+from crimedesk.storage.schema import imports
 from crimedesk.storage.summary import store_summary
 
 mapping_app = typer.Typer(help="Saved column mappings for generic CSV files.")
@@ -45,7 +49,12 @@ def import_command(
         ),
     )
     console.print(result.summary(), highlight=False)
-    if result.counts.rejected:
+    if result.status == REJECTED_ALL:
+        raise fail(
+            f"every row of {file.name} was rejected, nothing was stored;"
+            f" see why: crimedesk rejected {result.import_id}"
+        )
+    if result.counts.rejected or result.counts.conflicts:
         console.print(f"see the rejected rows: crimedesk rejected {result.import_id}", highlight=False)
 
 
@@ -61,6 +70,7 @@ def list_imports(db: DbOption = None, limit: int = 20) -> None:
         "updated",
         "unchanged",
         "rejected",
+        "conflicts",
         "unmappable",
         "started_at",
     )
@@ -94,7 +104,12 @@ def show_rejected(
         for row in rejected.list_rejected(conn, import_id, limit):
             table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
         console.print(table)
-        console.print(f"{rejected.count_rejected(conn, import_id):,} rejected in all", highlight=False)
+        total = rejected.count_rejected(conn, import_id)
+        conflicts = conn.execute(select(imports.c.conflicts).where(imports.c.id == import_id)).scalar_one()
+        shown = f"{total:,} rejected in all"
+        if conflicts:  # listed with the rejected rows, their reasons starting "conflict:"
+            shown = f"{total:,} listed in all: {total - conflicts:,} rejected, {conflicts:,} in conflict"
+        console.print(shown, highlight=False)
 
 
 def stats(db: DbOption = None) -> None:
@@ -112,14 +127,24 @@ def stats(db: DbOption = None) -> None:
 
 @mapping_app.command("save")
 def mapping_save(
-    spec: Annotated[Path, typer.Argument(help="JSON file describing the mapping.")], db: DbOption = None
+    spec: Annotated[Path, typer.Argument(help="JSON file describing the mapping.")],
+    same_source_as: Annotated[
+        str | None,
+        typer.Option(help="The profile or mapping whose source this mapping's source is, on purpose."),
+    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Save a column mapping so matching files import with it."""
     try:
         mapping = ColumnMapping.from_json(spec.read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, CrimedeskError) as exc:
         raise fail(f"{spec}: not a valid mapping ({exc})") from exc
-    save_mapping(make_engine(db), mapping)
+    if same_source_as:
+        mapping = replace(mapping, same_source_as=same_source_as)
+    try:
+        save_mapping(make_engine(db), mapping)
+    except CrimedeskError as exc:
+        raise fail(str(exc)) from exc
     console.print(f"saved mapping {mapping.name!r}", highlight=False)
 
 

@@ -18,12 +18,20 @@ class Quality(IntFlag):
     COORDS_ZERO = 64  # 0/0 placeholder: kept, unmappable
     COORDS_OUTSIDE_AREA = 128  # outside the source's plausible area: kept, unmappable
     COORDS_INVALID = 256  # coordinates that are not numbers: kept, unmappable
+    TIME_ZONE_CONVERTED = 512  # written with a UTC offset not the zone's then: stored as the zone's wall time
+    TIME_DST_AMBIGUOUS = 1024  # the stored wall time occurs twice (autumn clock change)
+    TIME_DST_GAP = 2048  # the written wall time does not exist (spring clock change): kept as written
 
 
 #: Flags that mean a value was changed by the import (counted as "corrected").
-CORRECTIONS = Quality.TIME_24H_CORRECTED | Quality.COORDS_SWAPPED | Quality.COORDS_FROM_PROJECTED
+CORRECTIONS = (
+    Quality.TIME_24H_CORRECTED
+    | Quality.COORDS_SWAPPED
+    | Quality.COORDS_FROM_PROJECTED
+    | Quality.TIME_ZONE_CONVERTED
+)
 
 
 def describe(flags: int) -> list[str]:
     """Human-readable names of the flags set in ``flags``."""
-    return [flag.name.lower().replace("_", " ") for flag in Quality if flags & flag]
+    return [str(flag.name).lower().replace("_", " ") for flag in Quality if flags & flag]

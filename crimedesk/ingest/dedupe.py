@@ -1,8 +1,10 @@
-"""Classify accepted rows as insert / update / unchanged against the store and earlier rows.
+"""Classify accepted rows as insert / update / unchanged / conflict against the store and earlier rows.
 
 A key already stored is updated only when the source's updated-on is newer; sources without an
-updated-on update a row only when its content differs. Keys seen earlier in the same file are
-found through a compact set of key hashes, so a fresh import never has to ask the database.
+updated-on update a row only when its content differs. A row without updated-on never replaces
+one that has it: when their contents differ it is a conflict (kept out, listed with the reason).
+Keys seen earlier in the same file are found through a compact set of key hashes, so a fresh
+import never has to ask the database.
 
 When a batch repeats no key and every stored row it meets has an updated-on, as when a portal
 export is imported again, the batch is classified with arrays: only keys, ids and updated-on
@@ -20,6 +22,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection
 
 from crimedesk.domain.columns import IMPORTED_COLUMNS
+from crimedesk.domain.timecodec import from_seconds
 from crimedesk.storage import bulk
 
 COMPARED = tuple(c for c in IMPORTED_COLUMNS if c not in ("source", "source_key"))
@@ -33,6 +36,7 @@ class Plan:
     update_ids: np.ndarray  # stored ids of those rows
     unchanged: int
     folded_updates: int = 0  # updates of rows written by this same batch (counted, not re-written)
+    conflicts: list[tuple[int, str]] = field(default_factory=list)  # (row position, reason)
 
     @property
     def updated(self) -> int:
@@ -72,11 +76,32 @@ def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
     return {row[0]: row[1:] for row in _stored_rows(conn, source, keys, ("source_key", "id", *COMPARED))}
 
 
-def _is_newer(new: tuple, old: tuple) -> bool:
+UPDATE, UNCHANGED, CONFLICT = "update", "unchanged", "conflict"
+
+
+def _decide(new: tuple, old: tuple) -> str:
+    """What a row does to the stored (or earlier) version of its key."""
     new_time, old_time = new[UPDATED], old[UPDATED]
+    if new_time is None and old_time is not None:
+        return UNCHANGED if not _differences(new, old) else CONFLICT
     if new_time is not None and old_time is not None:
-        return new_time > old_time
-    return new != old
+        return UPDATE if new_time > old_time else UNCHANGED
+    return UPDATE if new != old else UNCHANGED
+
+
+def _differences(new: tuple, old: tuple) -> list[str]:
+    """The compared columns, but the updated-on, in which ``new`` differs from ``old``."""
+    return [
+        name for name, a, b in zip(COMPARED, new, old, strict=True) if a != b and name != COMPARED[UPDATED]
+    ]
+
+
+def _conflict_reason(new: tuple, old: tuple) -> str:
+    updated = f"{from_seconds(old[UPDATED]):%Y-%m-%d %H:%M:%S}"
+    return (
+        f"conflict: no updated-on, so it does not replace the stored record (updated on {updated});"
+        f" they differ in {', '.join(_differences(new, old))}"
+    )
 
 
 def plan(conn: Connection, table: pa.Table, tracker: KeyTracker, hashes: np.ndarray) -> Plan:
@@ -146,12 +171,16 @@ def _resolve(conn: Connection, table: pa.Table, keys: np.ndarray, suspects: np.n
     for pos, row in zip(positions.tolist(), rows, strict=True):
         key, new = keys[pos], row
         old = stored.get(key)
+        decision = UPDATE if old is None else _decide(new, old[1:])
+        if decision == UNCHANGED:
+            plan.unchanged += 1
+            continue
+        if decision == CONFLICT:
+            plan.conflicts.append((pos, _conflict_reason(new, stored[key][1:])))
+            continue
         if old is None:
             insert[pos] = pos
             pending[key] = pos
-        elif not _is_newer(new, old[1:]):
-            plan.unchanged += 1
-            continue
         elif key in pending:
             insert[pending[key]] = pos
             plan.folded_updates += 1

@@ -11,6 +11,9 @@ from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
 from crimedesk.storage.schema import imports
 
+OK = "ok"
+REJECTED_ALL = "rejected_all"  # the file was read, but every row was rejected: nothing stored
+
 
 @dataclass
 class Counts:
@@ -21,9 +24,15 @@ class Counts:
     rejected: int = 0
     unmappable: int = 0
     corrected: int = 0
+    conflicts: int = 0  # rows without updated-on that would have replaced a record with one
 
     def reconciles(self) -> bool:
-        return self.rows_read == self.inserted + self.updated + self.unchanged + self.rejected
+        written = self.inserted + self.updated + self.unchanged
+        return self.rows_read == written + self.rejected + self.conflicts
+
+    def status(self) -> str:
+        """OK, or REJECTED_ALL when rows were read and every one of them was rejected."""
+        return REJECTED_ALL if self.rows_read and self.rejected == self.rows_read else OK
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,8 @@ class ImportResult:
         c = self.counts
         return (
             f"import {self.import_id} ({self.profile}): {c.rows_read:,} rows read = {c.inserted:,} inserted"
-            f" + {c.updated:,} updated + {c.unchanged:,} unchanged + {c.rejected:,} rejected;"
+            f" + {c.updated:,} updated + {c.unchanged:,} unchanged + {c.rejected:,} rejected"
+            f" + {c.conflicts:,} conflicts;"
             f" {c.unmappable:,} kept as unmappable, {c.corrected:,} corrected"
         )
 
@@ -58,12 +68,15 @@ def start(engine: Engine, facts: FileFacts, profile: Profile, user: str) -> int:
         ).inserted_primary_key[0]
 
 
-def finish(conn: Connection, import_id: int, counts: Counts) -> None:
+def finish(conn: Connection, import_id: int, counts: Counts) -> str:
+    """Record the counts and the final status (returned)."""
+    status = counts.status()
     conn.execute(
         update(imports)
         .where(imports.c.id == import_id)
-        .values(status="ok", finished_at=datetime.now(), **asdict(counts))
+        .values(status=status, finished_at=datetime.now(), **asdict(counts))
     )
+    return status
 
 
 def fail(engine: Engine, import_id: int, status: str, error: str) -> None:
@@ -82,7 +95,7 @@ def source_imported_before(conn: Connection, source: str) -> bool:
     source has stored rows without one (the converse need not hold: that only costs look-ups).
     The incidents' key index leads with source_key and could not answer this without a scan.
     """
-    query = select(exists().where(imports.c.source == source, imports.c.status == "ok"))
+    query = select(exists().where(imports.c.source == source, imports.c.status == OK))
     return bool(conn.execute(query).scalar())
 
 

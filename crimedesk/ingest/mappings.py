@@ -13,9 +13,12 @@ from sqlalchemy import Connection, Engine, delete, select
 from crimedesk.domain.categories import CATEGORIES, OTHER, category_from_name
 from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.domain.errors import ImportFileError
+from crimedesk.domain.timecodec import check_zone
 from crimedesk.ingest.arrowtools import map_codes
 from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import CoordSpec, DateSpec, Profile, normalize_header
+from crimedesk.ingest.validate.dates import OFFSET_DIRECTIVE
 from crimedesk.storage.schema import import_mappings
 
 PREFIX = "mapping:"
@@ -29,6 +32,10 @@ class ColumnMapping:
     separate time column is given; then the format covers both, e.g. "%d.%m.%Y %H:%M").
     ``categories`` maps values of ``category_column`` to violent/property/drug/other; without it
     the category comes from the offense type by the documented keyword rules.
+    ``source`` names where the records come from: a built-in profile's or another mapping's source
+    only when ``same_source_as`` names that profile or mapping (records are then matched by key).
+    ``time_zone`` (IANA) is the source's wall clock: needed when the format ends in a UTC offset
+    (``%z``), whose times are stored converted to it; it also flags times at clock changes.
     """
 
     name: str
@@ -51,8 +58,11 @@ class ColumnMapping:
     categories: dict[str, str] = field(default_factory=dict)
     arrest: str | None = None
     domestic: str | None = None
+    time_zone: str | None = None
+    same_source_as: str | None = None  # a profile or mapping whose source this one shares, on purpose
 
     def __post_init__(self) -> None:
+        self._check_time_zone()
         unknown = set(self.columns) - set(SOURCE_TEXT_COLUMNS)
         if unknown:
             raise ImportFileError(
@@ -62,6 +72,22 @@ class ColumnMapping:
         if bad:
             raise ImportFileError(
                 f"mapping {self.name}: categories must be one of {CATEGORIES}, not {sorted(bad)}"
+            )
+
+    def _check_time_zone(self) -> None:
+        if self.time_zone:
+            try:
+                check_zone(self.time_zone)
+            except ValueError as exc:
+                raise ImportFileError(f"mapping {self.name}: {exc}") from None
+        if OFFSET_DIRECTIVE not in self.date_format:
+            return
+        if not self.date_format.endswith(OFFSET_DIRECTIVE):
+            raise ImportFileError(f"mapping {self.name}: %z (the UTC offset) must end the date format")
+        if not self.time_zone:
+            raise ImportFileError(
+                f"mapping {self.name}: the date format has a UTC offset (%z), so the mapping needs the"
+                " source's time zone (time_zone, e.g. America/Chicago) to store local times"
             )
 
     def to_profile(self) -> Profile:
@@ -91,6 +117,8 @@ class ColumnMapping:
                 projected_epsg=self.projected_epsg,
             ),
             categorize=self._categorize,
+            time_zone=self.time_zone,
+            same_source_as=self.same_source_as,
         )
 
     def _categorize(self, batch: Batch) -> pa.Array:
@@ -121,13 +149,40 @@ def _opt(name: str | None) -> str | None:
 
 
 def save_mapping(engine: Engine, mapping: ColumnMapping) -> None:
-    """Save (or replace) a mapping under its name, for every analyst of this store."""
+    """Save (or replace) a mapping under its name, for every analyst of this store.
+
+    Raises ImportFileError when its source is another profile's and it does not say so."""
     with engine.begin() as conn:
+        check_source(conn, mapping.to_profile())
         conn.execute(delete(import_mappings).where(import_mappings.c.name == mapping.name))
         conn.execute(
             import_mappings.insert().values(
                 name=mapping.name, spec_json=mapping.to_json(), created_at=datetime.now()
             )
+        )
+
+
+def check_source(conn: Connection, profile: Profile) -> None:
+    """A mapping's source may be that of a built-in profile or another saved mapping only when its
+    ``same_source_as`` names one of them: otherwise its rows would be taken for theirs, key by key.
+    Mappings that said so already do not stand in the way of the others."""
+    if not profile.name.startswith(PREFIX):
+        return
+    others: dict[str, tuple[str, str | None]] = {name: (p.source, None) for name, p in all_profiles().items()}
+    others |= {PREFIX + m.name: (m.source, m.same_source_as) for m in load_mappings(conn)}
+    others.pop(profile.name, None)
+    sharing = {name: declared for name, (source, declared) in others.items() if source == profile.source}
+    named = profile.same_source_as
+    if named is not None and named not in sharing and PREFIX + named not in sharing:
+        raise ImportFileError(
+            f"{profile.title}: same_source_as names {named!r}, which is no profile or mapping"
+            f" with source {profile.source!r}"
+        )
+    undeclared = sorted(name for name, declared in sharing.items() if declared is None)
+    if undeclared and named is None:
+        raise ImportFileError(
+            f"{profile.title}: source {profile.source!r} is already the source of"
+            f" {', '.join(undeclared)}; name another source, or say it is the same one (same_source_as)"
         )
 
 

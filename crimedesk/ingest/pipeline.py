@@ -18,11 +18,11 @@ from sqlalchemy import Connection, Engine
 
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
-from crimedesk.ingest import history, ucr_writer
+from crimedesk.ingest import conflicts, history, ucr_writer
 from crimedesk.ingest.dedupe import KeyTracker
 from crimedesk.ingest.detect import detect_profile
 from crimedesk.ingest.history import Counts, ImportResult
-from crimedesk.ingest.mappings import saved_profiles
+from crimedesk.ingest.mappings import check_source, saved_profiles
 from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
@@ -68,12 +68,14 @@ def import_file(
     """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged."""
     facts = inspect_file(Path(path))
     chosen = choose_profile(engine, facts, profile)
+    with engine.connect() as conn:
+        check_source(conn, chosen)
     import_id = history.start(engine, facts, chosen, user)
     try:
         with engine.begin() as conn:
             history.claim_write_lock(conn, import_id)
             counts = _run(conn, facts, chosen, import_id, progress, cancel)
-            history.finish(conn, import_id, counts)
+            status = history.finish(conn, import_id, counts)
     except ImportCancelled as exc:
         history.fail(engine, import_id, "cancelled", str(exc))
         raise
@@ -81,7 +83,7 @@ def import_file(
         history.fail(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     progress(1.0, "done")
-    return ImportResult(import_id, chosen.name, "ok", counts)
+    return ImportResult(import_id, chosen.name, status, counts)
 
 
 class _Store:
@@ -90,6 +92,7 @@ class _Store:
     def __init__(self, conn: Connection, profile: Profile, import_id: int) -> None:
         self.conn, self.import_id = conn, import_id
         self.counts = Counts()
+        self.conflicts: list[tuple[int, str]] = []  # (line number, reason)
         if profile.kind == UCR:
             self.ucr_writer = ucr_writer.UcrWriter(conn, import_id)
         else:
@@ -109,7 +112,14 @@ class _Store:
         c.rejected += len(prepared.rejected)
         c.unmappable += prepared.unmappable
         c.corrected += prepared.corrected
+        c.conflicts += len(written.conflicts)
+        self.conflicts += [(int(prepared.lines[row]), reason) for row, reason in written.conflicts]
         self._reject(prepared.rejected)
+
+    def write_conflicts(self, facts: FileFacts) -> None:
+        """List the conflicts with the rejected rows, in file order (the file is read again)."""
+        if self.conflicts:
+            self._reject(conflicts.with_raw_text(facts, sorted(self.conflicts)))
 
     def _reject(self, records: list[tuple[int | None, str, str]]) -> None:
         if not records:
@@ -146,6 +156,7 @@ def _run(
         first_load = bool(dropped) and not store.source_had_rows  # no index is updated row by row
         with write_ahead.spilling(conn) if first_load else nullcontext():
             _write_all(store, batches, estimate, progress, cancel)
+            store.write_conflicts(facts)
             if dropped:
                 progress(0.99, "indexing")
                 store.writer.write_deferred_regions()

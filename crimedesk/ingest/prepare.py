@@ -34,6 +34,7 @@ class Prepared:
     key_hashes: np.ndarray | None = None
     encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
+    lines: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the table's line numbers
 
 
 class Preparer:
@@ -76,5 +77,6 @@ class Preparer:
         prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
         prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
         prepared.key_hashes = key_hashes(prepared.table)
+        prepared.lines = batch.lines[accepted]
         if self.encode:
             prepared.encoded = encode_rows(prepared.table, distinct=DISTINCT_COLUMNS)

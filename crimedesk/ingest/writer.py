@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +20,7 @@ class Written:
     inserted: int
     updated: int
     unchanged: int
+    conflicts: list[tuple[int, str]] = field(default_factory=list)  # (row position, reason)
 
 
 class IncidentWriter:
@@ -65,7 +66,7 @@ class IncidentWriter:
             delete_incident_regions(self.conn, decided.update_ids)
             self._forget_deferred(decided.update_ids)
         self._join_regions(np.concatenate([ids, decided.update_ids]), pa.concat_tables([inserts, updates]))
-        return Written(inserts.num_rows, decided.updated, decided.unchanged)
+        return Written(inserts.num_rows, decided.updated, decided.unchanged, decided.conflicts)
 
     def _insert(self, inserts: pa.Table, encoded: EncodedRows | None) -> np.ndarray:
         ids = bulk.next_ids(self.conn, "incidents", inserts.num_rows)

@@ -67,11 +67,13 @@ def test_mixed_date_formats_are_rejected_row_by_row(store):
     result = import_file(store, BAD / "mixed_date_formats.csv")
     assert (result.counts.inserted, result.counts.rejected) == (13, 7)
     reasons = [r[1] for r in rejections(store, result.import_id)]
+    mismatch = "does not match MM/DD/YYYY hh:mm:ss AM, this file's format (accepted, one per file: "
+    mismatch += "MM/DD/YYYY hh:mm:ss AM, YYYY-MM-DDTHH:mm:ss)"
     assert reasons == [
-        "occurred '2017-01-01 10:00:00' does not match MM/DD/YYYY hh:mm:ss AM",
-        "occurred '1/2/17 3:15 PM' does not match MM/DD/YYYY hh:mm:ss AM",
+        f"occurred '2017-01-01 10:00:00' {mismatch}",
+        f"occurred '1/2/17 3:15 PM' {mismatch}",
         "occurred '02/30/2017 10:00:00 AM' is not a real date",
-        "occurred '01/02/2017 10:00' does not match MM/DD/YYYY hh:mm:ss AM",
+        f"occurred '01/02/2017 10:00' {mismatch}",
         "occurred is missing",
         "occurred is before 1900",
         "occurred is in the future",

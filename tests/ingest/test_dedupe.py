@@ -50,6 +50,7 @@ def _assert_plans_agree(store, path, profile: str, by_times: bool) -> None:
                 zip(walked.update_ids, walked.update, strict=True)
             )
             assert by_arrays.unchanged == walked.unchanged
+            assert by_arrays.conflicts == walked.conflicts
         conn.rollback()
 
 
@@ -77,7 +78,7 @@ def _stored(engine, keys: list[str]) -> list[tuple]:
         return [tuple(row) for row in conn.execute(query)]
 
 
-def test_rows_without_updated_on_are_compared_whole(store, chicago_sample, tmp_path):
+def test_rows_without_updated_on_never_replace_rows_with_one(store, chicago_sample, tmp_path):
     import_file(store, chicago_sample)
     rows = list(csv.DictReader(chicago_sample.open()))
     edits = {
@@ -86,9 +87,12 @@ def test_rows_without_updated_on_are_compared_whole(store, chicago_sample, tmp_p
         2: {"Updated On": LATER},
     }
     path = _edited(rows, tmp_path, edits)
+    before = _stored(store, [rows[0]["ID"], rows[1]["ID"]])
     _assert_plans_agree(store, path, "chicago", by_times=False)
-    first, again = (import_file(store, path).counts.updated for _ in range(2))
-    assert (first, again) == (3, 0)  # row 1 lost only its updated-on, which is content too
+    first, again = (import_file(store, path).counts for _ in range(2))
+    assert (first.updated, first.conflicts, first.unchanged) == (1, 1, 2424)  # row 1 lost only its updated-on
+    assert (again.updated, again.conflicts, again.unchanged) == (0, 1, 2425)
+    assert _stored(store, [rows[0]["ID"], rows[1]["ID"]]) == before  # block and updated-on kept
 
 
 def test_an_nypd_file_without_updated_on_changes_only_the_rows_that_differ(store, nypd_sample, tmp_path):
@@ -103,13 +107,10 @@ def test_an_nypd_file_without_updated_on_changes_only_the_rows_that_differ(store
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, len(edits), 10_000 - len(edits))
 
 
-@pytest.mark.parametrize(("second", "updated"), [(LATER, 1), (EARLIER, 0)])
-def test_a_key_twice_in_one_file_is_walked_in_file_order(store, chicago_sample, tmp_path, second, updated):
+@pytest.mark.parametrize(("second", "outcome"), [(LATER, (1, 0, 0)), (EARLIER, (0, 1, 0)), ("", (0, 0, 1))])
+def test_a_key_twice_in_one_file_is_walked_in_file_order(store, chicago_sample, tmp_path, second, outcome):
+    """The second row, newer, older or without updated-on: (updated, unchanged, conflicts)."""
     rows = list(csv.DictReader(chicago_sample.open()))
     path = _edited(rows, tmp_path, {}, ({**rows[0], "Updated On": second, "Beat": "9999"},))
-    result = import_file(store, path)
-    assert (result.counts.inserted, result.counts.updated, result.counts.unchanged) == (
-        2426,
-        updated,
-        1 - updated,
-    )
+    counts = import_file(store, path).counts
+    assert counts.inserted == 2426 and (counts.updated, counts.unchanged, counts.conflicts) == outcome

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.domain.errors import ImportFileError
@@ -11,9 +12,11 @@ from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.preview import REASON, preview, shown_columns
 from crimedesk.ingest.profiles import all_profiles
+from crimedesk.ingest.rows import TIME_COLUMNS
 from crimedesk.ingest.source import inspect_file
+from crimedesk.storage.schema import incidents
 from tests.generic_csv import BAD_LINE, MAPPING, write_generic_csv
-from tests.ingest.helpers import count
+from tests.ingest.helpers import count, rejections
 
 
 @pytest.fixture
@@ -36,10 +39,30 @@ def test_preview_parses_rows_and_names_the_rejected_one(generic_csv):
     assert "district" not in shown_columns(frame)  # not mapped
 
 
-def test_preview_matches_the_import(generic_csv, sqlite_store):
-    result = import_file(sqlite_store, generic_csv, profile=MAPPING.to_profile())
+def test_preview_matches_the_import(generic_csv, store):
+    """Every row the preview parses is the row the import stores; its rejection is the import's."""
+    frame = preview(generic_csv, MAPPING, rows=3000)
+    result = import_file(store, generic_csv, profile=MAPPING.to_profile())
     assert (result.counts.rows_read, result.counts.inserted, result.counts.rejected) == (2426, 2425, 1)
-    assert count(sqlite_store) == 2425
+    assert count(store) == 2425
+    assert len(frame) == 2426
+    refused = frame[frame[REASON] != ""]
+    assert [(line, reason) for line, reason, _raw in rejections(store, result.import_id)] == list(
+        zip(refused["line"], refused[REASON], strict=True)
+    )
+    previewed = frame[frame[REASON] == ""].drop(columns=["line", REASON])
+    assert len(previewed) == 2425
+    with store.connect() as conn:
+        stored = pd.read_sql(select(*(incidents.c[c] for c in previewed.columns)), conn)
+    for name in TIME_COLUMNS:
+        stored[name] = pd.to_datetime(stored[name])
+    assert _records(previewed) == _records(stored)
+
+
+def _records(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as tuples sorted by key, every missing value as None (pandas spells them several ways)."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    return sorted(plain.itertuples(index=False, name=None), key=lambda row: row[0])
 
 
 def test_preview_of_a_built_in_profile_and_a_wrong_mapping(chicago_sample, generic_csv):

@@ -65,6 +65,8 @@ class Profile:
     coords: CoordSpec | None = None
     categorize: Callable[[Batch], pa.Array] | None = None
     key: tuple[str, ...] = ()  # source columns joined to make the source key
+    time_zone: str | None = None  # IANA zone of the source's wall clock (UTC offsets convert to it)
+    same_source_as: str | None = None  # a mapping sharing a source on purpose: the profile it shares with
 
     def missing_columns(self, header: set[str]) -> list[str]:
         return [name for name in self.required if name not in header]

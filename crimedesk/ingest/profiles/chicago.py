@@ -54,5 +54,6 @@ CHICAGO = register(
             projected_epsg=3435,  # NAD83 / Illinois East (ftUS)
         ),
         categorize=_category,
+        time_zone="America/Chicago",
     )
 )

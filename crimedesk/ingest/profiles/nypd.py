@@ -50,5 +50,6 @@ NYPD = register(
             projected_epsg=2263,  # NAD83 / New York Long Island (ftUS)
         ),
         categorize=_category,
+        time_zone="America/New_York",
     )
 )

@@ -3,6 +3,10 @@
 Arrow's strptime is vectorised but lenient about day overflow ("02/30/2017" -> 2 March), so
 parsed days are checked against the day field of the text. Rejected: unparseable, impossible,
 before 1900, in the future, and windows that end before they start.
+
+Times are stored on the wall clock of the source's time zone. A format ending in a UTC offset
+(``%z``) gives instants: they are converted to that clock, flagged where the wall time written
+differs from the one stored. Occurrence times in a clock change's gap or fold are flagged.
 """
 
 from __future__ import annotations
@@ -13,14 +17,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.domain.errors import ImportFileError
 from crimedesk.domain.quality import Quality
+from crimedesk.domain.timecodec import dst_gap_and_fold, local_from_utc
 from crimedesk.ingest.arrowtools import is_blank
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import EARLIEST, ImportContext
 from crimedesk.ingest.profiles.base import DateSpec
 
 MISSING = np.iinfo(np.int64).min
-FRACTION = r"(\d{2}:\d{2}:\d{2})\.\d{1,9}$"  # fractional seconds (API exports) are dropped
+# fractional seconds (API exports) are dropped, before a UTC offset too
+FRACTION = r"(\d{2}:\d{2}:\d{2})\.\d{1,9}(Z|[+-]\d{2}:?\d{2})?$"
+OFFSET_DIRECTIVE = "%z"  # must end the format (ColumnMapping checks): the written wall time precedes it
+OFFSET = r"(Z|[+-]\d{2}(:?\d{2})?)\s*$"
 _DIRECTIVES = {
     "%m": r"\d{1,2}",
     "%d": r"(?P<day>\d{1,2})",
@@ -46,6 +55,7 @@ _PRETTY = {
     "%p": "AM",
     "%b": "Mon",
     "%B": "Month",
+    "%z": "±hh:mm",
 }
 
 
@@ -97,7 +107,7 @@ def _without_fractions(text: pa.Array) -> pa.Array:
     some text holds a '.', as exports from the SODA API do."""
     if not pc.any(pc.match_substring(text, ".")).as_py():
         return text
-    return pc.replace_substring_regex(text, FRACTION, r"\1")
+    return pc.replace_substring_regex(text, FRACTION, r"\1\2")
 
 
 def _overflowed(text: pa.Array, parsed: pa.Array, fmt: str) -> np.ndarray:
@@ -114,31 +124,88 @@ def _overflowed(text: pa.Array, parsed: pa.Array, fmt: str) -> np.ndarray:
     return bad
 
 
-def parse(batch: Batch, spec: DateSpec, context: ImportContext, label: str, *, required: bool) -> np.ndarray:
-    """Seconds per row (MISSING where blank or rejected); rejects and flags into ``batch``."""
+def parse(
+    batch: Batch,
+    spec: DateSpec,
+    context: ImportContext,
+    label: str,
+    *,
+    required: bool,
+    occurrence: bool = False,
+) -> np.ndarray:
+    """Local wall-clock seconds per row (MISSING where blank or rejected); rejects and flags into
+    ``batch``. ``occurrence``: flag wall times in a clock change's gap or fold."""
     text, midnight_24 = _joined_text(batch, spec)
     blank = is_blank(batch.column(spec.date))
     fmt = _choose_format(text, spec, context)
     if "." not in fmt:
         text = _without_fractions(text)
-    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), MISSING).to_numpy(zero_copy_only=False, writable=True)
-    seconds = seconds + np.where(midnight_24 & (seconds != MISSING), 86_400, 0)
-    unparsed = (seconds == MISSING) & ~blank
-    impossible = _overflowed(text, parsed, fmt) & ~unparsed
+    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)  # UTC when fmt has %z
+    seconds = _seconds(parsed, midnight_24)
+    written_text, written, written_fmt = text, parsed, fmt
+    if OFFSET_DIRECTIVE in fmt:
+        written_text = pc.replace_substring_regex(text, OFFSET, "")
+        written_fmt = fmt.replace(OFFSET_DIRECTIVE, "")
+        written = pc.strptime(written_text, format=written_fmt, unit="s", error_is_null=True)
+    wall = _seconds(written, midnight_24)  # the wall time written, whatever its offset
+    unparsed = ((seconds == MISSING) | (wall == MISSING)) & ~blank
+    impossible = _overflowed(written_text, written, written_fmt) & ~unparsed
     raw = batch.column(spec.date)
-    batch.reject(
-        unparsed, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' does not match {pretty_format(fmt)}"
-    )
+    mismatch = _mismatch(fmt, spec)
+    batch.reject(unparsed, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' {mismatch}")
     batch.reject(impossible, lambda i: f"{label} '{_shown(raw, batch, spec, i)}' is not a real date")
     if required:
         batch.reject(blank, f"{label} is missing")
     seconds[unparsed | impossible | blank] = MISSING
+    if context.profile.time_zone:
+        zone, offsets = context.profile.time_zone, OFFSET_DIRECTIVE in fmt
+        seconds = _on_wall_clock(batch, seconds, wall, zone, offsets=offsets, occurrence=occurrence)
+    elif OFFSET_DIRECTIVE in fmt:
+        raise ImportFileError(f"{label}: a format with a UTC offset (%z) needs the source's time zone")
     known = seconds != MISSING
     batch.reject(known & (seconds < EARLIEST), f"{label} is before 1900")
     batch.reject(known & (seconds > context.now_seconds), f"{label} is in the future")
     batch.flag(known & midnight_24, Quality.TIME_24H_CORRECTED)
     return seconds
+
+
+def _seconds(parsed: pa.Array, midnight_24: np.ndarray) -> np.ndarray:
+    """Parsed timestamps as seconds (MISSING where null); '24:00:00' moved to the next midnight."""
+    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), MISSING).to_numpy(zero_copy_only=False, writable=True)
+    return seconds + np.where(midnight_24 & (seconds != MISSING), 86_400, 0)
+
+
+def _on_wall_clock(
+    batch: Batch, seconds: np.ndarray, wall: np.ndarray, zone: str, *, offsets: bool, occurrence: bool
+) -> np.ndarray:
+    """``seconds`` on the wall clock of ``zone``. ``offsets``: they are UTC instants, converted and
+    flagged where the written wall time ``wall`` changes. ``occurrence``: wall times that a clock
+    change makes nonexistent (as written) or doubled (as stored) are flagged."""
+    known = np.flatnonzero(seconds != MISSING)
+    local = seconds.copy()
+    if offsets:
+        local[known] = local_from_utc(seconds[known], zone)
+        batch.flag(_at(known, len(seconds), local[known] != wall[known]), Quality.TIME_ZONE_CONVERTED)
+    if occurrence:
+        gap, _ = dst_gap_and_fold(wall[known], zone)
+        _, fold = dst_gap_and_fold(local[known], zone)
+        batch.flag(_at(known, len(seconds), gap), Quality.TIME_DST_GAP)
+        batch.flag(_at(known, len(seconds), fold), Quality.TIME_DST_AMBIGUOUS)
+    return local
+
+
+def _at(positions: np.ndarray, size: int, chosen: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[positions[chosen]] = True
+    return mask
+
+
+def _mismatch(fmt: str, spec: DateSpec) -> str:
+    """Why a date was not read, naming every format the profile accepts (one per file)."""
+    if len(spec.formats) == 1:
+        return f"does not match {pretty_format(fmt)}"
+    accepted = ", ".join(pretty_format(f) for f in spec.formats)
+    return f"does not match {pretty_format(fmt)}, this file's format (accepted, one per file: {accepted})"
 
 
 def _shown(raw: pa.Array, batch: Batch, spec: DateSpec, row: int) -> str:
@@ -162,7 +229,9 @@ def flag_placeholders(batch: Batch, occurred: np.ndarray) -> None:
 def validate(batch: Batch, context: ImportContext) -> None:
     """Parse every date of the profile into ``batch.values`` and check windows."""
     profile = context.profile
-    occurred = parse(batch, profile.occurred, context, "occurred", required=True)
+    if profile.occurred is None:
+        raise ValueError(f"profile {profile.name} reads incidents but names no occurrence date")
+    occurred = parse(batch, profile.occurred, context, "occurred", required=True, occurrence=True)
     flag_placeholders(batch, occurred)
     batch.values["occurred_from"] = occurred
     optional = {
@@ -174,7 +243,8 @@ def validate(batch: Batch, context: ImportContext) -> None:
         if spec is None or not batch.has(spec.date):
             batch.values[column] = np.full(len(batch), MISSING)
             continue
-        batch.values[column] = parse(batch, spec, context, label, required=False)
+        occurrence = column == "occurred_to"
+        batch.values[column] = parse(batch, spec, context, label, required=False, occurrence=occurrence)
     ends = batch.values["occurred_to"]
     backwards = (ends != MISSING) & (occurred != MISSING) & (ends < occurred)
     batch.reject(backwards, "occurrence ends before it starts")

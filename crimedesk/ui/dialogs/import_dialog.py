@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.domain.errors import ProfileNotFoundError
-from crimedesk.ingest.history import ImportResult
+from crimedesk.ingest.history import REJECTED_ALL, ImportResult
 from crimedesk.ingest.pipeline import choose_profile, import_file
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
@@ -132,10 +133,12 @@ class ImportDialog(TaskDialog):
         c = self.result.counts
         lines = [
             f"<b>{c.rows_read:,}</b> rows read = <b>{c.inserted:,}</b> inserted + {c.updated:,} updated"
-            f" + {c.unchanged:,} unchanged + <b>{c.rejected:,}</b> rejected",
+            f" + {c.unchanged:,} unchanged + <b>{c.rejected:,}</b> rejected + {c.conflicts:,} conflicts",
             f"{c.unmappable:,} kept without coordinates (unmappable), {c.corrected:,} corrected",
         ]
-        lines += [f"line {r.line_number}: {r.reasons}" for r in rejected[:10]]
+        if self.result.status == REJECTED_ALL:
+            lines.insert(0, "⚠ Every row was rejected: nothing was stored.")
+        lines += [f"line {r.line_number}: {html.escape(r.reasons, quote=False)}" for r in rejected[:10]]
         if c.rejected > 10:
             lines.append(f"… all {c.rejected:,} rejected rows are in Data ▸ Uploads")
         self.message.setText("<br>".join(lines))
