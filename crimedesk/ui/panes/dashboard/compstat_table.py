@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from crimedesk.analytics.compstat import CITYWIDE, PERIODS, CompStat
+from crimedesk.domain.display_text import html_text
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.widgets.frame_model import SORT_ROLE, FrameModel, plain
+from crimedesk.ui.widgets.plain_text import PlainLabel, rich_label
 
 PERIOD_LABELS = {"wtd": "WTD", "d28": "28d", "ytd": "YTD"}
 UP, DOWN = QColor("#f6c6c0"), QColor("#c8e6c9")
@@ -56,7 +58,7 @@ class CompStatTable(QWidget):
         super().__init__(parent)
         self.state = state
         self.layer: str | int = "district"
-        self.title = QLabel("<b>CompStat</b>")
+        self.title = rich_label("<b>CompStat</b>")
         self.model = FrameModel(_columns(), _colour)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -69,7 +71,7 @@ class CompStatTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._region_chosen)
-        self.status = QLabel()
+        self.status = PlainLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -80,7 +82,7 @@ class CompStatTable(QWidget):
         self.layer = layer
         self.model.set_frame(result.table)
         (week, _), (d28, _), (ytd, _) = (result.periods[p] for p in PERIODS)
-        self.title.setText(f"<b>CompStat by {layer}</b> as of {result.as_of:%a %Y-%m-%d}")
+        self.title.setText(f"<b>CompStat by {html_text(layer)}</b> as of {result.as_of:%a %Y-%m-%d}")
         self.status.setText(
             f"WTD from {week.start:%m-%d}, 28d from {d28.start:%m-%d}, YTD from {ytd.start:%m-%d};"
             " LY = same days a year earlier · tinted: |z| ≥ 2 · double-click a region to filter"

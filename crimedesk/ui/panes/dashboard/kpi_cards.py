@@ -7,6 +7,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from crimedesk.analytics.kpis import COUNTS, SHARES, Kpi, KpiReport
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 TITLES = {
     "total": "Total",
@@ -69,7 +70,7 @@ class KpiCards(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cards = {name: KpiCard(name) for name in (*COUNTS, *SHARES)}
-        self.period = QLabel()
+        self.period = PlainLabel()
         self.period.setStyleSheet("color: #666")
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -59,12 +59,12 @@ class UcrChart(ChartBox):
             return ""
         years = self.frame["year"].to_numpy()
         year = int(years[np.argmin(np.abs(years - point.x()))])
-        lines = [f"<b>{year}</b>"]
+        lines = [str(year)]
         for row in self.frame[self.frame["year"] == year].itertuples():
             count = "—" if pd.isna(row.count) else f"{row.count:,}"
             rate = "—" if pd.isna(row.rate) else f"{row.rate:,.1f}"
             lines.append(f"{row.state_abbr}: {count} offenses · {rate} per 100,000")
-        return "<br>".join(lines)
+        return "\n".join(lines)
 
     def clicked_at(self, point: QPointF) -> None:
         if not self.frame.empty:
