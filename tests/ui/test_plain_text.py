@@ -26,6 +26,7 @@ from crimedesk.ui.dialogs.import_dialog import ImportDialog
 from crimedesk.ui.dialogs.portal_dialog import PortalDialog
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
 from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
+from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 from crimedesk.ui.welcome import WelcomePage
 from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
@@ -150,3 +151,18 @@ def test_welcome_page_shows_the_store_name_as_text(qtbot):
     page = WelcomePage(INJECTION)
     qtbot.addWidget(page)
     assert shows(page.text).endswith(f"Store: {SHOWN}")
+
+
+def test_chart_legends_and_tooltips_show_state_names_as_typed(qtbot):
+    chart = UcrChart()
+    qtbot.addWidget(chart)
+    frame = pd.DataFrame(
+        {"year": [2018, 2019], "state_abbr": [H1, H1], "count": [10, 12], "population": [100, 100]}
+    )
+    chart.show_series(frame.assign(rate=[1.0, 1.2]), "count")
+    [(_sample, label)] = chart.legend.items
+    assert label.item.toPlainText() == H1  # pyqtgraph renders legend names as HTML
+    tip = chart.tooltip_at(QPointF(2019, 0))
+    assert (
+        displayed(as_rich_text(tip), Qt.TextFormat.AutoText) == f"2019\n{H1}: 12 offenses · 1.2 per 100,000"
+    )

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QWidget
 
+from crimedesk.domain.display_text import html_text
 from crimedesk.ui.widgets.chart_box import ChartBox
 
 NATIONAL_COLOUR = "#222222"
@@ -41,7 +42,7 @@ class UcrChart(ChartBox):
                 rows["year"].to_numpy(float),
                 rows[measure].to_numpy(float, na_value=np.nan),
                 pen=pg.mkPen(colour, width=2),
-                name=state,
+                name=html_text(state),  # pyqtgraph's legend renders HTML
                 symbol="o",
                 symbolSize=4,
                 symbolBrush=colour,
