@@ -7,8 +7,16 @@ import typer
 from crimedesk.cli.boundaries import boundaries_app
 from crimedesk.cli.imports import register as register_imports
 from crimedesk.cli.models import models_app
+from crimedesk.config.private_files import use_private_umask
 
 app = typer.Typer(help="crimedesk: import, inspect and analyse police incident data.", no_args_is_help=True)
+
+
+@app.callback()
+def _start() -> None:
+    use_private_umask()  # everything a command and its children write is owner-only
+
+
 register_imports(app)
 app.add_typer(boundaries_app, name="boundaries")
 app.add_typer(models_app, name="models")

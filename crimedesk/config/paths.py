@@ -6,13 +6,14 @@ from pathlib import Path
 
 import platformdirs
 
+from crimedesk.config.private_files import private_dir
+
 APP_NAME = "crimedesk"
 
 
 def data_dir() -> Path:
     path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def default_database_path() -> Path:
@@ -22,5 +23,4 @@ def default_database_path() -> Path:
 def cache_dir() -> Path:
     """Files crimedesk can rebuild from the store, such as the analytics mirrors."""
     path = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)

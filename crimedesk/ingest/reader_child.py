@@ -10,6 +10,8 @@ path, and nothing here uses it.
 import sys
 from importlib.abc import MetaPathFinder
 
+from crimedesk.config.private_files import use_private_umask
+
 
 class _WithoutPandas(MetaPathFinder):
     def find_spec(self, name: str, path: object, target: object = None) -> None:
@@ -18,6 +20,7 @@ class _WithoutPandas(MetaPathFinder):
 
 
 def main(argv: list[str]) -> None:
+    use_private_umask()  # as in the app and the CLI, whoever started this process
     sys.meta_path.insert(0, _WithoutPandas())
     from multiprocessing.connection import Connection
 

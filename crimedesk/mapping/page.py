@@ -15,6 +15,7 @@ from branca.element import MacroElement
 from folium import plugins
 from folium.template import Template
 
+from crimedesk.domain.display_text import BIDI_CONTROLS, display_text
 from crimedesk.mapping.layers import CATEGORY_COLORS
 from crimedesk.mapping.options import (
     ASSETS_URL,
@@ -53,6 +54,7 @@ def client_options(options: PageOptions) -> dict:
         "categories": CATEGORY_COLORS,
         "visible": list(options.visible),
         "basemap": options.basemap.kind,
+        "bidi": {char: display_text(char) for char in BIDI_CONTROLS},
     }
 
 

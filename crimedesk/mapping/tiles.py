@@ -6,8 +6,11 @@ Pure (no Qt): the URL scheme handler in ``crimedesk.ui.panes.map.map_scheme`` as
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
+
+from crimedesk.config.private_files import FILE_MODE, make_private_dirs
 
 MAX_ZOOM = 24
 
@@ -79,10 +82,12 @@ class TileCache:
         return path.read_bytes() if path.is_file() else None
 
     def put(self, z: int, x: int, y: int, data: bytes) -> None:
-        """Store a tile atomically (a crash never leaves half an image behind)."""
+        """Store a tile atomically (a crash never leaves half an image behind), owner-only like
+        everything crimedesk keeps: the tiles show where the analyst looked."""
         image_type(data)
         path = self.path(z, x, y)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent)
         partial = path.with_suffix(".part")
-        partial.write_bytes(data)
+        with os.fdopen(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, FILE_MODE), "wb") as out:
+            out.write(data)
         partial.replace(path)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from crimedesk.config.paths import default_database_path
+from crimedesk.config.private_files import create_private_file
 from crimedesk.config.secrets import get_secret
 from crimedesk.storage.migrate import upgrade_to_head
 
@@ -77,7 +78,7 @@ def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine
 
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(url.database))  # its WAL and SHM files take its mode
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     # pysqlite's own transaction handling is disabled so SQLAlchemy's BEGIN is the real one.

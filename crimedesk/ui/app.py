@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import MutableMapping
 
+from crimedesk.config.private_files import use_private_umask
+
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     """crimedesk's own options; the rest (e.g. ``-platform offscreen``) is left for Qt."""
@@ -32,6 +34,7 @@ def prepare_webengine_env(environ: MutableMapping[str, str], is_root: bool) -> N
 
 
 def main(argv: list[str] | None = None) -> int:
+    use_private_umask()  # everything the app and its children write is owner-only
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     prepare_webengine_env(os.environ, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QTabWidget, QWidget
+
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 
 class MainWindow(QMainWindow):
@@ -42,10 +44,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.menuBar().addMenu("&View").addAction(self.filter_dock.toggleViewAction())
-        self.store_label = QLabel(store_name)
-        self.dataset_label = QLabel()
-        self.counts_label = QLabel()
-        self.message_label = QLabel()
+        self.store_label = PlainLabel(store_name)
+        self.dataset_label = PlainLabel()
+        self.counts_label = PlainLabel()
+        self.message_label = PlainLabel()
         self.statusBar().addWidget(self.store_label)
         self.statusBar().addWidget(self.dataset_label)
         self.statusBar().addWidget(self.message_label, stretch=1)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from crimedesk.domain.display_text import html_text
+from crimedesk.ui.widgets.plain_text import rich_label
 
 TEXT = (
     "<h1>Welcome to crimedesk</h1>"
@@ -15,7 +18,7 @@ TEXT = (
 class WelcomePage(QWidget):
     def __init__(self, store_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QLabel(TEXT + f"<p style='color:#666'>Store: {store_name}</p>")
+        self.text = rich_label(TEXT + f"<p style='color:#666'>Store: {html_text(store_name)}</p>")
         self.text.setWordWrap(True)
         self.text.setMaximumWidth(640)
         self.import_button = QPushButton("Import incidents…")

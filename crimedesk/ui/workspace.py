@@ -32,6 +32,7 @@ from crimedesk.ui.panes.models.models_pane import ModelsPane
 from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
 from crimedesk.ui.runtime.workers import Job, LatestQuery, submit, wait_for_workers
 from crimedesk.ui.welcome import WelcomePage
+from crimedesk.ui.widgets.plain_text import as_rich_text
 
 if TYPE_CHECKING:
     from crimedesk.analytics.mirror import AnalyticsMirror
@@ -214,7 +215,7 @@ class Workspace(QObject):
         text = str(message)
         log.error("%s", text)
         self.window.message_label.setText(f"⚠ {text}")
-        self.window.message_label.setToolTip(text)
+        self.window.message_label.setToolTip(as_rich_text(text))
 
 
 def _restored_filters(settings: QSettings) -> tuple[FilterState, str | None]:

@@ -1,5 +1,7 @@
 /* crimedesk map client: layers filled from Python (runJavaScript), events sent back (QWebChannel).
- * Every value that comes from data reaches the DOM through textContent, never as HTML. */
+ * Every value that comes from data reaches the DOM through textContent, never as HTML (Leaflet's
+ * layer control takes HTML: names are escaped for it), with its bidirectional controls shown as
+ * visible marks (options.bidi, from crimedesk.domain.display_text). */
 (function () {
   "use strict";
   const cd = {};
@@ -9,12 +11,24 @@
   let legendSections = [];
   let map, drawn, control, legendBox, bridge = null;
   let regionLayerId = null;
+  let bidiMarks = {}, bidiControls = null;
+
+  /* Text from data as shown: bidirectional controls as visible marks. */
+  function shown(value) {
+    const text = String(value);
+    return bidiControls ? text.replace(bidiControls, (c) => bidiMarks[c]) : text;
+  }
 
   function el(tag, value, cls) {
     const node = document.createElement(tag);
-    if (value !== undefined && value !== null) node.textContent = String(value);
+    if (value !== undefined && value !== null) node.textContent = shown(value);
     if (cls) node.className = cls;
     return node;
+  }
+
+  /* A name for Leaflet's layer control, which sets it as innerHTML: escaped, so it shows as typed. */
+  function controlName(name) {
+    return el("span", name).innerHTML;
   }
 
   function send(method, ...args) {
@@ -27,6 +41,8 @@
     "border:1px solid #555}.cd-legend:empty{display:none}";
 
   cd.init = function (leafletMap, options, drawnGroup) {
+    bidiMarks = options.bidi;
+    bidiControls = new RegExp("[" + Object.keys(bidiMarks).join("") + "]", "gu");
     document.head.appendChild(el("style", CSS));
     map = leafletMap;
     cd.map = map;
@@ -42,7 +58,7 @@
       clusters: "Clusters", heat: "Heat map" };
     control = L.control.layers(null, {}, { collapsed: false }).addTo(map);
     for (const key of Object.keys(names)) {
-      control.addOverlay(layers[key], names[key]);
+      control.addOverlay(layers[key], controlName(names[key]));
       if (options.visible.includes(key)) layers[key].addTo(map);
     }
     legendBox = L.control({ position: "bottomright" });
@@ -190,7 +206,7 @@
       onEachFeature: (f, layer) => layer.bindTooltip(el("span", f.properties.label), { sticky: true }),
     }).addTo(map);
     if (geojson.legend) overlayLegends[name] = geojson.legend;
-    control.addOverlay(overlays[name], name);
+    control.addOverlay(overlays[name], controlName(name));
     renderLegend();
   };
 

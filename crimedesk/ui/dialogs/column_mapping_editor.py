@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from crimedesk.domain.display_text import html_text
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.mappings import ColumnMapping, save_mapping
 from crimedesk.ingest.preview import REASON, preview, shown_columns
@@ -31,6 +32,7 @@ from crimedesk.ingest.source import FileFacts
 from crimedesk.ui.dialogs.column_mapping_form import MappingForm
 from crimedesk.ui.runtime.workers import LatestQuery, submit
 from crimedesk.ui.widgets.frame_model import FrameModel
+from crimedesk.ui.widgets.plain_text import PlainLabel, rich_label
 
 log = logging.getLogger(__name__)
 PREVIEW_ROWS = 20
@@ -54,12 +56,12 @@ class MappingEditor(QDialog):
         self.setWindowTitle(f"Map columns of {facts.path.name}")
         self.resize(1150, 860)
         self.engine, self.facts = engine, facts
-        self.header = QLabel(f"<b>Columns in the file:</b> {', '.join(facts.header)}")
+        self.header = rich_label(f"<b>Columns in the file:</b> {html_text(', '.join(facts.header))}")
         self.header.setWordWrap(True)
         self.form = MappingForm(facts.header)
         self.table = QTableView()
         self.table.verticalHeader().hide()
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setWordWrap(True)
         self.frame = pd.DataFrame()
         self.buttons = QDialogButtonBox()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -23,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
+from crimedesk.domain.display_text import html_text
 from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.profiles.base import normalize_header
 from crimedesk.ingest.validate.dates import pretty_format
 from crimedesk.ui.widgets.multiselect import MultiSelect
+from crimedesk.ui.widgets.plain_text import rich_label
 
 NONE = "—"
 DEFAULT_FORMAT = "%m/%d/%Y %H:%M"
@@ -53,7 +54,7 @@ class MappingForm(QWidget):
         self.combos = {f: self._combo(f, required=True) for f in ("occurred", "offense_type")}
         self.combos |= {f: self._combo(f, required=False) for f in (*OPTIONAL, *TEXT_FIELDS)}
         self.date_format = QLineEdit(DEFAULT_FORMAT)
-        self.pretty = QLabel()
+        self.pretty = rich_label()
         self.epsg = QSpinBox()
         self.epsg.setRange(0, 999_999)
         self.epsg.setSpecialValueText("none")
@@ -109,7 +110,7 @@ class MappingForm(QWidget):
             row.addLayout(box, stretch=1)
 
     def _show_pretty(self) -> None:
-        self.pretty.setText(f"reads as <b>{pretty_format(self.date_format.text())}</b>")
+        self.pretty.setText(f"reads as <b>{html_text(pretty_format(self.date_format.text()))}</b>")
 
     def add_category_row(self, value: str, category: str) -> None:
         """A value of the category column and the category it stands for."""

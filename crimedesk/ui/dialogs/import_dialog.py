@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +28,7 @@ from crimedesk.ui.dialogs.column_mapping_editor import MappingEditor
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
 from crimedesk.ui.runtime.child_process import run_in_child
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 log = logging.getLogger(__name__)
 FILE_TYPES = "CSV files (*.csv *.csv.gz *.txt);;All files (*)"
@@ -50,7 +49,7 @@ class ImportDialog(TaskDialog):
         self.path = QLineEdit()
         self.path.setPlaceholderText("Choose a CSV file…")
         self.browse = QPushButton("Browse…")
-        self.detected = QLabel("No file chosen")
+        self.detected = PlainLabel("No file chosen")
         self.detected.setWordWrap(True)
         self.map_columns = QPushButton("Map columns…")
         self.map_columns.setToolTip("No built-in profile fits: say which column holds what")
@@ -89,9 +88,7 @@ class ImportDialog(TaskDialog):
 
     def _show_profile(self, profile: Profile) -> None:
         self.profile = profile
-        self.detected.setText(
-            f"Detected profile: <b>{profile.title}</b> (source <code>{profile.source}</code>)"
-        )
+        self.detected.setText(f"Detected profile: {profile.title} (source {profile.source})")
         self.start.setEnabled(True)
 
     def _detect_failed(self, exc: Exception) -> None:
@@ -132,23 +129,23 @@ class ImportDialog(TaskDialog):
         self.result, rejected = outcome
         c = self.result.counts
         lines = [
-            f"<b>{c.rows_read:,}</b> rows read = <b>{c.inserted:,}</b> inserted + {c.updated:,} updated"
-            f" + {c.unchanged:,} unchanged + <b>{c.rejected:,}</b> rejected + {c.conflicts:,} conflicts",
+            f"{c.rows_read:,} rows read = {c.inserted:,} inserted + {c.updated:,} updated"
+            f" + {c.unchanged:,} unchanged + {c.rejected:,} rejected + {c.conflicts:,} conflicts",
             f"{c.unmappable:,} kept without coordinates (unmappable), {c.corrected:,} corrected",
         ]
         if self.result.status == REJECTED_ALL:
             lines.insert(0, "⚠ Every row was rejected: nothing was stored.")
-        lines += [f"line {r.line_number}: {html.escape(r.reasons, quote=False)}" for r in rejected[:10]]
+        lines += [f"line {r.line_number}: {r.reasons}" for r in rejected[:10]]
         if c.rejected > 10:
             lines.append(f"… all {c.rejected:,} rejected rows are in Data ▸ Uploads")
-        self.message.setText("<br>".join(lines))
+        self.message.setText("\n".join(lines))
         self.progress.setValue(1000)
         self._done()
         self.imported.emit(self.result)
 
     @Slot(object)
     def _failed(self, exc: Exception) -> None:
-        self.message.setText(f"⚠ Import failed; the store is unchanged.<br>{exc}")
+        self.message.setText(f"⚠ Import failed; the store is unchanged.\n{exc}")
         self._done()
 
     @Slot()

@@ -128,9 +128,7 @@ class PortalDialog(TaskDialog):
         self.job, self.path = None, path
         self._busy(False)
         self.progress.setValue(1000)
-        self.message.setText(
-            f"{self.message.text()} to <code>{path}</code>.<br>Check the import and click Import."
-        )
+        self.message.setText(f"{self.message.text()} to {path}.\nCheck the import and click Import.")
         self.cancel.setText("Close")
         self.downloaded.emit(path)
         self.open_import(path)
@@ -148,9 +146,9 @@ class PortalDialog(TaskDialog):
     def _imported(self, result: ImportResult) -> None:
         c = result.counts
         self.message.setText(
-            f"{self.message.text().split('<br>')[0]}<br>Imported: <b>{c.rows_read:,}</b> rows read ="
-            f" <b>{c.inserted:,}</b> inserted + {c.updated:,} updated + {c.unchanged:,} unchanged"
-            f" + <b>{c.rejected:,}</b> rejected"
+            f"{self.message.text().splitlines()[0]}\nImported: {c.rows_read:,} rows read ="
+            f" {c.inserted:,} inserted + {c.updated:,} updated + {c.unchanged:,} unchanged"
+            f" + {c.rejected:,} rejected"
         )
         self.imported.emit(result)
 
@@ -159,7 +157,7 @@ class PortalDialog(TaskDialog):
         self.job = None
         self._busy(False)
         self.progress.setValue(0)
-        self.message.setText(f"⚠ Download failed; nothing was saved.<br>{exc}")
+        self.message.setText(f"⚠ Download failed; nothing was saved.\n{exc}")
 
     @Slot()
     def _cancelled(self) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from crimedesk.config.secrets import set_secret
 from crimedesk.storage.engine import resolve_url, secret_account
 from crimedesk.ui.runtime.workers import submit
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 URL_KEY = "store/url"
 
@@ -63,7 +64,7 @@ class SettingsDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.test = QPushButton("Test connection")
-        self.result = QLabel()
+        self.result = PlainLabel()  # server errors quote what the server sent
         self.result.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

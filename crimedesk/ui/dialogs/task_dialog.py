@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QWidget
 
 from crimedesk.ui.runtime.workers import Job, Task, submit
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 
 class TaskDialog(QDialog):
@@ -23,7 +24,7 @@ class TaskDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self.message = QLabel()
+        self.message = PlainLabel()  # progress, results and errors quote data: never HTML
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox()
         self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)

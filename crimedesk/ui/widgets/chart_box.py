@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
+
 log = logging.getLogger(__name__)
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
@@ -31,7 +33,7 @@ class ChartBox(QWidget):
     def __init__(self, title: str, plot: pg.PlotItem | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(f"<b>{title}</b>")
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setStyleSheet("color: #666")
         self.widget = pg.PlotWidget(plotItem=plot)
         self.plot: pg.PlotItem = self.widget.getPlotItem()
@@ -83,7 +85,7 @@ class ChartBox(QWidget):
             self.export_png(Path(name))
         except OSError as exc:
             log.exception("chart export failed")
-            QMessageBox.warning(self, "Export failed", str(exc))
+            QMessageBox.warning(self, "Export failed", as_rich_text(str(exc)))
 
     def _data_point(self, scene_pos: QPointF) -> QPointF | None:
         if not self.plot.sceneBoundingRect().contains(scene_pos):
@@ -96,7 +98,7 @@ class ChartBox(QWidget):
         if text != self.hover_text:
             self.hover_text = text
             if text:
-                QToolTip.showText(QCursor.pos(), text, self.widget)
+                QToolTip.showText(QCursor.pos(), as_rich_text(text), self.widget)
             else:
                 QToolTip.hideText()
 

@@ -9,6 +9,8 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from crimedesk.domain.display_text import display_text
+
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
 Formatter = Callable[[Any], str]
@@ -52,7 +54,7 @@ class FrameModel(QAbstractTableModel):
         name, _header, fmt = self.columns[index.column()]
         value = self.frame.iloc[index.row()][name]
         if role == Qt.ItemDataRole.DisplayRole:
-            return fmt(value)
+            return display_text(fmt(value))
         if role == SORT_ROLE:
             return _sortable(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:

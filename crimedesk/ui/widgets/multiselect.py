@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crimedesk.domain.display_text import display_text
+
 
 class MultiSelect(QWidget):
     """Emits ``selection_changed(frozenset)`` only for user edits, never for :meth:`set_selected`."""
@@ -51,7 +53,7 @@ class MultiSelect(QWidget):
             for value in sorted(self._selected - offered.keys()):
                 offered[value] = value
             for value, label in offered.items():
-                item = QListWidgetItem(label)
+                item = QListWidgetItem(display_text(label))
                 item.setData(Qt.ItemDataRole.UserRole, value)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(self._check(value))

@@ -11,13 +11,14 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from crimedesk.analytics.compstat import CITYWIDE, PERIODS, CompStat
 from crimedesk.analytics.significance import ALPHA, ChangeTest
 from crimedesk.analytics.sqltime import YEAR_BACK_RULE
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.widgets.frame_model import SORT_ROLE, Formatter, FrameModel, Index, plain
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 PERIOD_LABELS = {"wtd": "WTD", "d28": "28d", "ytd": "YTD"}
 UP, DOWN = QColor("#f6c6c0"), QColor("#c8e6c9")
@@ -95,8 +96,7 @@ class CompStatTable(QWidget):
         super().__init__(parent)
         self.state = state
         self.layer: str | int = "district"
-        self.title = QLabel("CompStat")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a layer's name is data: never HTML
+        self.title = PlainLabel("CompStat")  # a layer's name is data: never HTML
         self.title.setStyleSheet("font-weight: bold")
         self.model = CompStatModel(_columns(), _colour)
         self.proxy = QSortFilterProxyModel(self)
@@ -110,7 +110,7 @@ class CompStatTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._region_chosen)
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 from crimedesk.analytics.kpis import COUNTS, SHARES, Kpi, KpiReport
 from crimedesk.analytics.significance import ALPHA, ChangeTest
 from crimedesk.analytics.sqltime import YEAR_BACK_RULE
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 TITLES = {
     "total": "Total",
@@ -80,7 +81,7 @@ class KpiCards(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cards = {name: KpiCard(name) for name in (*COUNTS, *SHARES)}
-        self.period = QLabel()
+        self.period = PlainLabel()
         self.period.setStyleSheet("color: #666")
         self.period.setWordWrap(True)
         layout = QGridLayout(self)

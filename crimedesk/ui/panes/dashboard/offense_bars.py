@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
+from crimedesk.domain.display_text import display_text
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.widgets.chart_box import ChartBox
 
@@ -25,7 +26,7 @@ class OffenseBars(ChartBox):
     def show_frame(self, frame: pd.DataFrame) -> None:
         self.frame = frame.reset_index(drop=True)
         self.plot.clear()
-        names = [str(t) if t is not None else "(none)" for t in self.frame["offense_type"]]
+        names = [display_text(t) if t is not None else "(none)" for t in self.frame["offense_type"]]
         if names:
             bars = pg.BarGraphItem(
                 x0=0, y=list(range(len(names))), height=0.7, width=self.frame["count"], brush=BAR_COLOUR
@@ -45,7 +46,7 @@ class OffenseBars(ChartBox):
         if row is None:
             return ""
         r = self.frame.iloc[row]
-        return f"{r['offense_type']}: {int(r['count']):,} incidents ({r['share']:.1f} %)"
+        return f"{display_text(r['offense_type'])}: {int(r['count']):,} incidents ({r['share']:.1f} %)"
 
     def clicked_at(self, point: QPointF) -> None:
         row = self.bar_at(point)

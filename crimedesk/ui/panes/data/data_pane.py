@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.analytics.incident_table import incident_details
+from crimedesk.domain.display_text import html_text
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.data.incident_model import IncidentTableModel
 from crimedesk.ui.panes.data.uploads_view import UploadsView
@@ -95,8 +95,7 @@ class DataPane(QTabWidget):
 
     def _show_details(self, fields: dict[str, Any]) -> None:
         rows = "".join(
-            f"<tr><td style='color:#666;padding-right:8px'>{html.escape(k)}</td>"
-            f"<td>{html.escape('' if v is None else str(v))}</td></tr>"
+            f"<tr><td style='color:#666;padding-right:8px'>{html_text(k)}</td><td>{html_text(v)}</td></tr>"
             for k, v in fields.items()
         )
         self.details.setHtml(f"<h3>Incident {fields['id']}</h3><table>{rows}</table>")

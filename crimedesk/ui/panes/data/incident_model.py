@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sqlalchemy import Engine
 
 from crimedesk.analytics.incident_table import TABLE_COLUMNS, count_incidents, incident_page
+from crimedesk.domain.display_text import display_text
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ui.runtime.workers import Job, submit
 
@@ -68,7 +69,7 @@ class IncidentTableModel(QAbstractTableModel):
             return LOADING if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.UserRole:
             return row[0]  # the incident id
-        return _text(row[index.column() + 1])
+        return display_text(_text(row[index.column() + 1]))
 
     def row(self, number: int) -> tuple[Any, ...] | None:
         """The row (id first) if its page is loaded; otherwise ask for the page and return None."""

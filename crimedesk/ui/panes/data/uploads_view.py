@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,6 +23,7 @@ from crimedesk.analytics.incident_table import IMPORT_COLUMNS, import_history
 from crimedesk.ingest.rejected import count_rejected, export_rejected, list_rejected
 from crimedesk.ui.runtime.workers import LatestQuery, submit
 from crimedesk.ui.widgets.frame_model import FrameModel, plain
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 log = logging.getLogger(__name__)
 REJECTED_SHOWN = 500
@@ -58,7 +58,7 @@ class UploadsView(QWidget):
             [(c, c.replace("_", " "), plain) for c in ("line_number", "reasons", "raw_text")]
         )
         self.imports_view, self.rejected_view = read_only_table(self.imports), read_only_table(self.rejected)
-        self.rejected_label = QLabel("Select an import to see its rejected rows")
+        self.rejected_label = PlainLabel("Select an import to see its rejected rows")
         self.export = QPushButton("Export rejected rows…")
         self.export.setEnabled(False)
         self._history = LatestQuery(self._show_history, self._failed, self)

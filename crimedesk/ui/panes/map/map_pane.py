@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.mapping.options import PAGE_URL
@@ -38,6 +38,7 @@ from crimedesk.ui.panes.map.map_scheme import (
 from crimedesk.ui.panes.map.map_settings import MapSettings
 from crimedesk.ui.panes.map.map_toolbar import MapToolbar
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 if TYPE_CHECKING:
     from crimedesk.mapping.options import PageOptions
@@ -85,7 +86,7 @@ class MapPane(QWidget):
         channel = QWebChannel(page)
         channel.registerObject("bridge", self.bridge)
         page.setWebChannel(channel)
-        self.status = QLabel()
+        self.status = PlainLabel()  # errors may quote data
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.toolbar = MapToolbar(self)

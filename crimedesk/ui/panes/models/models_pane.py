@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from crimedesk.domain.display_text import html_text
 from crimedesk.models.experiments import (
     Experiment,
     delete_experiment,
@@ -44,6 +45,7 @@ from crimedesk.ui.panes.models.models_compare import comparison, format_cell, he
 from crimedesk.ui.panes.models.models_forecast_chart import ForecastChart
 from crimedesk.ui.panes.models.models_train import TrainDialog, TrainRequest
 from crimedesk.ui.runtime.workers import Job, LatestQuery, submit
+from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
 log = logging.getLogger(__name__)
 COLUMNS = ("id", "name", "kind", "task", "status", "created", "duration", "headline", "verdict", "promoted")
@@ -94,7 +96,7 @@ class ModelsPane(QWidget):
         self.progress.setRange(0, 1000)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_training)
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setStyleSheet("color: #666")
         bar = QHBoxLayout()
         buttons = (
@@ -175,7 +177,7 @@ class ModelsPane(QWidget):
                 if COLUMNS[col] in ("id", "duration"):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if COLUMNS[col] == "verdict":
-                    item.setToolTip(text)
+                    item.setToolTip(as_rich_text(text))
                 self.table.setItem(row, col, item)
         self.table.clearSelection()
         self.table.blockSignals(False)
@@ -247,14 +249,14 @@ class ModelsPane(QWidget):
             self.verdict.setText("")
             return
         self.details_title.setText(
-            f"<b>Experiment {exp.id}: {_escape(exp.name)}</b> ({exp.model_kind}, seed {exp.seed})"
+            f"<b>Experiment {exp.id}: {html_text(exp.name)}</b> ({exp.model_kind}, seed {exp.seed})"
         )
         result = comparison(exp)
         if result is None:
             reason = exp.error or f"the run is {exp.status} and recorded no metrics"
-            self.verdict.setText(f"<b>No comparison:</b> {_escape(reason)}")
+            self.verdict.setText(f"<b>No comparison:</b> {html_text(reason)}")
             return
-        text = f"<b>Verdict: {_escape(result.verdict)}</b>"
+        text = f"<b>Verdict: {html_text(result.verdict)}</b>"
         if result.baseline_wins:
             text += (
                 "<br><span style='color:#b00'>A baseline wins: this model did not beat it"
@@ -298,7 +300,9 @@ class ModelsPane(QWidget):
 
     def confirm_delete(self, exp: Experiment) -> bool:
         answer = QMessageBox.question(
-            self, "Delete experiment", f"Delete experiment {exp.id} ({exp.name}) and its saved model?"
+            self,
+            "Delete experiment",
+            as_rich_text(f"Delete experiment {exp.id} ({exp.name}) and its saved model?"),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -400,7 +404,3 @@ def _row_texts(exp: Experiment) -> list[str]:
         str(verdict),
         "★ yes" if exp.promoted else "",
     ]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QWidget
 
+from crimedesk.domain.display_text import html_text
 from crimedesk.ui.widgets.chart_box import ChartBox
 
 NATIONAL_COLOUR = "#222222"
@@ -41,7 +42,7 @@ class UcrChart(ChartBox):
                 rows["year"].to_numpy(float),
                 rows[measure].to_numpy(float, na_value=np.nan),
                 pen=pg.mkPen(colour, width=2),
-                name=state,
+                name=html_text(state),  # pyqtgraph's legend renders HTML
                 symbol="o",
                 symbolSize=4,
                 symbolBrush=colour,
@@ -59,12 +60,12 @@ class UcrChart(ChartBox):
             return ""
         years = self.frame["year"].to_numpy()
         year = int(years[np.argmin(np.abs(years - point.x()))])
-        lines = [f"<b>{year}</b>"]
+        lines = [str(year)]
         for row in self.frame[self.frame["year"] == year].itertuples():
             count = "—" if pd.isna(row.count) else f"{row.count:,}"
             rate = "—" if pd.isna(row.rate) else f"{row.rate:,.1f}"
             lines.append(f"{row.state_abbr}: {count} offenses · {rate} per 100,000")
-        return "<br>".join(lines)
+        return "\n".join(lines)
 
     def clicked_at(self, point: QPointF) -> None:
         if not self.frame.empty:

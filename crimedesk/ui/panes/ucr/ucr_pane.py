@@ -32,10 +32,12 @@ from crimedesk.analytics.ucr_meta import (
     ucr_caveats,
     ucr_states,
 )
+from crimedesk.domain.display_text import html_text
 from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.multiselect import MultiSelect
+from crimedesk.ui.widgets.plain_text import rich_label
 
 log = logging.getLogger(__name__)
 NATIONAL = "US"
@@ -66,7 +68,7 @@ class UcrPane(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px")
-        self.caveats_title = QLabel()
+        self.caveats_title = rich_label()
         self.caveats = QPlainTextEdit()
         self.caveats.setReadOnly(True)
         self.empty = QLabel(EMPTY_TEXT)
@@ -162,7 +164,7 @@ class UcrPane(QWidget):
         lines = caveat_lines(self.caveat_rows, year)
         scope = "all years" if year is None else str(year)
         states = ", ".join(self.selected_states())
-        self.caveats_title.setText(f"<b>FBI caveats</b> · {states} · {scope}")
+        self.caveats_title.setText(f"<b>FBI caveats</b> · {html_text(states)} · {scope}")
         self.caveats.setPlainText("\n\n".join(lines) or f"No caveats for {states} in {scope}.")
 
     def _failed(self, exc: Exception) -> None:

@@ -57,7 +57,7 @@ def test_national_violent_crime_rate_by_default(qtbot, ucr_store, artifacts):
     assert (x[0], x[-1], len(x)) == (1979, 2019, 41)
     assert 750 < y.max() < 760  # the early-1990s peak, per 100,000
     tip = pane.chart.tooltip_at(QPointF(2019.2, 0))
-    assert tip.startswith("<b>2019</b>") and "US: 1,245,410 offenses · 379.4 per 100,000" in tip
+    assert tip.startswith("2019\n") and "US: 1,245,410 offenses · 379.4 per 100,000" in tip
     assert not pane.note.isVisible()
     assert pane.stack.currentIndex() == 1
 
