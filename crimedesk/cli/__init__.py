@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from crimedesk.cli.basemap import basemap_app
 from crimedesk.cli.boundaries import boundaries_app
 from crimedesk.cli.imports import register as register_imports
 from crimedesk.cli.models import models_app
@@ -20,3 +21,4 @@ def _start() -> None:
 register_imports(app)
 app.add_typer(boundaries_app, name="boundaries")
 app.add_typer(models_app, name="models")
+app.add_typer(basemap_app, name="basemap")

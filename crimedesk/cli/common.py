@@ -29,13 +29,16 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def run_cancellable(label: str, work: Callable[[ProgressFn, CancelFn], T]) -> T:
-    """Run ``work(progress, cancel)`` with a progress bar; Ctrl-C cancels (exit 130), errors print."""
+def run_cancellable(
+    label: str, work: Callable[[ProgressFn, CancelFn], T], cancelled: str = "cancelled, nothing changed"
+) -> T:
+    """Run ``work(progress, cancel)`` with a progress bar; Ctrl-C cancels (exit 130, saying
+    ``cancelled``), errors print."""
     try:
         with _ctrl_c_cancels() as pressed, _progress_bar(label) as progress:
             return work(progress, pressed.is_set)
     except (ImportCancelled, KeyboardInterrupt):
-        raise fail("cancelled, nothing changed", 130) from None
+        raise fail(cancelled, 130) from None
     except CrimedeskError as exc:
         raise fail(str(exc)) from exc
 
