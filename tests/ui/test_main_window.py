@@ -139,6 +139,26 @@ def test_main_refuses_a_password_in_db(tmp_path):
     assert "process list" in result.stderr and "Pw-on-cmdline" not in result.stderr
 
 
+def test_main_opens_the_store_saved_in_the_settings(tmp_path):
+    saved = tmp_path / "saved.sqlite"
+    config = tmp_path / "config"
+    save_settings(Settings(store_url=f"sqlite:///{saved}"), config / "crimedesk" / "settings.json")
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config)}
+    env.pop("CRIMEDESK_DB", None)
+    env.pop("CRIMEDESK_SETTINGS", None)
+    result = subprocess.run(
+        [sys.executable, "main.py", "--quit-after-ms", "1000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert saved.is_file()  # created and migrated: the app opened it
+    assert load_settings(config / "crimedesk" / "settings.json").window.geometry  # and saved its layout
+
+
 def test_main_starts_and_quits_offscreen(tmp_path):
     env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     env.pop("QTWEBENGINE_CHROMIUM_FLAGS", None)
