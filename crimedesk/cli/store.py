@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from keyring.errors import KeyringError
+from sqlalchemy.engine import make_url
 
 from crimedesk.cli.common import console, fail
 from crimedesk.config.secrets import keyring_available, secret_account, set_secret, shown_url
@@ -44,7 +46,9 @@ def show_command() -> None:
 def use_command(url: UrlArgument) -> None:
     """Open this store from now on, in the app and in every command."""
     try:
-        refuse_password(url)
+        parsed = make_url(refuse_password(url))
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            url = str(parsed.set(database=str(Path(parsed.database).expanduser().resolve())))
 
         def set_store(settings: Settings) -> None:
             settings.store_url = url

@@ -84,11 +84,14 @@ def test_the_cli_opens_the_store_saved_in_the_settings(store, chicago_sample):
     assert "incidents: 2,426" in result.output
 
 
-def test_store_use_saves_the_store_for_app_and_cli(tmp_path):
+def test_store_use_saves_the_store_for_app_and_cli(tmp_path, monkeypatch):
     target = f"sqlite:///{tmp_path / 'chosen.sqlite'}"
     result = CliRunner().invoke(app, ["store", "use", target])
     assert result.exit_code == 0, result.output
     assert load_settings().store_url == target
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(app, ["store", "use", "sqlite:///relative.sqlite"])
+    assert load_settings().store_url == f"sqlite:///{tmp_path / 'relative.sqlite'}"  # the app's cwd differs
 
 
 @pytest.mark.parametrize("command", [["stats", "--db"], ["store", "use"], ["store", "password", "--db"]])

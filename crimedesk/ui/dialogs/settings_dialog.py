@@ -128,7 +128,10 @@ class SettingsDialog(QDialog):
     def chosen(self) -> tuple[URL, str | None]:
         """The URL as entered, without a password, and the password (its field, else the URL's)."""
         if self.sqlite.isChecked():
-            return make_url(f"sqlite:///{Path(self.sqlite_path.text().strip()).expanduser()}"), None
+            path = self.sqlite_path.text().strip()
+            if not path:
+                raise ValueError("choose the SQLite file (Browse…)")
+            return make_url(f"sqlite:///{Path(path).expanduser().resolve()}"), None
         url, in_url = split_password(self.pg_url.text().strip())
         return url, self.password.text() or in_url
 

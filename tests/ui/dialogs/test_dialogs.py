@@ -1,6 +1,6 @@
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
@@ -91,6 +91,23 @@ def test_settings_dialog_shows_the_saved_store(qtbot, settings_file, tmp_path):
     assert dialog.password.isVisible() and not dialog.browse.isEnabled()
     dialog.sqlite.click()
     assert not dialog.password.isVisible() and dialog.sqlite_path.isEnabled()
+
+
+def test_browse_picks_the_sqlite_file_and_an_empty_one_is_refused(
+    qtbot, settings_file, tmp_path, monkeypatch
+):
+    dialog = settings_dialog(qtbot, settings_file, f"sqlite:///{tmp_path / 'a.sqlite'}")
+    chosen = str(tmp_path / "picked.sqlite")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (chosen, ""))
+    dialog.browse.click()
+    assert dialog.sqlite_path.text() == chosen
+    dialog.save()
+    assert load_settings(settings_file).store_url == f"sqlite:///{chosen}"
+    dialog = settings_dialog(qtbot, settings_file, f"sqlite:///{tmp_path / 'a.sqlite'}")
+    dialog.sqlite_path.setText("  ")
+    dialog.save()
+    assert dialog.message.text() == "⚠ choose the SQLite file (Browse…)" and dialog.isVisible()
+    assert load_settings(settings_file).store_url == f"sqlite:///{chosen}"
 
 
 def test_settings_dialog_saves_the_url_and_the_password_in_the_keyring(qtbot, settings_file, tmp_path):
