@@ -28,6 +28,7 @@ FILE_NAME = "settings.json"
 ENV_STORE_URL = "CRIMEDESK_DB"
 ENV_SETTINGS_FILE = "CRIMEDESK_SETTINGS"
 NO_REGION_LAYER = -1
+BASEMAPS = ("none", "xyz", "mbtiles")
 PASSWORD_ON_COMMAND_LINE = (
     "the store URL holds a password, which other users can read in the process list; "
     "remove it and store it in the keyring with `crimedesk store password`, or let crimedesk ask for it"
@@ -137,6 +138,10 @@ def _section(cls: Any, data: Any) -> Any:
         raise SettingsError(f"settings section {cls.__name__} should be an object, not {data!r}")
     names = [f.name for f in fields(cls) if f.name in data]
     values = {name: _typed(data, name, _FIELD_KINDS.get(name, str)) for name in names}
+    if values.get("basemap") not in (None, *BASEMAPS):
+        raise SettingsError(
+            f"setting 'basemap' should be one of {', '.join(BASEMAPS)}, not {values['basemap']!r}"
+        )
     if "visible" in values and values["visible"] is not None:
         values["visible"] = [str(name) for name in values["visible"]]
     return cls(**values)

@@ -18,19 +18,24 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import crimedesk.config.secrets as secrets
+from tests.memkeyring import MemoryKeyring
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 TEST_PASSWORD = "Zq7-crimedesk-test-pw-5Kx"
 
 
 @pytest.fixture(autouse=True)
-def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test has its own settings file (CRIMEDESK_SETTINGS) and forgets session passwords."""
+def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test has its own settings file (CRIMEDESK_SETTINGS), an empty keyring and no session
+    passwords, so no test sees another's secrets."""
     path = tmp_path / "config" / "settings.json"
     monkeypatch.setenv("CRIMEDESK_SETTINGS", str(path))
     monkeypatch.delenv("CRIMEDESK_DB", raising=False)
     monkeypatch.setattr(secrets, "_session", {})
-    return path
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield path
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -59,9 +64,9 @@ def _run_as_postgres(tool: str, *args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def password_server() -> Iterator[str]:
-    """A private PostgreSQL cluster with scram-sha-256 authentication; the URL of a fresh database
-    on it, without password (the password is TEST_PASSWORD). Stopped by pg_ctl (its PID file)."""
+def password_cluster() -> Iterator[str]:
+    """A private PostgreSQL cluster with scram-sha-256 authentication (the password is
+    TEST_PASSWORD): its URL, password included. Stopped by pg_ctl (its PID file)."""
     if not (PG_BIN / "initdb").exists():
         pytest.skip("PostgreSQL 15 server binaries are not installed")
     # Not under pytest's root-only temporary directory: the server runs as the postgres user.
@@ -77,12 +82,19 @@ def password_server() -> Iterator[str]:
     )
     options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
     _run_as_postgres("pg_ctl", "-D", data, "-o", options, "-w", "-l", str(home / "log"), "start")
-    server = f"postgresql+psycopg://postgres:{TEST_PASSWORD}@127.0.0.1:{port}"
-    name = f"crimedesk_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'create database "{name}"'))
-    admin.dispose()
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+    yield f"postgresql+psycopg://postgres:{TEST_PASSWORD}@127.0.0.1:{port}"
     _run_as_postgres("pg_ctl", "-D", data, "-m", "immediate", "stop")
     shutil.rmtree(home)
+
+
+@pytest.fixture
+def password_server(password_cluster: str) -> Iterator[str]:
+    """The URL of a fresh database on the password-protected cluster, without password."""
+    name = f"crimedesk_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(f"{password_cluster}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    yield f"postgresql+psycopg://postgres@{password_cluster.rsplit('@', 1)[1]}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database if exists "{name}" with (force)'))
+    admin.dispose()

@@ -126,6 +126,7 @@ def test_crimedesk_db_overrides_the_saved_store():
         ('{"version": 99}', "settings version 99 comes from a newer crimedesk"),
         ('{"version": 1, "map": {"zoom": "near"}}', "setting 'zoom' should be a whole number, not 'near'"),
         ('{"version": 1, "store_url": 5}', "setting 'store_url' should be text, not 5"),
+        ('{"version": 1, "map": {"basemap": "satellite"}}', "'basemap' should be one of none, xyz, mbtiles"),
     ],
 )
 def test_an_unreadable_file_is_named_and_kept(settings_file, content, problem):

@@ -1,9 +1,12 @@
+import keyring
+import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
+import crimedesk.config.secrets as secrets
 from crimedesk.cli import app
 from crimedesk.config.secrets import get_secret
 from crimedesk.config.settings import Settings, load_settings, save_settings
@@ -15,6 +18,7 @@ from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
 from crimedesk.ui.dialogs.settings_dialog import NO_KEYRING_NOTE, SettingsDialog, ask_password
 from tests.ingest.helpers import count
+from tests.memkeyring import MemoryKeyring
 
 
 def test_import_dialog_detects_imports_and_reports_counts(qtbot, sqlite_store, bad_chicago, artifacts):
@@ -65,10 +69,15 @@ PASSWORD = "Dlg-s3cret-71"
 
 @pytest.fixture
 def settings_file(tmp_path, monkeypatch):
+    """A settings file of the test's own (the CLI's too), an empty keyring, no session passwords."""
     path = tmp_path / "config" / "settings.json"
-    monkeypatch.setenv("CRIMEDESK_SETTINGS", str(path))  # the CLI's too
+    monkeypatch.setenv("CRIMEDESK_SETTINGS", str(path))
     monkeypatch.delenv("CRIMEDESK_DB", raising=False)
-    return path
+    monkeypatch.setattr(secrets, "_session", {})
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield path
+    keyring.set_keyring(previous)
 
 
 def settings_dialog(qtbot, settings_file, current_url: str) -> SettingsDialog:
@@ -142,9 +151,6 @@ def test_saving_unchanged_keeps_the_real_password(qtbot, settings_file):
 
 
 def test_without_a_keyring_the_dialog_says_the_password_is_asked_for(qtbot, settings_file, tmp_path):
-    import keyring
-    import keyring.backends.fail
-
     previous = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())
     try:

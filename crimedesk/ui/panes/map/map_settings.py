@@ -9,13 +9,11 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine
 
-from crimedesk.config.settings import NO_REGION_LAYER, Settings, load_settings, update_settings
+from crimedesk.config.settings import BASEMAPS, NO_REGION_LAYER, Settings, load_settings, update_settings
 from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
 from crimedesk.mapping.tiles import MBTiles, TileCache
 from crimedesk.regions.store import layer_names
 from crimedesk.ui.panes.map.map_scheme import MapSchemeHandler
-
-BASEMAPS = ("none", "xyz", "mbtiles")
 
 
 def tile_cache_root() -> Path:
