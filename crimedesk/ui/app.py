@@ -35,7 +35,13 @@ def prepare_webengine_env(environ: MutableMapping[str, str], is_root: bool) -> N
 
 def main(argv: list[str] | None = None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
-    from crimedesk.config.settings import SettingsError, refuse_password
+    from crimedesk.config.settings import (
+        SettingsError,
+        configured_store_url,
+        open_settings,
+        refuse_password,
+        settings_path,
+    )
 
     try:
         given_url = refuse_password(args.db) if args.db else None
@@ -46,10 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     prepare_webengine_env(os.environ, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     # QtWebEngine must be imported before the QApplication exists; Qt itself only from here on.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from crimedesk.config.settings import configured_store_url, open_settings, settings_path
     from crimedesk.domain.errors import CrimedeskError
     from crimedesk.storage.engine import make_engine
     from crimedesk.ui.dialogs.settings_dialog import ask_password
@@ -68,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = make_engine(given_url or configured_store_url(settings), ask_password=ask_password)
     except CrimedeskError as exc:
-        QMessageBox.critical(None, "crimedesk", str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, "crimedesk", str(exc))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
         return 1
     workspace = Workspace(engine, settings_file)
     for message in filter(None, problems):

@@ -98,6 +98,28 @@ def test_webengine_sandbox_flag_only_as_root(flags, is_root, expected):
     assert environ.get("QTWEBENGINE_CHROMIUM_FLAGS") == expected
 
 
+def test_settings_chosen_in_the_workspace_survive_its_close_and_reach_the_cli(
+    qtbot, sqlite_store, settings, tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from crimedesk.cli import app
+
+    workspace = open_workspace(qtbot, sqlite_store, settings)
+    dialog = workspace.open_settings()
+    assert dialog.sqlite.isChecked() and dialog.sqlite_path.text() == sqlite_store.url.database
+    dialog.sqlite_path.setText(str(tmp_path / "next.sqlite"))
+    dialog.save()
+    workspace.window.close()  # saves the layout and filters: the store chosen must stay
+    assert load_settings(settings).store_url == f"sqlite:///{tmp_path / 'next.sqlite'}"
+    assert load_settings(settings).window.geometry
+    monkeypatch.setenv("CRIMEDESK_SETTINGS", str(settings))
+    monkeypatch.delenv("CRIMEDESK_DB", raising=False)
+    assert "(settings)" in CliRunner().invoke(app, ["store", "show"]).output
+    assert CliRunner().invoke(app, ["stats"]).exit_code == 0
+    assert (tmp_path / "next.sqlite").is_file()  # the CLI opened the store the dialog chose
+
+
 def test_the_old_qsettings_move_into_the_settings_file_once(tmp_path, settings):
     legacy = QSettings(str(tmp_path / "legacy.ini"), QSettings.Format.IniFormat)
     legacy.setValue("store/url", "postgresql+psycopg://analyst:Old-Pw-3@db.example/crimes")
