@@ -1,8 +1,8 @@
 import pytest
 from sqlalchemy import inspect, select
 
-from crimedesk.config.secrets import set_secret
-from crimedesk.storage.engine import resolve_url, secret_account
+from crimedesk.config.secrets import secret_account, set_secret
+from crimedesk.storage.engine import resolve_url
 from crimedesk.storage.schema import metadata
 
 

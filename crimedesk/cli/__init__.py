@@ -8,9 +8,15 @@ from crimedesk.cli.basemap import basemap_app
 from crimedesk.cli.boundaries import boundaries_app
 from crimedesk.cli.imports import register as register_imports
 from crimedesk.cli.models import models_app
+from crimedesk.cli.store import store_app
 from crimedesk.config.private_files import use_private_umask
 
-app = typer.Typer(help="crimedesk: import, inspect and analyse police incident data.", no_args_is_help=True)
+# No local variables in tracebacks: they would show store URLs with passwords and incident data.
+app = typer.Typer(
+    help="crimedesk: import, inspect and analyse police incident data.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 
 
 @app.callback()
@@ -21,4 +27,5 @@ def _start() -> None:
 register_imports(app)
 app.add_typer(boundaries_app, name="boundaries")
 app.add_typer(models_app, name="models")
+app.add_typer(store_app, name="store")
 app.add_typer(basemap_app, name="basemap")

@@ -11,21 +11,57 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import URL
 
+from crimedesk.config.settings import configured_store_url, open_settings, refuse_password
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.domain.progress import CancelFn, ProgressFn
+from crimedesk.storage.engine import resolve_url, with_password
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="CRIMEDESK_DB", help="Database URL (default: the local SQLite store)."),
-]
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
+def ask_password(store: str, reason: str) -> str | None:
+    """Hidden input on the terminal; the password lasts for this command only."""
+    err_console.print(f"{reason}: {store}", highlight=False, markup=False)
+    return typer.prompt("Password", hide_input=True, err=True) or None
+
+
+def store_url(given: str | None) -> URL:
+    """The store a command opens: ``--db`` (never with a password), else ``$CRIMEDESK_DB``, else the
+    one saved in the settings (the app's), else the local SQLite file; a password the server wants
+    comes from the keyring or is asked for."""
+    try:
+        if given is None:
+            settings, problem = open_settings()
+            if problem:
+                err_console.print(f"warning: {problem}", highlight=False, markup=False)
+            given = configured_store_url(settings)
+        else:
+            refuse_password(given)
+        return with_password(resolve_url(given), ask_password)
+    except CrimedeskError as exc:
+        raise fail(str(exc)) from None
+
+
+DbOption = Annotated[
+    URL | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        parser=str,
+        callback=store_url,
+        help="Store URL without password (default: $CRIMEDESK_DB, the store set in the app's Settings, "
+        "or the local SQLite file).",
+    ),
+]
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    err_console.print("[red]error:[/red] ", end="", highlight=False)
+    err_console.print(message, highlight=False, markup=False)
     return typer.Exit(code)
 
 

@@ -24,3 +24,8 @@ def cache_dir() -> Path:
     """Files crimedesk can rebuild from the store, such as the analytics mirrors."""
     path = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     return private_dir(path)
+
+
+def config_dir() -> Path:
+    """The settings file's directory, private to its owner (0700)."""
+    return private_dir(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))

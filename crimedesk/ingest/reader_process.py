@@ -61,13 +61,16 @@ def batches_read_in_process(
         child.wait()
 
 
+CHILD_VARIABLES = frozenset({"PATH", "HOME", "LANG", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "USERPROFILE"})
+
+
 def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
     """The child, a connection to send to it and one to receive from it."""
     to_child_read, to_child_write = os.pipe()
     from_child_read, from_child_write = os.pipe()
     # One OpenBLAS thread: nothing here multiplies matrices, and a pool's threads spin for a
     # while after start-up, taking CPU from both processes just when the first batch is due.
-    env = {**os.environ, "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
+    env = {**_child_environment(), "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
     try:
         child = subprocess.Popen(
             [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write)],
@@ -82,6 +85,16 @@ def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
         os.close(to_child_read)
         os.close(from_child_write)
     return child, Connection(to_child_write, readable=False), Connection(from_child_read, writable=False)
+
+
+def _child_environment() -> dict[str, str]:
+    """Only what an interpreter needs (paths, locale, temporary files, Windows' system root): never
+    ``CRIMEDESK_DB`` or any other variable that may hold a password."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name.upper() in CHILD_VARIABLES or (name.startswith(("LC_", "PYTHON")) and "KEYRING" not in name)
+    }
 
 
 def _python_path() -> str:

@@ -15,7 +15,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     """crimedesk's own options; the rest (e.g. ``-platform offscreen``) is left for Qt."""
     parser = argparse.ArgumentParser(prog="crimedesk", description="Desktop GIS for crime analysts")
     parser.add_argument(
-        "--db", help="store URL (default: $CRIMEDESK_DB, the URL saved in Settings, or the SQLite file)"
+        "--db",
+        help="store URL without password (default: $CRIMEDESK_DB, the URL saved in Settings, "
+        "or the SQLite file)",
     )
     parser.add_argument("--quit-after-ms", type=int, metavar="MS", help="close after MS ms (smoke tests)")
     parser.add_argument(
@@ -36,26 +38,51 @@ def prepare_webengine_env(environ: MutableMapping[str, str], is_root: bool) -> N
 def main(argv: list[str] | None = None) -> int:
     use_private_umask()  # everything the app and its children write is owner-only
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    from crimedesk.config.settings import (
+        SettingsError,
+        configured_store_url,
+        open_settings,
+        refuse_password,
+        settings_path,
+    )
+
+    try:
+        given_url = refuse_password(args.db) if args.db else None
+    except SettingsError as exc:
+        print(f"crimedesk: --db: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     prepare_webengine_env(os.environ, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     # QtWebEngine must be imported before the QApplication exists; Qt itself only from here on.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from crimedesk.domain.errors import CrimedeskError
     from crimedesk.storage.engine import make_engine
-    from crimedesk.ui.dialogs.settings_dialog import URL_KEY
+    from crimedesk.ui.dialogs.settings_dialog import ask_password
     from crimedesk.ui.panes.map.map_pane import register_map_schemes
     from crimedesk.ui.runtime.gc_main_thread import MainThreadCollector
+    from crimedesk.ui.runtime.legacy_settings import migrate_legacy_settings
     from crimedesk.ui.workspace import Workspace
 
     register_map_schemes()  # the map's local URL scheme must exist before the QApplication
     app = QApplication([sys.argv[0], *qt_args])
     MainThreadCollector(app)
-    settings = QSettings("crimedesk", "crimedesk")
-    url = args.db or os.environ.get("CRIMEDESK_DB") or settings.value(URL_KEY) or None
-    engine = make_engine(url)
-    workspace = Workspace(engine, settings)
+    settings_file = settings_path()
+    problems = [migrate_legacy_settings(settings_file)]
+    settings, problem = open_settings(settings_file)
+    problems.append(problem)
+    try:
+        engine = make_engine(given_url or configured_store_url(settings), ask_password=ask_password)
+    except CrimedeskError as exc:
+        box = QMessageBox(QMessageBox.Icon.Critical, "crimedesk", str(exc))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+        return 1
+    workspace = Workspace(engine, settings_file)
+    for message in filter(None, problems):
+        workspace.show_error(message)
     workspace.window.show()
     QTimer.singleShot(0, workspace.reload)  # paint the window first, then query
     if args.report_first_paint:

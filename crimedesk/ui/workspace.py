@@ -1,22 +1,27 @@
 """The analyst workspace: builds the panes around one FilterState and wires the window's behaviour.
 
-Window geometry/state persist through QSettings, the last filters as ``FilterState.to_dict`` JSON.
-Presets are re-anchored to the newest incident day each time the store is read.
+Window geometry/state and the last filters persist in settings.json (``Settings.window`` and
+``Settings.filters``); the map keeps its own part of that file. Presets are re-anchored to the
+newest incident day each time the store is read.
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import binascii
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.analytics.extent import latest_occurrence
+from crimedesk.config.secrets import shown_url
+from crimedesk.config.settings import Settings, WindowLayout, load_settings, update_settings
 from crimedesk.state.filters import FilterState
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
@@ -55,17 +60,20 @@ def _placeholder(text: str) -> QLabel:
 
 
 class Workspace(QObject):
-    def __init__(self, engine: Engine, settings: QSettings, parent: QObject | None = None) -> None:
+    def __init__(self, engine: Engine, settings_file: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.engine, self.settings = engine, settings
-        self.state, restore_error = _restored_filters(settings)
+        self.engine, self.settings_file = engine, settings_file
+        saved = load_settings(settings_file)
+        self.state, restore_error = _restored_filters(saved)
         name = store_label(engine)
         self.filter_panel = FilterPanel(self.state, engine)
         self.mirror: AnalyticsMirror | None = None  # made on the first reload, after the window paints
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
         self.data = DataPane(engine, self.state)
         self.ucr = UcrPane(engine)
-        self.map = MapPane(engine, self.state, query_engine=self._analytics_engine)
+        self.map = MapPane(
+            engine, self.state, query_engine=self._analytics_engine, settings_file=settings_file
+        )
         self.models = ModelsPane(engine, self.state, show_on_map=self._show_on_map)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,
@@ -79,12 +87,12 @@ class Workspace(QObject):
         self.window = MainWindow(self.filter_panel, panes, self.welcome, name)
         self.facts: StoreFacts | None = None
         self.closed = False
-        self._store_query = LatestQuery(self._show_store, self._error, self)
+        self._store_query = LatestQuery(self._show_store, self.show_error, self)
         self._mirror_job: Job | None = None
         self._connect()
-        self._restore_window()
+        self._restore_window(saved.window)
         if restore_error:
-            self._error(restore_error)
+            self.show_error(restore_error)
 
     def _connect(self) -> None:
         w = self.window
@@ -99,7 +107,7 @@ class Workspace(QObject):
         self.welcome.portal_button.clicked.connect(lambda: open_portal_dialog(self.engine, w, self.reload))
         self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
         for source in (self.filter_panel, self.dashboard, self.data, self.ucr, self.models):
-            source.error.connect(self._error)
+            source.error.connect(self.show_error)
         self.data.model.count_loaded.connect(self._filtered_count)
         w.closing.connect(self.save)
         w.closing.connect(self._detach)
@@ -122,7 +130,7 @@ class Workspace(QObject):
         self._mirror_job = submit(
             lambda progress, cancel: mirror.sync(progress, cancel),
             finished=self._mirror_synced,
-            failed=self._error,
+            failed=self.show_error,
         )
 
     def _analytics_engine(self) -> Engine:
@@ -184,7 +192,7 @@ class Workspace(QObject):
         return dialog
 
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.settings, str(self.engine.url.render_as_string()), parent=self.window)
+        dialog = SettingsDialog(self.settings_file, shown_url(self.engine.url), parent=self.window)
         dialog.show()
         return dialog
 
@@ -199,31 +207,40 @@ class Workspace(QObject):
         self.data.model.count_loaded.disconnect(self._filtered_count)
 
     def save(self) -> None:
-        self.settings.setValue("window/geometry", self.window.saveGeometry())
-        self.settings.setValue("window/state", self.window.saveState())
-        self.settings.setValue("filters", json.dumps(self.state.to_dict()))
-        self.settings.sync()
+        """Keep the window layout and the filters (only those parts of the settings file)."""
+        layout = WindowLayout(_base64(self.window.saveGeometry()), _base64(self.window.saveState()))
+        filters = self.state.to_dict()
 
-    def _restore_window(self) -> None:
-        geometry, state = self.settings.value("window/geometry"), self.settings.value("window/state")
-        if geometry is not None:
-            self.window.restoreGeometry(geometry)
-        if state is not None:
-            self.window.restoreState(state)
+        def change(settings: Settings) -> None:
+            settings.window, settings.filters = layout, filters
 
-    def _error(self, message: object) -> None:
+        update_settings(change, self.settings_file)
+
+    def _restore_window(self, layout: WindowLayout) -> None:
+        try:
+            if layout.geometry:
+                self.window.restoreGeometry(QByteArray(base64.b64decode(layout.geometry)))
+            if layout.state:
+                self.window.restoreState(QByteArray(base64.b64decode(layout.state)))
+        except binascii.Error:
+            log.warning("the saved window layout is not base64; the default layout is used")
+
+    def show_error(self, message: object) -> None:
         text = str(message)
         log.error("%s", text)
         self.window.message_label.setText(f"⚠ {text}")
         self.window.message_label.setToolTip(as_rich_text(text))
 
 
-def _restored_filters(settings: QSettings) -> tuple[FilterState, str | None]:
+def _base64(data: QByteArray) -> str:
+    return base64.b64encode(data.data()).decode("ascii")
+
+
+def _restored_filters(settings: Settings) -> tuple[FilterState, str | None]:
     """The last session's filters; unreadable ones are replaced by defaults and the error returned."""
-    saved = settings.value("filters")
-    if not saved:
+    if not settings.filters:
         return FilterState(), None
     try:
-        return FilterState.from_dict(json.loads(str(saved))), None
+        return FilterState.from_dict(settings.filters), None
     except (ValueError, TypeError) as exc:
         return FilterState(), f"The filters saved last time could not be read ({exc}); using defaults"

@@ -1,12 +1,10 @@
 """Screenshots of every pane on the Chicago sample, saved to tests/_artifacts/ for a human to look at."""
 
-from PySide6.QtCore import QSettings
-
 from crimedesk.ui.workspace import Workspace
 
 
 def test_screenshots_of_each_pane(qtbot, chicago_store, tmp_path, artifacts):
-    workspace = Workspace(chicago_store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    workspace = Workspace(chicago_store, tmp_path / "settings.json")
     window = workspace.window
     qtbot.addWidget(window)
     window.resize(1600, 1000)

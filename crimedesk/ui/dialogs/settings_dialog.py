@@ -1,7 +1,9 @@
 """Settings: which store to open (SQLite file or PostgreSQL URL), with a connection test.
 
-The URL is saved without its password; the password goes to the OS keyring under
-``secret_account(url)``, where :func:`crimedesk.storage.engine.resolve_url` finds it.
+The URL is saved in settings.json without its password; the password (typed in its field or
+inside the URL) goes to the OS keyring under ``secret_account(url)``, where
+:func:`crimedesk.storage.engine.resolve_url` finds it. Without a keyring it is kept until
+crimedesk closes and asked for at the next start (:func:`ask_password`).
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from keyring.errors import KeyringError
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,12 +29,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from crimedesk.config.secrets import set_secret
-from crimedesk.storage.engine import resolve_url, secret_account
+from crimedesk.config.secrets import keep_password, keyring_available, secret_account, split_password
+from crimedesk.config.settings import Settings, SettingsError, load_settings, update_settings
+from crimedesk.storage.engine import resolve_url
 from crimedesk.ui.runtime.workers import submit
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
-URL_KEY = "store/url"
+KEYRING_NOTE = "Password (kept in the keyring)"
+NO_KEYRING_NOTE = "Password (no keyring here: kept until crimedesk closes, then asked for)"
 
 
 def probe_connection(url: URL) -> str:
@@ -45,53 +51,98 @@ def probe_connection(url: URL) -> str:
         engine.dispose()
 
 
+def ask_password(store: str, reason: str, parent: QWidget | None = None) -> str | None:
+    """A password dialog (``make_engine``'s ``ask_password``); None when cancelled."""
+    password, ok = QInputDialog.getText(
+        parent, "Store password", f"{reason}:\n{store}", QLineEdit.EchoMode.Password
+    )
+    return password if ok and password else None
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: QSettings, current_url: str, parent: QWidget | None = None) -> None:
+    def __init__(self, settings_file: Path, current_url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.settings = settings
-        url = make_url(str(settings.value(URL_KEY) or current_url))
+        self.settings_file = settings_file
+        url = split_password(load_settings(settings_file).store_url or current_url)[0]
         self.sqlite, self.postgres = QRadioButton("SQLite file"), QRadioButton("PostgreSQL server")
         group = QButtonGroup(self)
         group.addButton(self.sqlite)
         group.addButton(self.postgres)
         is_sqlite = url.get_backend_name() == "sqlite"
-        self.sqlite.setChecked(is_sqlite)
-        self.postgres.setChecked(not is_sqlite)
         self.sqlite_path = QLineEdit((url.database or "") if is_sqlite else "")
-        self.pg_url = QLineEdit("" if is_sqlite else url.set(password=None).render_as_string())
+        self.browse = QPushButton("Browse…")
+        self.pg_url = QLineEdit("" if is_sqlite else url.render_as_string(hide_password=False))
         self.pg_url.setPlaceholderText("postgresql+psycopg://user@host:5432/crimedesk")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_label = QLabel(KEYRING_NOTE if keyring_available() else NO_KEYRING_NOTE)
         self.test = QPushButton("Test connection")
-        self.result = PlainLabel()  # server errors quote what the server sent
-        self.result.setWordWrap(True)
+        self.message = PlainLabel()  # server errors quote what the server sent
+        self.message.setWordWrap(True)
+        self._layout()
+        self.test.clicked.connect(self.run_test)
+        self.browse.clicked.connect(self.choose_sqlite_file)
+        self.sqlite.toggled.connect(self._show_backend)
+        self.sqlite.setChecked(is_sqlite)
+        self.postgres.setChecked(not is_sqlite)
+        self._show_backend()
+
+    def _layout(self) -> None:
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        sqlite_row = QHBoxLayout()
+        sqlite_row.addWidget(self.sqlite_path)
+        sqlite_row.addWidget(self.browse)
         form = QFormLayout(self)
-        form.addRow(self.sqlite, self.sqlite_path)
+        form.addRow(self.sqlite, sqlite_row)
         form.addRow(self.postgres, self.pg_url)
-        form.addRow("Password (kept in the keyring)", self.password)
-        form.addRow(self.test, self.result)
+        form.addRow(self.password_label, self.password)
+        form.addRow(self.test, self.message)
         form.addRow(QLabel("A new store takes effect when crimedesk starts again."))
         form.addRow(buttons)
-        self.test.clicked.connect(self.run_test)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
-    def chosen_url(self) -> URL:
-        """The URL as entered, without a password."""
+    def _show_backend(self) -> None:
+        """Only the chosen backend's fields are editable; a SQLite file has no password."""
+        sqlite = self.sqlite.isChecked()
+        self.sqlite_path.setEnabled(sqlite)
+        self.browse.setEnabled(sqlite)
+        self.pg_url.setEnabled(not sqlite)
+        self.password.setVisible(not sqlite)
+        self.password_label.setVisible(not sqlite)
+
+    def choose_sqlite_file(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "SQLite store",
+            self.sqlite_path.text(),
+            "SQLite stores (*.sqlite *.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if name:
+            self.sqlite_path.setText(name)
+
+    def chosen(self) -> tuple[URL, str | None]:
+        """The URL as entered, without a password, and the password (its field, else the URL's)."""
         if self.sqlite.isChecked():
-            return make_url(f"sqlite:///{Path(self.sqlite_path.text().strip()).expanduser()}")
-        return make_url(self.pg_url.text().strip())
+            path = self.sqlite_path.text().strip()
+            if not path:
+                raise ValueError("choose the SQLite file (Browse…)")
+            return make_url(f"sqlite:///{Path(path).expanduser().resolve()}"), None
+        url, in_url = split_password(self.pg_url.text().strip())
+        return url, self.password.text() or in_url
 
     def run_test(self) -> None:
-        url = self.chosen_url()
-        if self.password.text():
-            url = url.set(password=self.password.text())
-        resolved = resolve_url(url)
-        self.result.setText("Connecting…")
+        try:
+            url, password = self.chosen()
+        except ValueError as exc:
+            self.message.setText(f"⚠ {exc}")
+            return
+        resolved = resolve_url(url.set(password=password) if password else url)
+        self.message.setText("Connecting…")
 
         def task(_progress: Any, _cancel: Any) -> str:
             return probe_connection(resolved)
@@ -100,20 +151,24 @@ class SettingsDialog(QDialog):
 
     @Slot(object)
     def _tested(self, version: str) -> None:
-        self.result.setText(f"✔ Connected: {version}")
+        self.message.setText(f"✔ Connected: {version}")
 
     @Slot(object)
     def _test_failed(self, exc: Exception) -> None:
-        self.result.setText(f"⚠ {type(exc).__name__}: {exc}")
+        self.message.setText(f"⚠ {type(exc).__name__}: {exc}")
 
     def save(self) -> None:
-        url = self.chosen_url()
-        if self.postgres.isChecked() and self.password.text():
-            try:
-                set_secret(secret_account(url), self.password.text())
-            except KeyringError as exc:
-                self.result.setText(f"⚠ No keyring to keep the password ({exc}); it will be asked for.")
-                return
-        self.settings.setValue(URL_KEY, url.render_as_string(hide_password=False))
-        self.settings.sync()
+        """Save the URL without password; the password goes to the keyring (or this session)."""
+        try:
+            url, password = self.chosen()
+            if password:
+                keep_password(secret_account(url), password)
+
+            def set_store(settings: Settings) -> None:
+                settings.store_url = url.render_as_string(hide_password=False)
+
+            update_settings(set_store, self.settings_file)
+        except (ValueError, SettingsError) as exc:
+            self.message.setText(f"⚠ {exc}")
+            return
         self.accept()

@@ -75,11 +75,9 @@ def test_welcome_page_offers_the_download(qtbot):
 
 
 def test_workspace_welcome_button_opens_the_dialog_offline(qtbot, sqlite_store, tmp_path):
-    from PySide6.QtCore import QSettings
-
     from crimedesk.ui.workspace import Workspace
 
-    workspace = Workspace(sqlite_store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    workspace = Workspace(sqlite_store, tmp_path / "settings.json")
     qtbot.addWidget(workspace.window)
     workspace.welcome.portal_button.click()
     dialogs = workspace.window.findChildren(PortalDialog)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineProfile
@@ -24,6 +24,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
+from crimedesk.config.settings import settings_path
 from crimedesk.mapping.options import PAGE_URL
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.map.map_bridge import MapBridge
@@ -60,6 +61,7 @@ class MapPane(QWidget):
         filters: FilterState,
         parent: QWidget | None = None,
         query_engine: Callable[[], Engine] | None = None,
+        settings_file: Path | None = None,
     ) -> None:
         """``query_engine`` picks where points and counts are queried (the analytics mirror once it
         is ready); region shapes and incident details always come from the store ``engine``."""
@@ -71,7 +73,7 @@ class MapPane(QWidget):
         self.engine, self.filters = engine, filters
         self.query_engine = query_engine or (lambda: engine)
         self.point_limit: int | None = None  # None: crimedesk.mapping.data.POINT_LIMIT
-        self.settings = MapSettings(QSettings("crimedesk", "crimedesk"))
+        self.settings = MapSettings(settings_file or settings_path())
         self.view = QWebEngineView(self)  # created before the profile, hence destroyed before it
         self.profile = QWebEngineProfile(self)
         self.handler = MapSchemeHandler(self.profile)

@@ -1,22 +1,19 @@
-"""What the map pane remembers (QSettings): view, visible layers, basemap, choropleth layer."""
+"""What the map pane remembers (the ``map`` part of settings.json): view, visible layers, basemap,
+choropleth layer. Each change is written at once, to that part of the file only."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QSettings
 from sqlalchemy import Engine
 
+from crimedesk.config.settings import BASEMAPS, NO_REGION_LAYER, Settings, load_settings, update_settings
 from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
 from crimedesk.mapping.tiles import MBTiles, TileCache
 from crimedesk.regions.store import layer_names
 from crimedesk.ui.panes.map.map_scheme import MapSchemeHandler
-
-BASEMAPS = ("none", "xyz", "mbtiles")
-NO_LAYER = -1
 
 
 def tile_cache_root() -> Path:
@@ -24,22 +21,34 @@ def tile_cache_root() -> Path:
 
 
 class MapSettings:
-    def __init__(self, settings: QSettings) -> None:
-        self.q = settings
+    def __init__(self, settings_file: Path) -> None:
+        self.settings_file = settings_file
+        self.prefs = load_settings(settings_file).map
+
+    def _save(self, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(self.prefs, name, value)
+
+        def change(settings: Settings) -> None:
+            for name, value in changes.items():
+                setattr(settings.map, name, value)
+
+        update_settings(change, self.settings_file)
 
     def center(self) -> tuple[float, float]:
-        return float(self.q.value("map/lat", 41.84)), float(self.q.value("map/lon", -87.68))
+        return self.prefs.lat, self.prefs.lon
 
     def save_view(self, view: dict[str, Any]) -> None:
-        self.q.setValue("map/lat", float(view["lat"]))
-        self.q.setValue("map/lon", float(view["lon"]))
-        self.q.setValue("map/zoom", int(view["zoom"]))
-        self.q.setValue("map/visible", json.dumps(list(view["visible"])))
+        self._save(
+            lat=float(view["lat"]),
+            lon=float(view["lon"]),
+            zoom=int(view["zoom"]),
+            visible=[str(name) for name in view["visible"]],
+        )
 
     def basemap(self) -> tuple[str, str | None, str | None]:
         """(kind, tile URL template or None for OSM, MBTiles path or None)."""
-        url, mbtiles = self.q.value("map/tile_url", ""), self.q.value("map/mbtiles", "")
-        return str(self.q.value("map/basemap", "none")), url or None, mbtiles or None
+        return self.prefs.basemap, self.prefs.tile_url or None, self.prefs.mbtiles or None
 
     def set_basemap(
         self, kind: str, url: str | None, mbtiles: Path | None, attribution: str | None = None
@@ -48,22 +57,22 @@ class MapSettings:
             raise ValueError(f"unknown basemap {kind!r}; expected one of {BASEMAPS}")
         if kind == "mbtiles" and (mbtiles is None or not mbtiles.is_file()):
             raise FileNotFoundError(f"MBTiles file not found: {mbtiles}")
-        self.q.setValue("map/basemap", kind)
+        changes: dict[str, Any] = {"basemap": kind}
         if url is not None:
-            self.q.setValue("map/tile_url", url)
-            self.q.setValue("map/tile_attribution", attribution or "")
+            changes.update(tile_url=url, tile_attribution=attribution or None)
         if mbtiles is not None:
-            self.q.setValue("map/mbtiles", str(mbtiles))
+            changes["mbtiles"] = str(mbtiles)
+        self._save(**changes)
 
     def page_options(self) -> PageOptions:
         kind, url, _mbtiles = self.basemap()
-        attribution = str(self.q.value("map/tile_attribution", "")) or (
+        attribution = self.prefs.tile_attribution or (
             OSM_ATTRIBUTION if url in (None, OSM_URL) else f"tiles: {url}"
         )
-        visible = json.loads(str(self.q.value("map/visible", "null"))) or PageOptions.visible
+        visible = self.prefs.visible or PageOptions.visible
         return PageOptions(
             center=self.center(),
-            zoom=int(self.q.value("map/zoom", 11)),
+            zoom=self.prefs.zoom,
             basemap=Basemap(kind, url or OSM_URL, attribution),  # type: ignore[arg-type]
             visible=tuple(visible),
         )
@@ -79,12 +88,12 @@ class MapSettings:
 
     def region_layer(self, engine: Engine) -> int | None:
         """The boundary layer drawn as choropleth: the chosen one, else the first loaded."""
-        stored = int(self.q.value("map/region_layer", 0))
-        if stored == NO_LAYER:
+        stored = self.prefs.region_layer
+        if stored == NO_REGION_LAYER:
             return None
         with engine.connect() as conn:
             ids = [layer_id for layer_id, _name in layer_names(conn)]
         return stored if stored in ids else (ids[0] if ids else None)
 
     def set_region_layer(self, layer_id: int | None) -> None:
-        self.q.setValue("map/region_layer", NO_LAYER if layer_id is None else layer_id)
+        self._save(region_layer=NO_REGION_LAYER if layer_id is None else layer_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QSettings
 
+from crimedesk.config.settings import settings_path
 from crimedesk.models.experiments import run_experiment
 from crimedesk.models.map_hotspots import hotspot_polygons, polygons_geojson
 from crimedesk.regions.store import import_boundary_layer
@@ -37,7 +37,7 @@ def engine(chicago_full, data_dir, tmp_path):
 
 @pytest.fixture
 def pane(qtbot, engine):
-    QSettings("crimedesk", "crimedesk").remove("map")
+    settings_path().unlink(missing_ok=True)
     pane = MapPane(engine, FilterState.from_dict({"date_from": "2016-03-06", "date_to": "2016-04-30"}))
     pane.resize(1000, 800)
     with qtbot.waitSignal(pane.updated, timeout=30_000):
@@ -46,7 +46,7 @@ def pane(qtbot, engine):
     pane.close()  # the page must go before its profile: delete while the loop still runs
     pane.deleteLater()
     qtbot.wait(50)
-    QSettings("crimedesk", "crimedesk").remove("map")
+    settings_path().unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("kind", ["hotspots_dbscan", "hotspots_gistar"])

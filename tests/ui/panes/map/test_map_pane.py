@@ -7,10 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from sqlalchemy import event, func, select
 
 from crimedesk.analytics.mirror import AnalyticsMirror
+from crimedesk.config.settings import load_settings, settings_path
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
@@ -55,7 +55,7 @@ def chicago_store(sqlite_store, chicago_sample, data_dir):
 
 @pytest.fixture
 def make_pane(qtbot):
-    QSettings("crimedesk", "crimedesk").remove("map")
+    settings_path().unlink(missing_ok=True)
     panes: list[MapPane] = []
 
     def make(engine, filters: FilterState | None = None, **kwargs) -> MapPane:
@@ -71,7 +71,7 @@ def make_pane(qtbot):
         pane.close()
         pane.deleteLater()
     qtbot.wait(50)
-    QSettings("crimedesk", "crimedesk").remove("map")
+    settings_path().unlink(missing_ok=True)
 
 
 def js(qtbot, pane: MapPane, script: str):
@@ -259,8 +259,7 @@ def test_above_the_point_limit_the_database_aggregates(qtbot, chicago_store, mak
 def test_view_persists_across_panes(qtbot, chicago_store, make_pane):
     pane = make_pane(chicago_store)
     js(qtbot, pane, "crimedesk.map.setView([41.80, -87.62], 13) && 1")
-    settings = QSettings("crimedesk", "crimedesk")
-    qtbot.waitUntil(lambda: settings.value("map/zoom") in (13, "13"), timeout=5_000)
+    qtbot.waitUntil(lambda: load_settings().map.zoom == 13, timeout=5_000)
     again = make_pane(chicago_store)
     view = js(qtbot, again, "crimedesk.view()")
     assert view["zoom"] == 13 and view["lat"] == pytest.approx(41.80, abs=1e-3)
