@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, Q
 
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.mapping.overlays import projected_geojson
-from crimedesk.models.catalog import model_spec
+from crimedesk.models.catalog import model_kinds, model_spec
 from crimedesk.models.experiments import Experiment, list_experiments, load_experiment_model
 from crimedesk.models.hotspots.map_polygons import hotspot_polygons
 from crimedesk.models.risk.map_cells import risk_cells
@@ -57,6 +57,22 @@ def test_train_dialog_has_an_editor_per_field_with_its_default(qtbot, state):
     assert request.kind == "ets" and request.seed == 0
     assert (request.filters.date_from, request.filters.date_to) == (state.date_from, state.date_to)
     assert model_spec("ets").make_params(request.params) == model_spec("ets").params()
+
+
+def test_train_dialog_lists_exactly_the_registered_kinds_by_display_name(qtbot, state):
+    dialog = TrainDialog(state.snapshot)
+    qtbot.addWidget(dialog)
+    listed = [(dialog.kind.itemData(i), dialog.kind.itemText(i)) for i in range(dialog.kind.count())]
+    assert listed == [(kind, spec.display_name) for kind, spec in model_kinds().items()]
+    dialog.kind.setCurrentIndex(listed.index(("risk_gb", "Risk score (gradient boosting)")))
+    assert dialog.selected_kind() == "risk_gb" and dialog.form.spec.kind == "risk_gb"
+    label = dialog.form.labels["cell_size"]
+    assert label.text() == "Cell size (metres)" and label.toolTip() == "Side of the grid's square cells."
+    assert dialog.form.editors["cell_size"].toolTip() == label.toolTip()
+    assert dialog.form.labels["max_iter"].text() == "Boosting rounds"  # no unit, no brackets
+    dialog.select_kind("hotspots_gistar")
+    combo = dialog.form.editors["neighbourhood"]
+    assert [combo.itemText(i) for i in range(combo.count())] == ["queen", "distance"]
 
 
 def test_train_through_dialog_then_compare_promote_delete(qtbot, chicago_store, state, artifacts):
