@@ -24,6 +24,12 @@ def model_kinds() -> dict[str, KindSpec]:
     return registered()
 
 
+def recorded_kind(kind: str) -> KindSpec | None:
+    """The spec of a recorded experiment's kind, or None when the kind is no longer registered
+    (a store keeps experiments of kinds a later version may have dropped)."""
+    return model_kinds().get(kind)
+
+
 def model_spec(kind: str) -> KindSpec:
     kinds = model_kinds()
     if kind not in kinds:

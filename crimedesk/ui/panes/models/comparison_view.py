@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crimedesk.models.catalog import model_spec
+from crimedesk.models.catalog import recorded_kind
 from crimedesk.models.experiments import Experiment
 from crimedesk.ui.panes.models.models_forecast_chart import ForecastChart
 
@@ -63,10 +63,13 @@ class ComparisonView(QWidget):
             self.title.setText(PROMPT)
             self.headline.setText("")
             return
-        spec = model_spec(exp.model_kind)
-        self.title.setText(f"Experiment {exp.id}: {exp.name} ({spec.display_name}, seed {exp.seed})")
-        if not exp.metrics:
+        spec = recorded_kind(exp.model_kind)
+        name = spec.display_name if spec else exp.model_kind
+        self.title.setText(f"Experiment {exp.id}: {exp.name} ({name}, seed {exp.seed})")
+        if spec is None or not exp.metrics:
             reason = exp.error or f"the run is {exp.status} and recorded no metrics"
+            if spec is None:
+                reason = f"the kind {exp.model_kind!r} is not registered in this version"
             self.headline.setText(f"No comparison: {reason}")
             return
         headline = spec.headline(exp.metrics)

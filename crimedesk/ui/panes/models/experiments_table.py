@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from crimedesk.models.catalog import model_spec
+from crimedesk.models.catalog import recorded_kind
 from crimedesk.models.experiments import Experiment
 
 COLUMNS = ("id", "name", "kind", "task", "status", "created", "duration", "headline", "verdict", "promoted")
@@ -66,13 +66,13 @@ class ExperimentsTable(QTableWidget):
 
 
 def row_texts(exp: Experiment) -> list[str]:
-    spec = model_spec(exp.model_kind)
-    headline = spec.headline(exp.metrics) if exp.metrics else None
+    spec = recorded_kind(exp.model_kind)
+    headline = spec.headline(exp.metrics) if spec and exp.metrics else None
     duration = f"{exp.duration_s:.1f} s" if exp.duration_s is not None else ""
     return [
         str(exp.id),
         exp.name,
-        spec.display_name,
+        spec.display_name if spec else exp.model_kind,
         exp.task,
         exp.status,
         f"{exp.created_at:%Y-%m-%d %H:%M}",

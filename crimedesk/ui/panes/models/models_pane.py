@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.mapping.overlays import ProjectedShapes, projected_geojson
-from crimedesk.models.catalog import load_builtin_kinds, model_spec
+from crimedesk.models.catalog import load_builtin_kinds, model_spec, recorded_kind
 from crimedesk.models.experiments import Experiment, delete_experiment, list_experiments, promote
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.models.comparison_view import ComparisonView
@@ -128,7 +128,8 @@ class ModelsPane(QWidget):
         ok = exp is not None and exp.status == "ok"
         self.promote_button.setEnabled(ok and exp is not None and not exp.promoted)
         self.delete_button.setEnabled(exp is not None and not self.trainer.running)
-        mappable = ok and exp is not None and model_spec(exp.model_kind).map_output is not None
+        spec = recorded_kind(exp.model_kind) if exp is not None else None
+        mappable = ok and spec is not None and spec.map_output is not None
         self.map_button.setEnabled(mappable and self.show_on_map is not None)
         self.train_button.setEnabled(not self.trainer.running)
 
@@ -139,7 +140,8 @@ class ModelsPane(QWidget):
         exp = self.table.selected()
         if exp is None or self.show_on_map is None:
             return
-        output = model_spec(exp.model_kind).map_output
+        spec = recorded_kind(exp.model_kind)
+        output = spec.map_output if spec else None
         if output is None:
             return
         engine, chosen, layer = self.engine, exp.id, f"{exp.task} {exp.id}"

@@ -133,7 +133,7 @@ class TrainDialog(QDialog):
         for edit, value in ((self.date_from, snapshot.date_from), (self.date_to, snapshot.date_to)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate(value) if value else QDate.currentDate())
+            edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
         self.limit_dates.setChecked(snapshot.date_from is not None or snapshot.date_to is not None)
         self.limit_dates.toggled.connect(self._dates_toggled)
         self._dates_toggled(self.limit_dates.isChecked())

@@ -20,8 +20,8 @@ from crimedesk.ui.panes.models.models_train import TrainDialog, editor_value
 FAST_RF = {"n_estimators": 10, "min_frequency": 5}
 
 
-def open_pane(qtbot, engine, state) -> ModelsPane:
-    pane = ModelsPane(engine, state)
+def open_pane(qtbot, engine, state, show_on_map=None) -> ModelsPane:
+    pane = ModelsPane(engine, state, show_on_map)
     qtbot.addWidget(pane)
     pane.resize(1200, 700)
     pane.show()
@@ -295,3 +295,38 @@ def test_show_on_map_hands_hotspot_polygons_to_the_map(qtbot, tmp_path, chicago_
         pane.status.text()
         == f"{len(geojson['features'])} hotspot polygons of experiment {exp.id} sent to the map"
     )
+
+
+def test_an_experiment_of_a_kind_no_longer_registered_is_listed_without_a_comparison(
+    qtbot, chicago_store, state
+):
+    from crimedesk.storage.schema import experiments
+
+    record = {
+        "name": "old run",
+        "model_kind": "retired_kind",
+        "task": "risk",
+        "params_json": "{}",
+        "data_fingerprint": "",
+        "filters_json": "{}",
+        "seed": 0,
+        "code_version": "0.0.1",
+        "created_at": datetime(2017, 1, 5, 9, 30),
+        "status": "ok",
+        "metrics_json": '{"verdict": "whatever", "beats_baselines": true}',
+        "promoted": False,
+    }
+    with chicago_store.begin() as conn:
+        conn.execute(experiments.insert().values(record))
+    pane = open_pane(qtbot, chicago_store, state, show_on_map=lambda name, geojson: None)
+    [exp] = list_experiments(chicago_store)
+    assert pane.table.item(0, COLUMNS.index("kind")).text() == "retired_kind"
+    assert pane.table.item(0, COLUMNS.index("headline")).text() == ""
+    pane.table.select_experiment(exp.id)
+    assert pane.details.title.text() == f"Experiment {exp.id}: old run (retired_kind, seed 0)"
+    assert (
+        pane.details.headline.text()
+        == "No comparison: the kind 'retired_kind' is not registered in this version"
+    )
+    assert pane.details.table.rowCount() == 0
+    assert pane.promote_button.isEnabled() and not pane.map_button.isEnabled()
