@@ -15,7 +15,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
-from crimedesk.models.catalog import model_kinds, model_spec
+from crimedesk.models.catalog import model_kinds, model_spec, recorded_kind
 from crimedesk.models.experiments import Experiment, get_experiment, list_experiments, load_experiment_model
 from crimedesk.models.frame import incidents_frame
 from crimedesk.models.training import run_experiment
@@ -115,10 +115,9 @@ def experiments_command(kind: str | None = None, db: DbOption = None) -> None:
     table.add_column("verdict", overflow="fold")
     for column in table.columns[1:3]:
         column.no_wrap = True
-    kinds = model_kinds()
     for exp in list_experiments(make_engine(db), kind=kind):
         seconds = f"{exp.duration_s:.1f}" if exp.duration_s is not None else ""
-        spec = kinds.get(exp.model_kind)
+        spec = recorded_kind(exp.model_kind)
         headline = spec.headline(exp.metrics) if spec is not None and exp.metrics else None
         verdict = headline.sentence if headline else exp.error or ""
         row = [str(exp.id), exp.model_kind, exp.task, exp.status, str(exp.seed), seconds]
@@ -135,7 +134,11 @@ def predict(
     """Apply a recorded model to the experiment's filtered data and print the first ROWS results."""
     engine = make_engine(db)
     exp = get_experiment(engine, experiment_id)
-    spec = model_spec(exp.model_kind)
+    spec = recorded_kind(exp.model_kind)
+    if spec is None:
+        raise fail(
+            f"experiment {experiment_id} is of kind {exp.model_kind!r}, not registered in this version"
+        )
     model = load_experiment_model(exp)
     with engine.connect() as conn:
         frame = incidents_frame(conn, FilterSnapshot.from_dict(exp.filters))

@@ -52,6 +52,23 @@ def test_unknown_kind_and_bad_param_fail_clearly(db_url):
     assert closed.exit_code == 1 and "freq must be one of D, W; got 'M'" in closed.output
 
 
+def test_an_experiment_of_a_retired_kind_is_listed_and_predict_says_why_it_cannot(db_url):
+    from sqlalchemy import update
+
+    from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.schema import experiments
+
+    trained = runner.invoke(models_app, ["train", "crime_type_rf", "-p", "n_estimators=5", "--db", db_url])
+    assert trained.exit_code == 0, trained.output
+    with make_engine(db_url).begin() as conn:
+        conn.execute(update(experiments).values(model_kind="retired_kind"))
+    listed = runner.invoke(models_app, ["experiments", "--db", db_url], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0 and "retired_kind" in listed.output
+    predicted = runner.invoke(models_app, ["predict", "1", "--db", db_url])
+    assert predicted.exit_code == 1
+    assert "experiment 1 is of kind 'retired_kind', not registered in this version" in predicted.output
+
+
 def test_hotspot_kind_trains_and_predicts_its_polygons(db_url):
     trained = runner.invoke(models_app, ["train", "hotspots_gistar", "-p", "alpha=0.01", "--db", db_url])
     assert trained.exit_code == 0, trained.output
