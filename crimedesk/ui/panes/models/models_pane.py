@@ -88,6 +88,7 @@ class ModelsPane(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             bar.addWidget(button)
         bar.addWidget(self.trainer, stretch=1)
+        bar.addStretch(0)  # keeps the buttons together on the left while the trainer is hidden
         self.table = ExperimentsTable()
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.details = ComparisonView()
