@@ -1,24 +1,25 @@
-"""`crimedesk models ...`: train, backtest, list and apply models over the same services as the app."""
+"""`crimedesk models ...`: train, backtest, list and apply models over the same services as the app.
+
+What differs per kind (its name, parameters, comparison table and headline) comes from the kind's
+declaration in the registry (:mod:`crimedesk.models.catalog`), never from its name.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.table import Table
+from typer.core import TyperCommand
 
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.models.experiments import (
-    get_experiment,
-    list_experiments,
-    load_experiment_model,
-    run_experiment,
-)
+from crimedesk.models.catalog import model_kinds, model_spec, recorded_kind
+from crimedesk.models.experiments import Experiment, get_experiment, list_experiments, load_experiment_model
 from crimedesk.models.frame import incidents_frame
-from crimedesk.models.registry import model_kinds, model_spec
+from crimedesk.models.training import run_experiment
 from crimedesk.storage.engine import make_engine
 
 models_app = typer.Typer(help="Train and apply crime models; every run is recorded as an experiment.")
@@ -26,6 +27,17 @@ models_app = typer.Typer(help="Train and apply crime models; every run is record
 ParamOption = Annotated[list[str] | None, typer.Option("--param", "-p", help="Model parameter as k=v.")]
 FromOption = Annotated[str | None, typer.Option("--from", help="First day of training data (YYYY-MM-DD).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day of training data (YYYY-MM-DD).")]
+
+
+class KindsListedCommand(TyperCommand):
+    """A command whose help ends with the registered kinds, read when the help is shown (loading the
+    kinds imports scikit-learn and statsmodels: not for every command line)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = "Model kinds:\n\n" + "\n\n".join(
+            f"{kind}: {spec.display_name}" for kind, spec in model_kinds().items()
+        )
+        super().format_help(ctx, formatter)
 
 
 def _params(pairs: list[str] | None) -> dict[str, str]:
@@ -45,33 +57,45 @@ def _filters(date_from: str | None, date_to: str | None) -> FilterSnapshot:
     )
 
 
-@models_app.command("train")
+def _checked(kind: str, pairs: list[str] | None) -> dict[str, Any]:
+    """The parameters as given, after checking the kind knows them (a clear error otherwise)."""
+    if kind not in model_kinds():
+        raise fail(f"unknown kind {kind!r}; known: {', '.join(model_kinds())}")
+    values = _params(pairs)
+    try:
+        model_spec(kind).make_params(values)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    return values
+
+
+@models_app.command("train", cls=KindsListedCommand)
 def train(
-    kind: Annotated[str, typer.Argument(help="Model kind, e.g. crime_type_rf, risk_gb, ets.")],
+    kind: Annotated[str, typer.Argument(help="Model kind (listed below).")],
     param: ParamOption = None,
     seed: int = 0,
     date_from: FromOption = None,
     date_to: ToOption = None,
     db: DbOption = None,
-) -> None:
+) -> Experiment:
     """Train KIND on the store's incidents, score it against baselines and record the experiment."""
-    if kind not in model_kinds():
-        raise fail(f"unknown kind {kind!r}; known: {', '.join(model_kinds())}")
+    values = _checked(kind, param)
     engine = make_engine(db)
     exp = run_cancellable(
-        f"training {kind}",
+        f"training {model_spec(kind).display_name}",
         lambda progress, cancel: run_experiment(
-            engine, kind, _params(param), _filters(date_from, date_to), seed, progress, cancel
+            engine, kind, values, _filters(date_from, date_to), seed, progress, cancel
         ),
     )
-    metrics = exp.metrics or {}
+    headline = model_spec(kind).headline(exp.metrics or {})
     console.print(f"experiment {exp.id}: {exp.status} in {exp.duration_s:.1f} s", highlight=False)
-    console.print(f"verdict: {metrics.get('verdict', '(none)')}", highlight=False)
+    console.print(f"{headline.score}. {headline.sentence}", highlight=False)
+    return exp
 
 
-@models_app.command("backtest")
+@models_app.command("backtest", cls=KindsListedCommand)
 def backtest(
-    kind: Annotated[str, typer.Argument(help="Model kind.")],
+    kind: Annotated[str, typer.Argument(help="Model kind (listed below).")],
     param: ParamOption = None,
     seed: int = 0,
     date_from: FromOption = None,
@@ -79,24 +103,25 @@ def backtest(
     db: DbOption = None,
 ) -> None:
     """Print KIND's held-out comparison with its baselines (recorded as an experiment too)."""
-    train(kind, param, seed, date_from, date_to, db)
-    engine = make_engine(db)
-    exp = list_experiments(engine, kind=kind)[0]
-    console.print(json.dumps((exp.metrics or {}).get("backtest", exp.metrics), indent=1), highlight=False)
+    exp = train(kind, param, seed, date_from, date_to, db)
+    comparison = model_spec(kind).comparison_table(exp.metrics or {})
+    console.print(comparison.map(_cell).to_string(index=False), highlight=False)
 
 
 @models_app.command("experiments")
 def experiments_command(kind: str | None = None, db: DbOption = None) -> None:
     """Recorded experiments, newest first."""
-    table = Table("id", "kind", "task", "status", "seed", "seconds", "promoted")
+    table = Table("id", "kind", "task", "status", "seed", "seconds", "promoted", "headline")
     table.add_column("verdict", overflow="fold")
     for column in table.columns[1:3]:
         column.no_wrap = True
     for exp in list_experiments(make_engine(db), kind=kind):
         seconds = f"{exp.duration_s:.1f}" if exp.duration_s is not None else ""
-        verdict = (exp.metrics or {}).get("verdict", exp.error or "")
+        spec = recorded_kind(exp.model_kind)
+        headline = spec.headline(exp.metrics) if spec is not None and exp.metrics else None
+        verdict = headline.sentence if headline else exp.error or ""
         row = [str(exp.id), exp.model_kind, exp.task, exp.status, str(exp.seed), seconds]
-        table.add_row(*row, "yes" if exp.promoted else "", verdict)
+        table.add_row(*row, "yes" if exp.promoted else "", headline.score if headline else "", verdict)
     console.print(table)
 
 
@@ -109,9 +134,19 @@ def predict(
     """Apply a recorded model to the experiment's filtered data and print the first ROWS results."""
     engine = make_engine(db)
     exp = get_experiment(engine, experiment_id)
-    spec = model_spec(exp.model_kind)
+    spec = recorded_kind(exp.model_kind)
+    if spec is None:
+        raise fail(
+            f"experiment {experiment_id} is of kind {exp.model_kind!r}, not registered in this version"
+        )
     model = load_experiment_model(exp)
     with engine.connect() as conn:
         frame = incidents_frame(conn, FilterSnapshot.from_dict(exp.filters))
-    result = spec.predict(model, frame, spec.params(**exp.params))
+    result = spec.predict(model, frame, spec.make_params(exp.params))
     console.print(result.head(rows).to_string(), highlight=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

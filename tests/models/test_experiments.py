@@ -5,15 +5,15 @@ import pytest
 from sqlalchemy import select
 
 from crimedesk.domain.errors import ImportCancelled
+from crimedesk.models.catalog import model_kinds, model_spec
 from crimedesk.models.experiments import (
     compare,
     delete_experiment,
     list_experiments,
     load_experiment_model,
     promote,
-    run_experiment,
 )
-from crimedesk.models.registry import model_kinds, model_spec
+from crimedesk.models.training import run_experiment
 from crimedesk.storage.schema import experiments
 from tests.models.store_sample import district_csv, store_with
 

@@ -12,6 +12,7 @@ from functools import partial
 import pandas as pd
 
 from crimedesk.models.evaluation.forecast_backtest import rolling_forecasts, score_forecasts, winner
+from crimedesk.models.forecast.comparison import FORECAST_BACKTEST, forecast_series
 from crimedesk.models.forecast.forecasters import (
     ETSForecaster,
     Forecaster,
@@ -20,16 +21,20 @@ from crimedesk.models.forecast.forecasters import (
     SeasonalNaive,
 )
 from crimedesk.models.forecast.lstm import LSTMForecaster
-from crimedesk.models.registry import Cancel, Progress, Trained, register_model
+from crimedesk.models.registry import Cancel, KindSpec, Progress, Trained, param, register
 
 
 @dataclass(frozen=True)
 class ForecastParams:
-    freq: str = "W"  # "D" daily or "W" weekly counts
-    horizon: int = 4
-    backtest_origins: int = 6
-    epochs: int = 100  # LSTM only
-    window: int = 28  # LSTM only
+    freq: str = param(
+        "W", "Counts per", "D: incidents per day; W: per Monday-starting week.", choices=("D", "W")
+    )
+    horizon: int = param(4, "Horizon", "Periods forecast ahead from each origin.", "periods")
+    backtest_origins: int = param(6, "Backtest origins", "How many past periods the forecasts start from.")
+    epochs: int = param(100, "Training epochs", "Passes over the series (LSTM only).")
+    window: int = param(
+        28, "Input window", "Past periods the LSTM reads for each forecast (LSTM only).", "periods"
+    )
 
 
 def count_series(frame: pd.DataFrame, freq: str) -> pd.Series:
@@ -96,13 +101,32 @@ def _predict_forecast(model: Forecaster, frame: pd.DataFrame, params: ForecastPa
     return model.predict(params.horizon)
 
 
-for _kind, _doc in (
-    ("seasonal_naive", "Seasonal naive (lag 7 daily, 52 weekly): the benchmark."),
-    ("ets", "Exponential smoothing (statsmodels ETS)."),
-    ("sarima", "SARIMAX with a small order."),
-    ("gb_forecast", "Gradient boosting on lagged counts and the calendar."),
-    ("lstm_forecast", "One-layer LSTM (TensorFlow, loaded on first use)."),
+for _kind, _name, _doc in (
+    (
+        "seasonal_naive",
+        "Counts forecast (seasonal naive)",
+        "Seasonal naive (lag 7 daily, 52 weekly): the benchmark.",
+    ),
+    ("ets", "Counts forecast (exponential smoothing)", "Exponential smoothing (statsmodels ETS)."),
+    ("sarima", "Counts forecast (SARIMA)", "SARIMAX with a small order."),
+    (
+        "gb_forecast",
+        "Counts forecast (gradient boosting)",
+        "Gradient boosting on lagged counts and the calendar.",
+    ),
+    ("lstm_forecast", "Counts forecast (LSTM)", "One-layer LSTM (TensorFlow, loaded on first use)."),
 ):
-    _train = partial(train_forecast, kind=_kind)
-    _train.__doc__ = _doc  # type: ignore[attr-defined]
-    register_model(_kind, task="forecast", params=ForecastParams, predict=_predict_forecast)(_train)
+    register(
+        KindSpec(
+            kind=_kind,
+            display_name=_name,
+            task="forecast",
+            description=_doc,
+            params=ForecastParams,
+            train=partial(train_forecast, kind=_kind),
+            predict=_predict_forecast,
+            metrics=FORECAST_BACKTEST,
+            smoke_params={"freq": "D", "horizon": 7, "backtest_origins": 3, "epochs": 1},
+            forecast_series=forecast_series,
+        )
+    )

@@ -19,9 +19,11 @@ from crimedesk.domain.errors import CrimedeskError
 from crimedesk.features.grid import Grid
 from crimedesk.models.evaluation.area_backtest import HotspotFit, equal_area_backtest
 from crimedesk.models.evaluation.grid_backtest import backtest_metrics, summarise
+from crimedesk.models.evaluation.grid_comparison import GRID_BACKTEST
 from crimedesk.models.hotspots.areas import HotspotMap, gistar_hotspots
 from crimedesk.models.hotspots.dbscan import WeightedDBSCANHotspots
-from crimedesk.models.registry import Cancel, Progress, Trained, register_model
+from crimedesk.models.hotspots.map_polygons import hotspot_polygons
+from crimedesk.models.registry import Cancel, KindSpec, MapOutput, Progress, Trained, param, register
 
 DAY = pd.Timedelta(days=1)
 VERDICT_HORIZON_DAYS = 7
@@ -31,25 +33,45 @@ VERDICT_HORIZON_DAYS = 7
 class HotspotWindowParams:
     """What every hotspot kind shares: the training window, the study grid and the backtest."""
 
-    train_days: int = 56
-    cell_size: float = 150.0  # study-area grid (and the baselines' cells), metres
-    backtest_origins: int = 4
-    origin_step_days: int = 7
+    train_days: int = param(56, "Training window", "Days of incidents each map is drawn from.", "days")
+    cell_size: float = param(
+        150.0, "Study grid cell", "Cell side of the study area and of the baselines' grids.", "metres"
+    )
+    backtest_origins: int = param(4, "Backtest origins", "How many past weeks the maps are scored on.")
+    origin_step_days: int = param(7, "Origin step", "Days between two backtest origins.", "days")
 
 
 @dataclass(frozen=True)
 class DBSCANParams(HotspotWindowParams):
-    eps: float = 100.0  # metres
-    min_samples: int = 20  # incidents (duplicates weighted) within eps of a core location
-    round_to: float = 1.0  # metres: locations this close are merged before clustering
+    eps: float = param(
+        100.0, "Neighbourhood radius", "How close incidents must be to join a cluster.", "metres"
+    )
+    min_samples: int = param(
+        20,
+        "Core size",
+        "Incidents (repeats counted) within the radius that make a cluster's core.",
+        "incidents",
+    )
+    round_to: float = param(
+        1.0, "Merge distance", "Locations this close are merged before clustering.", "metres"
+    )
 
 
 @dataclass(frozen=True)
 class GiStarParams(HotspotWindowParams):
-    alpha: float = 0.05  # false-discovery rate of the hot cells (Benjamini–Hochberg)
-    neighbourhood: str = "queen"
-    band_cells: float = 1.0
-    dissolve: bool = True  # merge edge-adjacent hot cells into one polygon
+    alpha: float = param(
+        0.05,
+        "False-discovery rate",
+        "Share of the hot cells allowed to be hot by chance (Benjamini–Hochberg).",
+    )
+    neighbourhood: str = param(
+        "queen",
+        "Neighbours",
+        "Queen: cells within the band in Chebyshev steps (1 = the 8 touching); distance: centres within it.",
+        choices=("queen", "distance"),
+    )
+    band_cells: float = param(1.0, "Distance band", "Reach of the neighbourhood, in cell widths.", "cells")
+    dissolve: bool = param(True, "Merge touching cells", "Edge-adjacent hot cells become one polygon.")
 
 
 def _dbscan_fit(params: DBSCANParams, grid: Grid) -> HotspotFit:
@@ -134,15 +156,36 @@ def projected_epsg(events: pd.DataFrame) -> int:
 
 def _predict_hotspots(model: HotspotMap, frame: pd.DataFrame, params: HotspotWindowParams) -> pd.DataFrame:
     """The hotspots of the latest window, largest first, each with a point inside it (x, y) instead of
-    its polygon text (the polygons go to the map: :mod:`crimedesk.models.map_hotspots`)."""
+    its polygon text (the polygons go to the map: :mod:`crimedesk.models.hotspots.map_polygons`)."""
     inner = shapely.point_on_surface(shapely.from_wkt(model.table["wkt"].to_numpy(dtype=object)))
     return model.table.drop(columns="wkt").assign(x=shapely.get_x(inner), y=shapely.get_y(inner))
 
 
-for _kind, _params, _doc in (
-    ("hotspots_dbscan", DBSCANParams, "Weighted DBSCAN clusters of incidents as buffered hulls."),
-    ("hotspots_gistar", GiStarParams, "Getis–Ord Gi* hot cells (FDR-corrected) as dissolved squares."),
+for _kind, _name, _params, _doc in (
+    (
+        "hotspots_dbscan",
+        "Hotspot areas (weighted DBSCAN)",
+        DBSCANParams,
+        "Weighted DBSCAN clusters of incidents as buffered hulls.",
+    ),
+    (
+        "hotspots_gistar",
+        "Hot cells (Getis–Ord Gi*)",
+        GiStarParams,
+        "Getis–Ord Gi* hot cells (FDR-corrected) as dissolved squares.",
+    ),
 ):
-    _train = partial(train_hotspots, kind=_kind)
-    _train.__doc__ = _doc
-    register_model(_kind, task="hotspots", params=_params, predict=_predict_hotspots)(_train)
+    register(
+        KindSpec(
+            kind=_kind,
+            display_name=_name,
+            task="hotspots",
+            description=_doc,
+            params=_params,
+            train=partial(train_hotspots, kind=_kind),
+            predict=_predict_hotspots,
+            metrics=GRID_BACKTEST,
+            smoke_params={},
+            map_output=MapOutput("hotspot polygons", hotspot_polygons),
+        )
+    )

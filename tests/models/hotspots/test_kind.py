@@ -8,12 +8,14 @@ import pytest
 import shapely
 
 from crimedesk.domain.errors import CrimedeskError
-from crimedesk.models.experiments import list_experiments, load_experiment_model, run_experiment
+from crimedesk.mapping.overlays import projected_geojson
+from crimedesk.models.catalog import model_kinds, model_spec
+from crimedesk.models.experiments import list_experiments, load_experiment_model
 from crimedesk.models.frame import incidents_frame
 from crimedesk.models.hotspots.areas import HotspotMap
 from crimedesk.models.hotspots.dbscan import WeightedDBSCANHotspots
-from crimedesk.models.map_hotspots import hotspot_polygons, polygons_geojson
-from crimedesk.models.registry import model_kinds, model_spec
+from crimedesk.models.hotspots.map_polygons import hotspot_polygons
+from crimedesk.models.training import run_experiment
 from tests.models.store_sample import district_csv, store_with
 
 KINDS = ("hotspots_dbscan", "hotspots_gistar")
@@ -93,7 +95,7 @@ def test_the_saved_map_holds_polygons_of_the_last_eight_weeks(engine, trained, k
 @pytest.mark.parametrize("kind", KINDS)
 def test_map_geojson_is_lon_lat_polygons_over_the_district(engine, trained, kind):
     exp = trained[kind]
-    collection = polygons_geojson(hotspot_polygons(engine, exp.id))
+    collection = projected_geojson(hotspot_polygons(engine, exp.id))
     features = collection["features"]
     assert len(features) == len(load_experiment_model(exp).table)
     assert collection["legend"]["title"] == "incidents per hotspot"

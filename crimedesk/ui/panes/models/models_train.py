@@ -2,8 +2,9 @@
 
 Each dataclass field gets an editor chosen by the type of its default (the annotations are strings
 under ``from __future__ import annotations``): int → QSpinBox, float → QDoubleSpinBox, bool →
-QCheckBox, str with known choices → QComboBox, anything else → QLineEdit (tuples comma-separated,
-as :meth:`ModelSpec.make_params` parses them).
+QCheckBox, str → QComboBox of its declared choices, anything else → QLineEdit (tuples
+comma-separated, as :meth:`KindSpec.make_params` parses them). Rows show the field's label and unit,
+with its help line as the tooltip; kinds are listed by their display names.
 """
 
 from __future__ import annotations
@@ -31,16 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.models.registry import ModelSpec, model_kinds
-
-CHOICES: dict[str, tuple[str, ...]] = {  # string fields with a closed set of values
-    "freq": ("D", "W"),
-    "neighbourhood": ("queen", "distance"),
-}
+from crimedesk.models.catalog import model_kinds
+from crimedesk.models.registry import KindSpec, ParamInfo, param_infos
 
 
-def editor_for(name: str, default: Any) -> QWidget:
-    """An editor holding ``default``, picked by its type."""
+def editor_for(info: ParamInfo) -> QWidget:
+    """An editor holding the field's default, picked by its type."""
+    default = info.default
     if isinstance(default, bool):
         box = QCheckBox()
         box.setChecked(default)
@@ -57,9 +55,9 @@ def editor_for(name: str, default: Any) -> QWidget:
         dspin.setSingleStep(0.05 if abs(default) < 1 else 1.0)
         dspin.setValue(default)
         return dspin
-    if isinstance(default, str) and name in CHOICES:
+    if isinstance(default, str):
         combo = QComboBox()
-        combo.addItems(list(CHOICES[name]))
+        combo.addItems(list(info.choices))
         combo.setCurrentText(default)
         return combo
     text = ",".join(str(v) for v in default) if isinstance(default, tuple) else str(default)
@@ -84,19 +82,22 @@ def _decimals(value: float) -> int:
 
 
 class ParamsForm(QGroupBox):
-    """One row per field of ``spec.params``, filled with the defaults."""
+    """One row per field of ``spec.params`` (label and unit, help as tooltip), filled with the defaults."""
 
-    def __init__(self, spec: ModelSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: KindSpec, parent: QWidget | None = None) -> None:
         super().__init__("Parameters", parent)
         self.spec = spec
-        defaults = spec.params()
         self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
         layout = QFormLayout(self)
-        for field in dataclasses.fields(spec.params):
-            editor = editor_for(field.name, getattr(defaults, field.name))
-            editor.setObjectName(f"param_{field.name}")
-            self.editors[field.name] = editor
-            layout.addRow(field.name, editor)
+        for info in param_infos(spec.params):
+            editor = editor_for(info)
+            editor.setObjectName(f"param_{info.name}")
+            label = QLabel(f"{info.label} ({info.unit})" if info.unit else info.label)
+            for widget in (label, editor):
+                widget.setToolTip(info.help)
+            self.editors[info.name], self.labels[info.name] = editor, label
+            layout.addRow(label, editor)
 
     def values(self) -> dict[str, Any]:
         return {name: editor_value(editor) for name, editor in self.editors.items()}
@@ -120,7 +121,8 @@ class TrainDialog(QDialog):
         self.setWindowTitle("Train a model")
         self.kinds = model_kinds()
         self.kind = QComboBox()
-        self.kind.addItems(sorted(self.kinds))
+        for name, spec in self.kinds.items():
+            self.kind.addItem(spec.display_name, name)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setStyleSheet("color: #666")
@@ -131,7 +133,7 @@ class TrainDialog(QDialog):
         for edit, value in ((self.date_from, snapshot.date_from), (self.date_to, snapshot.date_to)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate(value) if value else QDate.currentDate())
+            edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
         self.limit_dates.setChecked(snapshot.date_from is not None or snapshot.date_to is not None)
         self.limit_dates.toggled.connect(self._dates_toggled)
         self._dates_toggled(self.limit_dates.isChecked())
@@ -156,10 +158,16 @@ class TrainDialog(QDialog):
         layout.addLayout(top)
         layout.addLayout(self.form_holder)
         layout.addWidget(self.buttons)
-        self.kind.currentTextChanged.connect(self._kind_changed)
+        self.kind.currentIndexChanged.connect(lambda _index: self._kind_changed(self.selected_kind()))
         if kind is not None:
-            self.kind.setCurrentText(kind)
-        self._kind_changed(self.kind.currentText())
+            self.select_kind(kind)
+        self._kind_changed(self.selected_kind())
+
+    def selected_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def select_kind(self, kind: str) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(kind))
 
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
@@ -169,7 +177,7 @@ class TrainDialog(QDialog):
         if self.form is not None and self.form.spec.kind == kind:
             return
         spec = self.kinds[kind]
-        self.description.setText(f"{spec.description} Task: {spec.task}.")
+        self.description.setText(f"{spec.description} Task: {spec.task}. Kind: {spec.kind}.")
         if self.form is not None:
             self.form_holder.removeWidget(self.form)
             self.form.deleteLater()
@@ -183,4 +191,4 @@ class TrainDialog(QDialog):
             start: date = self.date_from.date().toPython()  # type: ignore[assignment]
             end: date = self.date_to.date().toPython()  # type: ignore[assignment]
             filters = FilterSnapshot(date_from=start, date_to=end)
-        return TrainRequest(self.kind.currentText(), self.form.values(), self.seed.value(), filters)
+        return TrainRequest(self.selected_kind(), self.form.values(), self.seed.value(), filters)

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from crimedesk.config.settings import settings_path
-from crimedesk.models.experiments import run_experiment
-from crimedesk.models.map_hotspots import hotspot_polygons, polygons_geojson
+from crimedesk.mapping.overlays import projected_geojson
+from crimedesk.models.hotspots.map_polygons import hotspot_polygons
+from crimedesk.models.training import run_experiment
 from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.map.map_pane import MapPane
@@ -52,7 +53,7 @@ def pane(qtbot, engine):
 @pytest.mark.parametrize("kind", ["hotspots_dbscan", "hotspots_gistar"])
 def test_hotspot_polygons_show_on_the_map_with_text_labels(qtbot, engine, pane, artifacts, kind):
     exp = run_experiment(engine, kind)
-    geojson = polygons_geojson(hotspot_polygons(engine, exp.id))
+    geojson = projected_geojson(hotspot_polygons(engine, exp.id))
     name = f"hotspots {exp.id}"
     pane.set_visible_layers(["points"])  # first, so that the polygons are drawn over the incidents
     pane.show_overlay(name, geojson)

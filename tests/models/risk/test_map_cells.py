@@ -4,8 +4,9 @@ import pytest
 from shapely.geometry import shape
 
 from crimedesk.domain.errors import CrimedeskError
-from crimedesk.models.experiments import run_experiment
-from crimedesk.models.map_output import cells_geojson, risk_cells
+from crimedesk.mapping.overlays import projected_geojson
+from crimedesk.models.risk.map_cells import risk_cells
+from crimedesk.models.training import run_experiment
 from tests.models.store_sample import district_csv, store_with
 
 
@@ -17,7 +18,7 @@ def engine(chicago_full, tmp_path):
 
 def test_risk_cells_are_squares_in_lon_lat_over_the_district(engine):
     exp = run_experiment(engine, "risk_gb", {"cell_size": "500", "backtest_origins": "2", "max_iter": "30"})
-    collection = cells_geojson(risk_cells(engine, exp.id))
+    collection = projected_geojson(risk_cells(engine, exp.id))
     features = collection["features"]
     assert features, "a risk model flags some cells"
     assert collection["legend"]["title"].startswith("risk score, 20") and collection["legend"]["rows"]

@@ -1,0 +1,37 @@
+"""The built-in model kinds: the one place that lists them, and the lookups the UI and CLI use.
+
+Each family folder registers its kinds in its ``kind.py`` (see :mod:`crimedesk.models.registry`);
+they are imported here on the first lookup, not at import time, so starting the app does not load
+scikit-learn or statsmodels. Adding a kind means a new folder with a ``kind.py``, listed below.
+"""
+
+from __future__ import annotations
+
+from crimedesk.models.registry import KindSpec, registered
+
+
+def load_builtin_kinds() -> None:
+    """Import every built-in ``kind.py`` (each registers its kinds once; later calls do nothing)."""
+    from crimedesk.models.classify import kind as _classify  # noqa: F401
+    from crimedesk.models.forecast import kind as _forecast  # noqa: F401
+    from crimedesk.models.hotspots import kind as _hotspots  # noqa: F401
+    from crimedesk.models.risk import kind as _risk  # noqa: F401
+
+
+def model_kinds() -> dict[str, KindSpec]:
+    """Every registered kind by name, in registration order."""
+    load_builtin_kinds()
+    return registered()
+
+
+def recorded_kind(kind: str) -> KindSpec | None:
+    """The spec of a recorded experiment's kind, or None when the kind is no longer registered
+    (a store keeps experiments of kinds a later version may have dropped)."""
+    return model_kinds().get(kind)
+
+
+def model_spec(kind: str) -> KindSpec:
+    kinds = model_kinds()
+    if kind not in kinds:
+        raise KeyError(f"unknown model kind {kind!r}; known: {', '.join(sorted(kinds))}")
+    return kinds[kind]
