@@ -8,11 +8,9 @@ from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QSettings
-from sqlalchemy import Engine
 
 from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
 from crimedesk.mapping.tiles import MBTiles, TileCache
-from crimedesk.regions.store import layer_names
 from crimedesk.ui.panes.map.map_scheme import MapSchemeHandler
 
 BASEMAPS = ("none", "xyz", "mbtiles")
@@ -28,7 +26,7 @@ class MapSettings:
         self.q = settings
 
     def center(self) -> tuple[float, float]:
-        return float(self.q.value("map/lat", 41.84)), float(self.q.value("map/lon", -87.68))
+        return float(str(self.q.value("map/lat", 41.84))), float(str(self.q.value("map/lon", -87.68)))
 
     def save_view(self, view: dict[str, Any]) -> None:
         self.q.setValue("map/lat", float(view["lat"]))
@@ -38,7 +36,7 @@ class MapSettings:
 
     def basemap(self) -> tuple[str, str | None, str | None]:
         """(kind, tile URL template or None for OSM, MBTiles path or None)."""
-        url, mbtiles = self.q.value("map/tile_url", ""), self.q.value("map/mbtiles", "")
+        url, mbtiles = str(self.q.value("map/tile_url", "")), str(self.q.value("map/mbtiles", ""))
         return str(self.q.value("map/basemap", "none")), url or None, mbtiles or None
 
     def set_basemap(
@@ -63,7 +61,7 @@ class MapSettings:
         visible = json.loads(str(self.q.value("map/visible", "null"))) or PageOptions.visible
         return PageOptions(
             center=self.center(),
-            zoom=int(self.q.value("map/zoom", 11)),
+            zoom=int(str(self.q.value("map/zoom", 11))),
             basemap=Basemap(kind, url or OSM_URL, attribution),  # type: ignore[arg-type]
             visible=tuple(visible),
         )
@@ -77,14 +75,16 @@ class MapSettings:
         handler.cache = TileCache(tile_cache_root(), url or OSM_URL)
         handler.online = kind == "xyz"
 
-    def region_layer(self, engine: Engine) -> int | None:
-        """The boundary layer drawn as choropleth: the chosen one, else the first loaded."""
-        stored = int(self.q.value("map/region_layer", 0))
-        if stored == NO_LAYER:
-            return None
-        with engine.connect() as conn:
-            ids = [layer_id for layer_id, _name in layer_names(conn)]
-        return stored if stored in ids else (ids[0] if ids else None)
+    def region_layer_choice(self) -> int:
+        """The choropleth layer chosen: a layer id, ``NO_LAYER``, or 0 when none was ever chosen."""
+        return int(str(self.q.value("map/region_layer", 0)))
 
     def set_region_layer(self, layer_id: int | None) -> None:
         self.q.setValue("map/region_layer", NO_LAYER if layer_id is None else layer_id)
+
+
+def pick_region_layer(choice: int, layer_ids: list[int]) -> int | None:
+    """The boundary layer drawn as choropleth: the chosen one if loaded, else the first loaded."""
+    if choice == NO_LAYER:
+        return None
+    return choice if choice in layer_ids else (layer_ids[0] if layer_ids else None)
