@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.state.filters import FilterState
+from crimedesk.state.selection import SelectionState
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
@@ -58,13 +59,14 @@ class Workspace(QObject):
         super().__init__(parent)
         self.engine, self.settings = engine, settings
         self.state, restore_error = _restored_filters(settings)
+        self.selection = SelectionState()  # an incident clicked on the map shows in the Data pane
         name = store_label(engine)
         self.filter_panel = FilterPanel(self.state, engine)
         self.mirror: AnalyticsMirror | None = None  # made on the first reload, after the window paints
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
-        self.data = DataPane(engine, self.state)
+        self.data = DataPane(engine, self.state, selection=self.selection)
         self.ucr = UcrPane(engine)
-        self.map = MapPane(engine, self.state, query_engine=self._analytics_engine)
+        self.map = MapPane(engine, self.state, query_engine=self._analytics_engine, selection=self.selection)
         self.models = ModelsPane(engine, self.state, show_on_map=self._show_on_map)
         panes: dict[str, QWidget] = {
             "Dashboard": self.dashboard,

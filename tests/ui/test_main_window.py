@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from sqlalchemy import text
 
 from crimedesk.ui.app import prepare_webengine_env
 from crimedesk.ui.workspace import Workspace
@@ -57,6 +58,19 @@ def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
     workspace.filter_panel.categories["drug"].click()
     assert workspace.dashboard.refreshes == refreshes + 1  # one refresh per change
     qtbot.waitUntil(lambda: window.counts_label.text().startswith("78 of"), timeout=10_000)
+
+
+def test_an_incident_clicked_on_the_map_shows_in_the_data_pane(qtbot, chicago_store, settings):
+    workspace = open_workspace(qtbot, chicago_store, settings)
+    with chicago_store.connect() as conn:
+        incident_id, key = conn.execute(
+            text("select id, source_key from incidents order by id desc limit 1")
+        ).one()
+    workspace.map.bridge.incidentClicked(incident_id)  # what the page calls on a click
+    assert workspace.selection.ids == (incident_id,)
+    details = workspace.data.details
+    qtbot.waitUntil(lambda: f"Incident {incident_id}" in details.toPlainText(), timeout=10_000)
+    assert f"source_key\n{key}\n" in details.toPlainText()
 
 
 def test_filters_and_layout_persist(qtbot, chicago_store, settings):

@@ -4,12 +4,13 @@ from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.state.selection import SelectionState
 from crimedesk.ui.panes.data.data_pane import DataPane
 from crimedesk.ui.panes.data.incident_model import LOADING, PAGE_ROWS
 
 
-def make_pane(qtbot, engine, state) -> DataPane:
-    pane = DataPane(engine, state)
+def make_pane(qtbot, engine, state, selection: SelectionState | None = None) -> DataPane:
+    pane = DataPane(engine, state, selection=selection)
     qtbot.addWidget(pane)
     pane.resize(1300, 700)
     pane.show()
@@ -47,16 +48,39 @@ def test_table_counts_pages_and_sorts_in_the_database(qtbot, chicago_store, stat
             {"end": 17167 * 86400 + 86400},
         ).scalar_one()
     assert model.rowCount() == drug
-    assert pane.count.text().startswith(f"{drug:,} incidents")
+    assert pane.count_label.text().startswith(f"{drug:,} incidents")
 
 
-def test_details_of_the_selected_incident(qtbot, chicago_store, state):
-    pane = make_pane(qtbot, chicago_store, state)
+def source_key(engine, incident_id: int) -> str:
+    with engine.connect() as conn:
+        return conn.execute(
+            text("select source_key from incidents where id = :id"), {"id": incident_id}
+        ).scalar_one()
+
+
+def test_choosing_a_row_selects_its_incident_and_shows_its_details(qtbot, chicago_store, state):
+    selection = SelectionState()
+    pane = make_pane(qtbot, chicago_store, state, selection)
     qtbot.waitUntil(lambda: 0 in pane.model.pages, timeout=10_000)
+    row_id = pane.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
     pane.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Incident" in pane.details.toPlainText(), timeout=10_000)
-    assert "source_key" in pane.details.toPlainText()
+    assert selection.ids == (row_id,)
+    qtbot.waitUntil(lambda: f"Incident {row_id}" in pane.details.toPlainText(), timeout=10_000)
+    assert f"source_key\n{source_key(chicago_store, row_id)}" in pane.details.toPlainText()
     assert pane.model.index(0, 2).data() in pane.details.toPlainText()
+
+
+def test_an_incident_selected_elsewhere_shows_in_the_details(qtbot, chicago_store, state):
+    """E.g. clicked on the map: the shared selection changes, the details follow."""
+    selection = SelectionState()
+    pane = make_pane(qtbot, chicago_store, state, selection)
+    with chicago_store.connect() as conn:
+        incident_id = conn.execute(text("select max(id) from incidents")).scalar_one()
+    selection.select(incident_id)
+    qtbot.waitUntil(lambda: f"Incident {incident_id}" in pane.details.toPlainText(), timeout=10_000)
+    assert f"source_key\n{source_key(chicago_store, incident_id)}" in pane.details.toPlainText()
+    selection.clear()
+    qtbot.waitUntil(lambda: pane.details.toPlainText() == "", timeout=10_000)
 
 
 def test_upload_history_and_rejected_rows(qtbot, chicago_store, state, bad_chicago, tmp_path):
