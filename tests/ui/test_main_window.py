@@ -40,8 +40,8 @@ def test_empty_store_shows_welcome_with_actions(qtbot, sqlite_store, settings, a
     assert window.grab().save(str(artifacts / "welcome.png"))
 
 
-def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
-    workspace = open_workspace(qtbot, chicago_store, settings)
+def test_workspace_on_chicago_data(qtbot, chicago_sample_store, settings):
+    workspace = open_workspace(qtbot, chicago_sample_store, settings)
     window, state = workspace.window, workspace.state
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         *("Dashboard", "UCR", "Map", "Data", "Models", "Reports")
@@ -60,9 +60,9 @@ def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
     qtbot.waitUntil(lambda: window.counts_label.text().startswith("78 of"), timeout=10_000)
 
 
-def test_an_incident_clicked_on_the_map_shows_in_the_data_pane(qtbot, chicago_store, settings):
-    workspace = open_workspace(qtbot, chicago_store, settings)
-    with chicago_store.connect() as conn:
+def test_an_incident_clicked_on_the_map_shows_in_the_data_pane(qtbot, chicago_sample_store, settings):
+    workspace = open_workspace(qtbot, chicago_sample_store, settings)
+    with chicago_sample_store.connect() as conn:
         incident_id, key = conn.execute(
             text("select id, source_key from incidents order by id desc limit 1")
         ).one()
@@ -73,13 +73,13 @@ def test_an_incident_clicked_on_the_map_shows_in_the_data_pane(qtbot, chicago_st
     assert f"source_key\n{key}\n" in details.toPlainText()
 
 
-def test_filters_and_layout_persist(qtbot, chicago_store, settings):
-    first = open_workspace(qtbot, chicago_store, settings)
+def test_filters_and_layout_persist(qtbot, chicago_sample_store, settings):
+    first = open_workspace(qtbot, chicago_sample_store, settings)
     first.state.update(categories={"violent"}, text="STATE")
     first.window.close()
     assert settings.value("window/geometry") is not None
 
-    second = open_workspace(qtbot, chicago_store, settings)
+    second = open_workspace(qtbot, chicago_sample_store, settings)
     assert second.state.categories == {"violent"} and second.state.text == "STATE"
     assert second.filter_panel.categories["violent"].isChecked()
     assert second.state.preset == "last_28"

@@ -22,11 +22,11 @@ PANES = {
 
 
 @pytest.mark.parametrize("name", PANES)
-def test_a_deleted_pane_unsubscribes_and_is_never_touched_again(qtbot, chicago_store, state, name):
+def test_a_deleted_pane_unsubscribes_and_is_never_touched_again(qtbot, chicago_sample_store, state, name):
     make, listeners = PANES[name]
     filters = CountingFilterState(state.snapshot)
     selection = SelectionState()
-    pane = make(chicago_store, filters, selection)
+    pane = make(chicago_sample_store, filters, selection)
     assert (filters.listeners, selection.listener_count) == listeners
     destroyed: list[bool] = []
     pane.destroyed.connect(lambda: destroyed.append(True))  # waitSignal would warn: gone, can't disconnect
@@ -34,7 +34,7 @@ def test_a_deleted_pane_unsubscribes_and_is_never_touched_again(qtbot, chicago_s
     pane.close()
     qtbot.waitUntil(lambda: destroyed == [True], timeout=5_000)
     assert (filters.listeners, selection.listener_count) == (0, 0)
-    with chicago_store.connect() as conn:
+    with chicago_sample_store.connect() as conn:
         incident_id = conn.execute(text("select min(id) from incidents")).scalar_one()
     jobs = workers.pending_jobs()
     filters.update(categories={"drug"})  # a listener left behind would raise or start a query

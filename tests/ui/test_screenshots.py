@@ -5,8 +5,9 @@ from PySide6.QtCore import QSettings
 from crimedesk.ui.workspace import Workspace
 
 
-def test_screenshots_of_each_pane(qtbot, chicago_store, tmp_path, artifacts):
-    workspace = Workspace(chicago_store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+def test_screenshots_of_each_pane(qtbot, chicago_sample_store, tmp_path, artifacts):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    workspace = Workspace(chicago_sample_store, settings)
     window = workspace.window
     qtbot.addWidget(window)
     window.resize(1600, 1000)
