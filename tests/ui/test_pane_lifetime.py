@@ -17,7 +17,7 @@ PANES = {
     # pane: (how to make it, listeners it adds to the FilterState and to the SelectionState)
     "dashboard": (lambda engine, filters, _selection: DashboardPane(engine, filters), (1, 0)),
     "data": (lambda engine, filters, selection: DataPane(engine, filters, selection=selection), (1, 1)),
-    "map": (lambda engine, filters, selection: MapPane(engine, filters, selection=selection), (1, 0)),
+    "map": (lambda engine, filters, selection: MapPane(engine, filters, selection=selection), (1, 1)),
 }
 
 

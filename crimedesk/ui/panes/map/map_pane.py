@@ -72,7 +72,8 @@ class MapPane(QWidget):
     ) -> None:
         """``query_engine`` picks where points and counts are queried (the analytics mirror once it
         is ready); region shapes and incident details always come from the store ``engine``.
-        A clicked incident becomes the ``selection`` (shared with the other panes)."""
+        A clicked incident becomes the ``selection`` (shared with the other panes); an incident
+        selected elsewhere opens its popup here."""
         super().__init__(parent)
         if not schemes_registered():
             raise RuntimeError(
@@ -106,6 +107,7 @@ class MapPane(QWidget):
         self.page_ready = False
         self._regions_shown: int | None = None
         self._layer_shown: int | None = None
+        self._popup_for: int | None = None  # the incident whose popup was opened last
         self._pending: Collected | None = None  # data that arrived before the page was ready
         self._query = LatestQuery(self._show, self._show_error, self)
         self._page_query = LatestQuery(self._page_rendered, self._show_error, self)
@@ -116,6 +118,7 @@ class MapPane(QWidget):
         self._connect_toolbar()
         self.incident_selected.connect(self.selection.select)
         subscribe_while_alive(self, filters.subscribe, lambda _snapshot, _changed: self._debounce.start())
+        subscribe_while_alive(self, self.selection.subscribe, self._follow_selection)
         self._page_built = False  # built when first shown: folium's import must not delay app start
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -241,9 +244,18 @@ class MapPane(QWidget):
             self.status.setText(f"Spatial filter not set: {exc}")
 
     def show_incident(self, incident_id: int) -> None:
-        """Select the incident and open its popup (details as text, queried on a worker)."""
+        """Open the incident's popup (details as text, queried on a worker) and select it."""
+        self._open_popup(incident_id)
         self.incident_selected.emit(incident_id)
-        engine = self.engine
+
+    def _follow_selection(self, ids: tuple[int, ...]) -> None:
+        """An incident selected in another pane opens its popup, once the page is up."""
+        current = ids[-1] if ids else None
+        if current is not None and current != self._popup_for and self.page_ready:
+            self._open_popup(current)
+
+    def _open_popup(self, incident_id: int) -> None:
+        self._popup_for, engine = incident_id, self.engine
         self._details_query.run(lambda: _popup_details(engine, incident_id))
 
     def _show_details(self, found: tuple[Any, ...] | None) -> None:

@@ -148,6 +148,7 @@ def test_incident_click_selects_it_and_shows_markup_as_text(qtbot, districts_sto
     wait_js(qtbot, pane, "!!document.querySelector('.leaflet-popup .cd-popup')")
     text = js(qtbot, pane, "document.querySelector('.cd-popup').textContent")
     assert XSS in text and XSS_BLOCK in text
+    assert js(qtbot, pane, "document.querySelector('.cd-popup').dataset.incidentId") == str(xss_id)
     assert (
         js(qtbot, pane, "document.querySelectorAll('.leaflet-popup img, .leaflet-popup script').length") == 0
     )
@@ -266,3 +267,21 @@ def test_the_pane_never_queries_on_the_gui_thread(qtbot, districts_store, make_p
     finally:
         event.remove(districts_store, "before_cursor_execute", record)
     assert on_gui_thread == []
+
+
+def test_an_incident_selected_elsewhere_opens_its_popup(qtbot, districts_store, make_pane):
+    """E.g. a row chosen in the Data pane: the map shows that incident's details."""
+    selection = SelectionState()
+    pane = make_pane(districts_store, selection=selection)
+    with districts_store.connect() as conn:
+        incident_id, case_number = conn.execute(
+            select(incidents.c.id, incidents.c.case_number)
+            .where(incidents.c.mappable.is_(True), incidents.c.source == "chicago")
+            .order_by(incidents.c.id)
+            .limit(1)
+        ).one()
+    selection.select(incident_id)
+    popup = "document.querySelector('.leaflet-popup .cd-popup')"
+    wait_js(qtbot, pane, f"!!{popup} && {popup}.dataset.incidentId === '{incident_id}'")
+    assert f"Case: {case_number}" in js(qtbot, pane, f"{popup}.textContent")
+    assert selection.ids == (incident_id,)  # showing it selected nothing else
