@@ -8,11 +8,9 @@ model fitted in January still scores February's new spelling instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 
@@ -33,14 +31,3 @@ def category_encoder(
             dtype=np.float64,
         )
     raise ValueError(f"unknown encoding {kind!r}: use 'onehot' or 'ordinal'")
-
-
-def place_encoder(
-    columns: Sequence[str], kind: Literal["onehot", "ordinal"] = "ordinal", min_frequency: int = 20
-) -> ColumnTransformer:
-    """A ColumnTransformer encoding ``columns`` (as strings) and dropping everything else."""
-    return ColumnTransformer(
-        [("place", category_encoder(kind, min_frequency), list(columns))],
-        remainder="drop",
-        verbose_feature_names_out=False,
-    )

@@ -23,6 +23,7 @@ from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.config.secrets import shown_url
 from crimedesk.config.settings import Settings, WindowLayout, load_settings, update_settings
 from crimedesk.state.filters import FilterState
+from crimedesk.state.selection import SelectionState
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
@@ -65,14 +66,19 @@ class Workspace(QObject):
         self.engine, self.settings_file = engine, settings_file
         saved = load_settings(settings_file)
         self.state, restore_error = _restored_filters(saved)
+        self.selection = SelectionState()  # an incident clicked on the map shows in the Data pane
         name = store_label(engine)
         self.filter_panel = FilterPanel(self.state, engine)
         self.mirror: AnalyticsMirror | None = None  # made on the first reload, after the window paints
         self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
-        self.data = DataPane(engine, self.state)
+        self.data = DataPane(engine, self.state, selection=self.selection)
         self.ucr = UcrPane(engine)
         self.map = MapPane(
-            engine, self.state, query_engine=self._analytics_engine, settings_file=settings_file
+            engine,
+            self.state,
+            query_engine=self._analytics_engine,
+            settings_file=settings_file,
+            selection=self.selection,
         )
         self.models = ModelsPane(engine, self.state, show_on_map=self._show_on_map)
         panes: dict[str, QWidget] = {

@@ -178,6 +178,7 @@ def test_file_names_and_logs_hold_no_password(pg_url, tmp_path, caplog):
     assert "unreadable" in caplog.text and secret not in caplog.text
     assert [p.name for p in (tmp_path / "mirrors").iterdir() if secret in p.name] == []
     mirror.close()
+    store.dispose()  # its pooled connection would otherwise be closed by the garbage collector
 
 
 def test_a_server_store_leaves_no_mirror_on_this_machine_by_default():

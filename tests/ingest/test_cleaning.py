@@ -12,7 +12,7 @@ from crimedesk.storage.schema import incidents
 
 
 def _variants(sample, edits):
-    rows = list(csv.DictReader(sample.open()))
+    rows = list(csv.DictReader(sample.read_text(encoding="utf-8").splitlines(keepends=True)))
     with_coords = [r for r in rows if r["Latitude"]]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -35,7 +35,7 @@ def cleaned(store, chicago_sample, tmp_path):
         {"Date": "01/02/2017 12:00:00 AM"},
         {"Date": "02/01/2017 12:00:00 AM"},
     ]
-    rows = list(csv.DictReader(chicago_sample.open()))
+    rows = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))
     swap_row = [r for r in rows if r["Latitude"]][3]
     edits[3] = {"Latitude": swap_row["Longitude"], "Longitude": swap_row["Latitude"]}
     text, source = _variants(chicago_sample, edits)

@@ -39,7 +39,7 @@ def test_rejected_rows_list_and_export(tmp_path):
     out = tmp_path / "rejected.csv"
     exported = runner.invoke(app, ["rejected", "1", "--export", str(out), "--db", url])
     assert exported.exit_code == 0 and "7 rejected rows written" in exported.output
-    rows = list(csv.DictReader(out.open()))
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines(keepends=True)))
     assert [r["line_number"] for r in rows] == ["12", "13", "14", "15", "16", "17", "18"]
     assert rows[2]["reasons"] == "occurred '02/30/2017 10:00:00 AM' is not a real date"
     assert rows[2]["raw_text"].split(",")[2] == "02/30/2017 10:00:00 AM"
@@ -55,7 +55,7 @@ def test_bad_file_is_a_clear_error_with_exit_code_1(tmp_path):
 
 
 def test_generic_csv_through_a_saved_mapping(tmp_path, chicago_sample):
-    source = list(csv.DictReader(chicago_sample.open()))[:50]
+    source = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))[:50]
     path = tmp_path / "rms_export.csv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, delimiter=",")

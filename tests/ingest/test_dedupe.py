@@ -56,7 +56,7 @@ def _assert_plans_agree(store, path, profile: str, by_times: bool) -> None:
 
 def test_a_portal_export_imported_again_is_decided_on_updated_on_times(store, chicago_sample, tmp_path):
     import_file(store, chicago_sample)
-    rows = list(csv.DictReader(chicago_sample.open()))
+    rows = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))
     edits = {i: {"Updated On": LATER, "Arrest": "true"} for i in range(0, 2426, 7)}
     edits |= {i: {"Updated On": EARLIER, "Block": "000XX W ELSEWHERE"} for i in range(3, 2426, 11)}
     path = _edited(rows, tmp_path, edits, ({**rows[0], "ID": "99999999", "Case Number": "JZ000001"},))
@@ -80,7 +80,7 @@ def _stored(engine, keys: list[str]) -> list[tuple]:
 
 def test_rows_without_updated_on_never_replace_rows_with_one(store, chicago_sample, tmp_path):
     import_file(store, chicago_sample)
-    rows = list(csv.DictReader(chicago_sample.open()))
+    rows = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))
     edits = {
         0: {"Updated On": "", "Block": "000XX W ELSEWHERE"},
         1: {"Updated On": ""},
@@ -110,7 +110,7 @@ def test_an_nypd_file_without_updated_on_changes_only_the_rows_that_differ(store
 @pytest.mark.parametrize(("second", "outcome"), [(LATER, (1, 0, 0)), (EARLIER, (0, 1, 0)), ("", (0, 0, 1))])
 def test_a_key_twice_in_one_file_is_walked_in_file_order(store, chicago_sample, tmp_path, second, outcome):
     """The second row, newer, older or without updated-on: (updated, unchanged, conflicts)."""
-    rows = list(csv.DictReader(chicago_sample.open()))
+    rows = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))
     path = _edited(rows, tmp_path, {}, ({**rows[0], "Updated On": second, "Beat": "9999"},))
     counts = import_file(store, path).counts
     assert counts.inserted == 2426 and (counts.updated, counts.unchanged, counts.conflicts) == outcome

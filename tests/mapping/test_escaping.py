@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import shapely
-from PySide6.QtCore import QSettings
 
+from crimedesk.config.settings import settings_path
 from crimedesk.domain.display_text import display_text
 from crimedesk.mapping.layers import coloured_geojson
 from crimedesk.regions.store import import_boundary_layer
@@ -65,7 +65,7 @@ def crafted_store(sqlite_store, tmp_path: Path):
 
 @pytest.fixture
 def pane(qtbot, crafted_store):
-    QSettings("crimedesk", "crimedesk").remove("map")
+    settings_path().unlink(missing_ok=True)
     pane = MapPane(crafted_store, FilterState())
     pane.resize(900, 700)
     with qtbot.waitSignal(pane.updated, timeout=30_000):
@@ -74,7 +74,7 @@ def pane(qtbot, crafted_store):
     pane.close()
     pane.deleteLater()  # the page must go before its profile: delete while the loop still runs
     qtbot.wait(50)
-    QSettings("crimedesk", "crimedesk").remove("map")
+    settings_path().unlink(missing_ok=True)
 
 
 def js(qtbot, pane: MapPane, script: str):

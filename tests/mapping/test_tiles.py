@@ -1,31 +1,17 @@
 import io
 import sqlite3
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from crimedesk.mapping.tiles import MBTiles, TileCache, check_tile, image_type, tile_url
+from tests.mbtiles import make_mbtiles
 
 
 def png(color: str) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), color).save(out, "PNG")
     return out.getvalue()
-
-
-def make_mbtiles(path: Path, tiles: dict[tuple[int, int, int], bytes]) -> Path:
-    """A minimal MBTiles file; ``tiles`` keyed by XYZ (z, x, y), stored with TMS rows."""
-    conn = sqlite3.connect(path)
-    conn.execute("create table metadata (name text, value text)")
-    conn.execute("create table tiles (zoom_level int, tile_column int, tile_row int, tile_data blob)")
-    conn.executemany("insert into metadata values (?, ?)", [("name", "test"), ("format", "png")])
-    conn.executemany(
-        "insert into tiles values (?, ?, ?, ?)", [(z, x, 2**z - 1 - y, d) for (z, x, y), d in tiles.items()]
-    )
-    conn.commit()
-    conn.close()
-    return path
 
 
 def test_mbtiles_rows_are_flipped_to_xyz(tmp_path):

@@ -21,7 +21,7 @@ SAMPLE_DAYS = ("2017-01-01", "2017-01-03")
 
 
 @pytest.fixture
-def chicago_store(sqlite_store: Engine, chicago_sample: Path) -> Engine:
+def chicago_sample_store(sqlite_store: Engine, chicago_sample: Path) -> Engine:
     import_file(sqlite_store, chicago_sample)
     return sqlite_store
 

@@ -20,8 +20,8 @@ def make_panel(qtbot, engine, state: FilterState) -> tuple[FilterPanel, list[fro
     return panel, changes
 
 
-def test_state_changes_show_in_widgets(qtbot, chicago_store, state):
-    panel, _ = make_panel(qtbot, chicago_store, state)
+def test_state_changes_show_in_widgets(qtbot, chicago_sample_store, state):
+    panel, _ = make_panel(qtbot, chicago_sample_store, state)
     state.update(
         categories={"violent", "drug"},
         offense_types={"THEFT"},
@@ -45,8 +45,8 @@ def test_state_changes_show_in_widgets(qtbot, chicago_store, state):
     assert panel.date_from.date().toPython() == date(2016, 12, 28)
 
 
-def test_widget_edits_write_state_once_each(qtbot, chicago_store, state):
-    panel, changes = make_panel(qtbot, chicago_store, state)
+def test_widget_edits_write_state_once_each(qtbot, chicago_sample_store, state):
+    panel, changes = make_panel(qtbot, chicago_sample_store, state)
 
     panel.categories["violent"].click()
     assert state.categories == {"violent"}
@@ -81,8 +81,8 @@ def test_widget_edits_write_state_once_each(qtbot, chicago_store, state):
     assert len(changes) == 8
 
 
-def test_layer_choice_loads_regions_and_filters(qtbot, chicago_store, state):
-    panel, _ = make_panel(qtbot, chicago_store, state)
+def test_layer_choice_loads_regions_and_filters(qtbot, chicago_sample_store, state):
+    panel, _ = make_panel(qtbot, chicago_sample_store, state)
     labels = [panel.layer.itemText(i) for i in range(panel.layer.count())]
     assert labels[:2] == ["No region layer", "District"]
     panel.layer.setCurrentIndex(panel.layer.findData("district"))

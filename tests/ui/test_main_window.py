@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from sqlalchemy import text
 
 from crimedesk.config.secrets import get_secret
 from crimedesk.config.settings import Settings, load_settings, save_settings
@@ -42,8 +43,8 @@ def test_empty_store_shows_welcome_with_actions(qtbot, sqlite_store, settings, a
     assert window.grab().save(str(artifacts / "welcome.png"))
 
 
-def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
-    workspace = open_workspace(qtbot, chicago_store, settings)
+def test_workspace_on_chicago_data(qtbot, chicago_sample_store, settings):
+    workspace = open_workspace(qtbot, chicago_sample_store, settings)
     window, state = workspace.window, workspace.state
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         *("Dashboard", "UCR", "Map", "Data", "Models", "Reports")
@@ -62,15 +63,28 @@ def test_workspace_on_chicago_data(qtbot, chicago_store, settings):
     qtbot.waitUntil(lambda: window.counts_label.text().startswith("78 of"), timeout=10_000)
 
 
-def test_filters_and_layout_persist(qtbot, chicago_store, settings):
-    first = open_workspace(qtbot, chicago_store, settings)
+def test_an_incident_clicked_on_the_map_shows_in_the_data_pane(qtbot, chicago_sample_store, settings):
+    workspace = open_workspace(qtbot, chicago_sample_store, settings)
+    with chicago_sample_store.connect() as conn:
+        incident_id, key = conn.execute(
+            text("select id, source_key from incidents order by id desc limit 1")
+        ).one()
+    workspace.map.bridge.incidentClicked(incident_id)  # what the page calls on a click
+    assert workspace.selection.ids == (incident_id,)
+    details = workspace.data.details
+    qtbot.waitUntil(lambda: f"Incident {incident_id}" in details.toPlainText(), timeout=10_000)
+    assert f"source_key\n{key}\n" in details.toPlainText()
+
+
+def test_filters_and_layout_persist(qtbot, chicago_sample_store, settings):
+    first = open_workspace(qtbot, chicago_sample_store, settings)
     first.state.update(categories={"violent"}, text="STATE")
     first.window.close()
     saved = load_settings(settings)
     assert saved.window.geometry and saved.window.state
     assert saved.filters is not None and saved.filters["categories"] == ["violent"]
 
-    second = open_workspace(qtbot, chicago_store, settings)
+    second = open_workspace(qtbot, chicago_sample_store, settings)
     assert second.state.categories == {"violent"} and second.state.text == "STATE"
     assert second.filter_panel.categories["violent"].isChecked()
     assert second.state.preset == "last_28"

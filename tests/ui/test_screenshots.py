@@ -3,8 +3,8 @@
 from crimedesk.ui.workspace import Workspace
 
 
-def test_screenshots_of_each_pane(qtbot, chicago_store, tmp_path, artifacts):
-    workspace = Workspace(chicago_store, tmp_path / "settings.json")
+def test_screenshots_of_each_pane(qtbot, chicago_sample_store, tmp_path, artifacts):
+    workspace = Workspace(chicago_sample_store, tmp_path / "settings.json")
     window = workspace.window
     qtbot.addWidget(window)
     window.resize(1600, 1000)

@@ -26,7 +26,7 @@ COLUMNS = ["forecast", "lower", "upper"]
 def season_length(index: pd.DatetimeIndex) -> int:
     """7 for daily series (weekly cycle), 52 for weekly ones (yearly cycle), else 1."""
     freq = pd.tseries.frequencies.to_offset(index.freq or pd.infer_freq(index))
-    return {"D": 7, "W": 52}.get(freq.name.split("-")[0], 1)
+    return {"D": 7, "W": 52}.get(freq.rule_code.split("-")[0], 1)
 
 
 class Forecaster(BaseEstimator):

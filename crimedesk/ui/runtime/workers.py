@@ -44,9 +44,6 @@ class Job(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
     def run(self) -> None:
         """Runs on a worker thread."""
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -28,9 +28,9 @@ def plain(value: Any) -> str:
 class FrameModel(QAbstractTableModel):
     """``columns``: (frame column, header, formatter); ``colour(row, column)`` tints a cell."""
 
-    def __init__(self, columns: list[tuple[str, str, Formatter]], colour: Colourer | None = None) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str, Formatter]], colour: Colourer | None = None) -> None:
         super().__init__()
-        self.columns = columns
+        self.columns = list(columns)
         self.colour = colour
         self.frame = pd.DataFrame(columns=[c[0] for c in columns])
 

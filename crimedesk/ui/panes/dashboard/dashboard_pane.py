@@ -27,6 +27,7 @@ from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
 from crimedesk.ui.panes.dashboard.kpi_cards import KpiCards
 from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
 from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
+from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class DashboardPane(QWidget):
         self._build()
         self.kpis.category_clicked.connect(self._category_clicked)
         self.trend.bucket_changed.connect(lambda _b: self._run("trend", self.state.snapshot))
-        state.subscribe(lambda _snapshot, _changed: self.refresh())
+        subscribe_while_alive(self, state.subscribe, lambda _snapshot, _changed: self.refresh())
 
     def _build(self) -> None:
         charts = QWidget()

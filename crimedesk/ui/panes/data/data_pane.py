@@ -1,4 +1,8 @@
-"""Data pane: the filtered incidents (DB-paged), one incident's details, and the upload history."""
+"""Data pane: the filtered incidents (DB-paged), one incident's details, and the upload history.
+
+The details show the current incident of the shared SelectionState, whoever selected it: a row of
+this table or an incident clicked on the map.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +25,10 @@ from sqlalchemy import Engine
 from crimedesk.analytics.incident_table import incident_details
 from crimedesk.domain.display_text import html_text
 from crimedesk.state.filters import FilterState
+from crimedesk.state.selection import SelectionState
 from crimedesk.ui.panes.data.incident_model import IncidentTableModel
 from crimedesk.ui.panes.data.uploads_view import UploadsView
+from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
 
 log = logging.getLogger(__name__)
@@ -31,9 +37,16 @@ log = logging.getLogger(__name__)
 class DataPane(QTabWidget):
     error = Signal(str)
 
-    def __init__(self, engine: Engine, state: FilterState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        state: FilterState,
+        parent: QWidget | None = None,
+        selection: SelectionState | None = None,
+    ) -> None:
         super().__init__(parent)
         self.engine, self.state = engine, state
+        self.selection = selection or SelectionState()
         self.model = IncidentTableModel(engine)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -44,7 +57,7 @@ class DataPane(QTabWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.count = QLabel("Counting…")
+        self.count_label = QLabel("Counting…")  # not "count": QTabWidget.count() is the tab count
         self.details = QTextBrowser()
         self.details.setPlaceholderText("Select an incident to see all its fields")
         self.uploads = UploadsView(engine)
@@ -54,13 +67,14 @@ class DataPane(QTabWidget):
         self.model.error.connect(self.error)
         self.uploads.error.connect(self.error)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
-        state.subscribe(lambda snapshot, _changed: self.model.set_filters(snapshot))
+        subscribe_while_alive(self, state.subscribe, lambda snapshot, _: self.model.set_filters(snapshot))
+        subscribe_while_alive(self, self.selection.subscribe, lambda _ids: self._show_selected())
 
     def _build(self) -> None:
         left = QWidget()
         layout = QVBoxLayout(left)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.count)
+        layout.addWidget(self.count_label)
         layout.addWidget(self.table)
         split = QSplitter()
         split.addWidget(left)
@@ -75,7 +89,7 @@ class DataPane(QTabWidget):
         self.uploads.refresh()
 
     def _count_loaded(self, total: int) -> None:
-        self.count.setText(
+        self.count_label.setText(
             f"{total:,} incidents match the filters · click a header to sort (in the database)"
         )
         for column, width in ((0, 120), (1, 70), (2, 160), (3, 200), (4, 190), (5, 160)):
@@ -83,17 +97,19 @@ class DataPane(QTabWidget):
 
     def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         incident_id = current.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
-        if incident_id is None:
+        if incident_id is not None:
+            self.selection.select(incident_id)
+
+    def _show_selected(self) -> None:
+        """Query the details of the selection's current incident on a worker (none: clear them,
+        after any answer still on its way, which is then dropped)."""
+        incident_id, engine = self.selection.current, self.engine
+        self._details_query.run(lambda: None if incident_id is None else _details(engine, incident_id))
+
+    def _show_details(self, fields: dict[str, Any] | None) -> None:
+        if fields is None:
+            self.details.clear()
             return
-        engine = self.engine
-
-        def query() -> dict[str, Any]:
-            with engine.connect() as conn:
-                return incident_details(conn, incident_id)
-
-        self._details_query.run(query)
-
-    def _show_details(self, fields: dict[str, Any]) -> None:
         rows = "".join(
             f"<tr><td style='color:#666;padding-right:8px'>{html_text(k)}</td><td>{html_text(v)}</td></tr>"
             for k, v in fields.items()
@@ -103,3 +119,8 @@ class DataPane(QTabWidget):
     def _failed(self, exc: Exception) -> None:
         log.error("incident details failed: %s", exc)
         self.error.emit(f"Incident details: {exc}")
+
+
+def _details(engine: Engine, incident_id: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        return incident_details(conn, incident_id)

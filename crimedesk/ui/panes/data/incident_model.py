@@ -9,7 +9,15 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from sqlalchemy import Engine
 
 from crimedesk.analytics.incident_table import TABLE_COLUMNS, count_incidents, incident_page
@@ -35,7 +43,7 @@ class IncidentTableModel(QAbstractTableModel):
         self.sort_column, self.descending = "occurred_from", True
         self.total = 0
         self.pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
-        self._requests: dict[Job, tuple[int, int]] = {}  # job -> (generation, page)
+        self._requests: dict[QObject, tuple[int, int]] = {}  # job -> (generation, page)
         self._generation = 0
         self._count_job: Job | None = None
 

@@ -123,6 +123,8 @@ class UploadsView(QWidget):
 
     def export_to(self, path: Path) -> None:
         """Write every rejected row of the chosen import to ``path`` (CSV) on a worker."""
+        if self.import_id is None:
+            raise ValueError("no import chosen: select an import to export its rejected rows")
         engine, import_id = self.engine, self.import_id
 
         def write(_progress: Any, _cancel: Any) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QEventLoop, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QShowEvent
@@ -26,7 +26,9 @@ from sqlalchemy import Engine
 
 from crimedesk.config.settings import settings_path
 from crimedesk.mapping.options import PAGE_URL
+from crimedesk.regions.store import layer_names
 from crimedesk.state.filters import FilterState
+from crimedesk.state.selection import SelectionState
 from crimedesk.ui.panes.map.map_bridge import MapBridge
 from crimedesk.ui.panes.map.map_page import MapPage
 from crimedesk.ui.panes.map.map_scheme import (
@@ -36,22 +38,30 @@ from crimedesk.ui.panes.map.map_scheme import (
     register_map_schemes,
     schemes_registered,
 )
-from crimedesk.ui.panes.map.map_settings import MapSettings
+from crimedesk.ui.panes.map.map_settings import MapSettings, pick_region_layer
 from crimedesk.ui.panes.map.map_toolbar import MapToolbar
+from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 if TYPE_CHECKING:
+    from crimedesk.domain.filters import FilterSnapshot
     from crimedesk.mapping.options import PageOptions
     from crimedesk.mapping.query import MapUpdate
 
 __all__ = ["MapPane", "register_map_schemes"]
 
-Collected = tuple["MapUpdate", str]  # an update and the JavaScript that puts it on the page
+
+class Collected(NamedTuple):
+    """What one refresh found on a worker."""
+
+    update: MapUpdate
+    script: str  # the JavaScript that puts it on the page
+    layers: list[tuple[int, str]]  # (id, name) of every boundary layer, for the toolbar
 
 
 class MapPane(QWidget):
-    incident_selected = Signal(int)
+    incident_selected = Signal(int)  # clicked on the map; the pane selects it in its SelectionState
     updated = Signal(object)  # the MapData the page now shows
     ready = Signal()  # page loaded and its channel connected
 
@@ -62,15 +72,19 @@ class MapPane(QWidget):
         parent: QWidget | None = None,
         query_engine: Callable[[], Engine] | None = None,
         settings_file: Path | None = None,
+        selection: SelectionState | None = None,
     ) -> None:
         """``query_engine`` picks where points and counts are queried (the analytics mirror once it
-        is ready); region shapes and incident details always come from the store ``engine``."""
+        is ready); region shapes and incident details always come from the store ``engine``.
+        A clicked incident becomes the ``selection`` (shared with the other panes); an incident
+        selected elsewhere opens its popup here."""
         super().__init__(parent)
         if not schemes_registered():
             raise RuntimeError(
                 "call crimedesk.ui.panes.map.map_pane.register_map_schemes() before QApplication()"
             )
         self.engine, self.filters = engine, filters
+        self.selection = selection or SelectionState()
         self.query_engine = query_engine or (lambda: engine)
         self.point_limit: int | None = None  # None: crimedesk.mapping.data.POINT_LIMIT
         self.settings = MapSettings(settings_file or settings_path())
@@ -92,18 +106,25 @@ class MapPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.toolbar = MapToolbar(self)
+        self.toolbar.show_basemap(self.settings.basemap()[0])
         layout.addWidget(self.toolbar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         self.page_ready = False
         self._regions_shown: int | None = None
+        self._layer_shown: int | None = None
+        self._popup_for: int | None = None  # the incident whose popup was opened last
         self._pending: Collected | None = None  # data that arrived before the page was ready
         self._query = LatestQuery(self._show, self._show_error, self)
         self._page_query = LatestQuery(self._page_rendered, self._show_error, self)
+        self._details_query = LatestQuery(self._show_details, self._show_error, self)
         self._debounce = QTimer(self, singleShot=True, interval=30)
         self._debounce.timeout.connect(self.refresh)
         self._connect_bridge()
-        self.destroyed.connect(filters.subscribe(lambda _snapshot, _changed: self._debounce.start()))
+        self._connect_toolbar()
+        self.incident_selected.connect(self.selection.select)
+        subscribe_while_alive(self, filters.subscribe, lambda _snapshot, _changed: self._debounce.start())
+        subscribe_while_alive(self, self.selection.subscribe, self._follow_selection)
         self._page_built = False  # built when first shown: folium's import must not delay app start
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -120,6 +141,27 @@ class MapPane(QWidget):
         b.shape_drawn.connect(self._on_shape)
         b.shape_cleared.connect(lambda: self.filters.update(bbox=None, polygon_wkt=None))
         b.view_changed.connect(lambda view: self.settings.save_view(json.loads(view)))
+
+    def _connect_toolbar(self) -> None:
+        bar = self.toolbar
+        bar.basemap_chosen.connect(self._basemap_chosen)
+        bar.region_layer_chosen.connect(self.set_region_layer)
+        bar.export_requested.connect(self._export_requested)
+
+    def _basemap_chosen(self, kind: str, url: str | None, mbtiles: Path | None) -> None:
+        try:
+            self.set_basemap(kind, url=url, mbtiles=mbtiles)
+        except (ValueError, OSError) as exc:  # e.g. the MBTiles file went away: keep the old basemap
+            self.status.setText(f"Basemap not changed: {exc}")
+            self.toolbar.show_basemap(self.settings.basemap()[0])
+
+    def _export_requested(self, path: Path, width: int, height: int) -> None:
+        try:
+            self.export_png(path, width, height)
+        except OSError as exc:
+            self.status.setText(f"Map not exported: {exc}")
+        else:
+            self.status.setText(f"Map exported to {path}")
 
     def load_page(self) -> None:
         """(Re)build the page for the current basemap and view: rendered on a worker while the data
@@ -141,11 +183,13 @@ class MapPane(QWidget):
         """``none``, online ``xyz`` tiles (``url`` template, OSM by default; ``attribution`` is the
         user's own HTML) or an ``mbtiles`` file. Reloads the page; the data follows."""
         self.settings.set_basemap(kind, url, mbtiles, attribution)
+        self.toolbar.show_basemap(kind)
         self.load_page()
 
     @property
     def region_layer_id(self) -> int | None:
-        return self.settings.region_layer(self.engine)
+        """The boundary layer of the latest update: the chosen one, else the first loaded."""
+        return self._layer_shown
 
     def set_region_layer(self, layer_id: int | None) -> None:
         self.settings.set_region_layer(layer_id)
@@ -166,21 +210,22 @@ class MapPane(QWidget):
         """
         if not self._page_built:
             return
-        snapshot, layer = self.filters.snapshot, self.region_layer_id
-        geometry = layer is not None and layer != self._regions_shown
-        store, counts_on = self.engine, self.query_engine()
-        args = (store, snapshot, layer, geometry, self.point_limit, self.settings.center()[0], counts_on)
+        store, counts_on, snapshot = self.engine, self.query_engine(), self.filters.snapshot
+        choice, regions_shown = self.settings.region_layer_choice(), self._regions_shown
+        limit, latitude = self.point_limit, self.settings.center()[0]
         self.status.setText("Updating map…")
-        self._query.run(lambda: _collect(*args))
+        self._query.run(lambda: _collect(store, counts_on, snapshot, choice, regions_shown, limit, latitude))
 
     def _show(self, collected: Collected) -> None:
+        self._layer_shown = collected.update.layer
+        self.toolbar.show_layers(collected.layers, collected.update.layer)
         if self.page_ready:
             self._push(collected)
         else:  # the page is still loading: it takes this update when ready
             self._pending = collected
 
     def _push(self, collected: Collected) -> None:
-        update, script = collected
+        update, script = collected.update, collected.script
         if update.regions is not None or update.layer is None:
             self._regions_shown = update.layer
         data = update.data
@@ -210,14 +255,23 @@ class MapPane(QWidget):
             self.status.setText(f"Spatial filter not set: {exc}")
 
     def show_incident(self, incident_id: int) -> None:
-        """Open the incident's popup (details as text) and announce it."""
-        from crimedesk.mapping.data import incident_details
-
+        """Open the incident's popup (details as text, queried on a worker) and select it."""
+        self._open_popup(incident_id)
         self.incident_selected.emit(incident_id)
-        with self.engine.connect() as conn:
-            found = incident_details(conn, incident_id)
+
+    def _follow_selection(self, ids: tuple[int, ...]) -> None:
+        """An incident selected in another pane opens its popup, once the page is up."""
+        current = ids[-1] if ids else None
+        if current is not None and current != self._popup_for and self.page_ready:
+            self._open_popup(current)
+
+    def _open_popup(self, incident_id: int) -> None:
+        self._popup_for, engine = incident_id, self.engine
+        self._details_query.run(lambda: _popup_details(engine, incident_id))
+
+    def _show_details(self, found: tuple[Any, ...] | None) -> None:
         if found is not None:
-            args = json.dumps([incident_id, *found])[1:-1]
+            args = json.dumps(list(found))[1:-1]
             self.view.page().runJavaScript(f"crimedesk.showDetails({args})")
 
     def show_overlay(self, name: str, geojson: dict[str, Any]) -> None:
@@ -243,18 +297,41 @@ class MapPane(QWidget):
         self.view.setMinimumSize(old_min)
         self.view.setMaximumSize(old_max)
         self.view.page().runJavaScript("crimedesk.invalidateSize()")
-        if not image.save(str(path), "PNG"):
+        saved = image.save(str(path), "PNG")  # type: ignore[call-overload]  # stub wants bytes, Qt wants str
+        if not saved:
             raise OSError(f"could not write {path}")
         return image
 
 
-def _collect(*args: Any) -> Collected:
+def _collect(
+    store: Engine,
+    counts_on: Engine,
+    snapshot: FilterSnapshot,
+    layer_choice: int,
+    regions_shown: int | None,
+    point_limit: int | None,
+    latitude: float,
+) -> Collected:
     """What the map shows (crimedesk.mapping.query.collect) and the script that shows it, both made
-    on the worker: JSON for 20,000 points takes tens of milliseconds."""
+    on the worker: JSON for 20,000 points takes tens of milliseconds. The region shapes are sent
+    only when the page does not hold the layer's yet."""
     from crimedesk.mapping.query import collect
 
-    update = collect(*args)
-    return update, update.script()
+    with store.connect() as conn:
+        layers = layer_names(conn)
+    layer = pick_region_layer(layer_choice, [layer_id for layer_id, _name in layers])
+    geometry = layer is not None and layer != regions_shown
+    update = collect(store, snapshot, layer, geometry, point_limit, latitude, counts_on)
+    return Collected(update, update.script(), layers)
+
+
+def _popup_details(engine: Engine, incident_id: int) -> tuple[Any, ...] | None:
+    """The arguments of the page's ``showDetails`` for one incident, None if it is gone."""
+    from crimedesk.mapping.data import incident_details
+
+    with engine.connect() as conn:
+        found = incident_details(conn, incident_id)
+    return None if found is None else (incident_id, *found)
 
 
 def _render(options: PageOptions) -> str:

@@ -7,12 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine
 
 from crimedesk.config.settings import BASEMAPS, NO_REGION_LAYER, Settings, load_settings, update_settings
 from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
 from crimedesk.mapping.tiles import MBTiles, TileCache
-from crimedesk.regions.store import layer_names
 from crimedesk.ui.panes.map.map_scheme import MapSchemeHandler
 
 
@@ -86,14 +84,16 @@ class MapSettings:
         handler.cache = TileCache(tile_cache_root(), url or OSM_URL)
         handler.online = kind == "xyz"
 
-    def region_layer(self, engine: Engine) -> int | None:
-        """The boundary layer drawn as choropleth: the chosen one, else the first loaded."""
-        stored = self.prefs.region_layer
-        if stored == NO_REGION_LAYER:
-            return None
-        with engine.connect() as conn:
-            ids = [layer_id for layer_id, _name in layer_names(conn)]
-        return stored if stored in ids else (ids[0] if ids else None)
+    def region_layer_choice(self) -> int:
+        """The choropleth layer chosen: a layer id, ``NO_REGION_LAYER``, or 0 when none was ever chosen."""
+        return self.prefs.region_layer
 
     def set_region_layer(self, layer_id: int | None) -> None:
         self._save(region_layer=NO_REGION_LAYER if layer_id is None else layer_id)
+
+
+def pick_region_layer(choice: int, layer_ids: list[int]) -> int | None:
+    """The boundary layer drawn as choropleth: the chosen one if loaded, else the first loaded."""
+    if choice == NO_REGION_LAYER:
+        return None
+    return choice if choice in layer_ids else (layer_ids[0] if layer_ids else None)

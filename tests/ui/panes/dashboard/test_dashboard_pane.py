@@ -10,8 +10,8 @@ from crimedesk.ui.panes.dashboard.dashboard_pane import DashboardPane
 
 
 @pytest.fixture
-def dashboard(qtbot, chicago_store, state) -> DashboardPane:
-    pane = DashboardPane(chicago_store, state)
+def dashboard(qtbot, chicago_sample_store, state) -> DashboardPane:
+    pane = DashboardPane(chicago_sample_store, state)
     qtbot.addWidget(pane)
     pane.resize(1400, 850)
     pane.show()
@@ -29,29 +29,47 @@ def sql_count(engine, where: str, start: datetime, end: datetime) -> int:
         return conn.execute(query, {"a": to_seconds(start), "b": to_seconds(end)}).scalar_one()
 
 
-def test_filter_change_updates_kpis_to_sql_counts(qtbot, dashboard, chicago_store, state):
-    cards = dashboard.kpis.cards
-    assert (
-        cards["total"].value.text()
-        == f"{sql_count(chicago_store, '1=1', datetime(2017, 1, 1), datetime(2017, 1, 4)):,}"
+def sql_top_offenses(engine, where: str, start: datetime, end: datetime, n: int) -> list[tuple[str, int]]:
+    """The ``n`` most frequent offense types with their counts, ties by name."""
+    query = text(
+        "select offense_type, count(*) from incidents"
+        f" where occurred_from >= :a and occurred_from < :b and {where}"
+        " group by offense_type order by count(*) desc, offense_type limit :n"
     )
+    with engine.connect() as conn:
+        params = {"a": to_seconds(start), "b": to_seconds(end), "n": n}
+        return [(offense, count) for offense, count in conn.execute(query, params)]
+
+
+def sql_offense_types(engine, where: str, start: datetime, end: datetime) -> int:
+    query = text(
+        "select count(distinct offense_type) from incidents"
+        f" where occurred_from >= :a and occurred_from < :b and {where}"
+    )
+    with engine.connect() as conn:
+        return conn.execute(query, {"a": to_seconds(start), "b": to_seconds(end)}).scalar_one()
+
+
+def test_filter_change_updates_kpis_to_sql_counts(qtbot, dashboard, chicago_sample_store, state):
+    store = chicago_sample_store
+    cards = dashboard.kpis.cards
+    all_days = sql_count(store, "1=1", datetime(2017, 1, 1), datetime(2017, 1, 4))
+    assert cards["total"].value.text() == f"{all_days:,}"
     before = dashboard.refreshes
 
     state.update(date_to=datetime(2017, 1, 2).date(), categories={"property"})
     qtbot.waitUntil(dashboard.is_current, timeout=15_000)
 
     assert dashboard.refreshes == before + 1
-    expected = sql_count(chicago_store, "category = 'property'", datetime(2017, 1, 1), datetime(2017, 1, 3))
+    start, end = datetime(2017, 1, 1), datetime(2017, 1, 3)
+    expected = sql_count(store, "category = 'property'", start, end)
     assert cards["total"].value.text() == f"{expected:,}"
     assert cards["property"].value.text() == f"{expected:,}"
     assert cards["violent"].value.text() == "0"
-    assert int(dashboard.offenses.frame["count"].sum()) <= expected
-    unknown = sql_count(
-        chicago_store,
-        "category = 'property' and occurred_from % 86400 = 0",
-        datetime(2017, 1, 1),
-        datetime(2017, 1, 3),
-    )
+    shown = list(dashboard.offenses.frame[["offense_type", "count"]].itertuples(index=False, name=None))
+    assert shown == sql_top_offenses(store, "category = 'property'", start, end, len(shown))
+    assert len(shown) == min(10, sql_offense_types(store, "category = 'property'", start, end))
+    unknown = sql_count(store, "category = 'property' and occurred_from % 86400 = 0", start, end)
     assert dashboard.hours.time_unknown == unknown > 0
     assert dashboard.hours.grid.sum() == pytest.approx(expected - unknown)
     assert f"{unknown:,} incidents with unknown time (00:00 placeholder) not shown" in (

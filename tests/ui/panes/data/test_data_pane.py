@@ -1,15 +1,17 @@
+import csv
 from datetime import date
 
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.state.selection import SelectionState
 from crimedesk.ui.panes.data.data_pane import DataPane
 from crimedesk.ui.panes.data.incident_model import LOADING, PAGE_ROWS
 
 
-def make_pane(qtbot, engine, state) -> DataPane:
-    pane = DataPane(engine, state)
+def make_pane(qtbot, engine, state, selection: SelectionState | None = None) -> DataPane:
+    pane = DataPane(engine, state, selection=selection)
     qtbot.addWidget(pane)
     pane.resize(1300, 700)
     pane.show()
@@ -18,8 +20,8 @@ def make_pane(qtbot, engine, state) -> DataPane:
     return pane
 
 
-def test_table_counts_pages_and_sorts_in_the_database(qtbot, chicago_store, state):
-    pane = make_pane(qtbot, chicago_store, state)
+def test_table_counts_pages_and_sorts_in_the_database(qtbot, chicago_sample_store, state):
+    pane = make_pane(qtbot, chicago_sample_store, state)
     model = pane.model
     assert model.rowCount() == 2426
     qtbot.waitUntil(lambda: 0 in model.pages, timeout=10_000)
@@ -35,34 +37,57 @@ def test_table_counts_pages_and_sorts_in_the_database(qtbot, chicago_store, stat
     pane.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # offense type
     model.index(0, 0).data()
     qtbot.waitUntil(lambda: 0 in model.pages, timeout=10_000)
-    with chicago_store.connect() as conn:
+    with chicago_sample_store.connect() as conn:
         smallest = conn.execute(text("select min(offense_type) from incidents")).scalar_one()
     assert model.index(0, 2).data() == smallest
 
     with qtbot.waitSignal(model.count_loaded, timeout=10_000):
         state.update(categories={"drug"}, date_to=date(2017, 1, 1))
-    with chicago_store.connect() as conn:
+    with chicago_sample_store.connect() as conn:
         drug = conn.execute(
             text("select count(*) from incidents where category = 'drug' and occurred_from < :end"),
             {"end": 17167 * 86400 + 86400},
         ).scalar_one()
     assert model.rowCount() == drug
-    assert pane.count.text().startswith(f"{drug:,} incidents")
+    assert pane.count_label.text().startswith(f"{drug:,} incidents")
 
 
-def test_details_of_the_selected_incident(qtbot, chicago_store, state):
-    pane = make_pane(qtbot, chicago_store, state)
+def source_key(engine, incident_id: int) -> str:
+    with engine.connect() as conn:
+        return conn.execute(
+            text("select source_key from incidents where id = :id"), {"id": incident_id}
+        ).scalar_one()
+
+
+def test_choosing_a_row_selects_its_incident_and_shows_its_details(qtbot, chicago_sample_store, state):
+    selection = SelectionState()
+    pane = make_pane(qtbot, chicago_sample_store, state, selection)
     qtbot.waitUntil(lambda: 0 in pane.model.pages, timeout=10_000)
+    row_id = pane.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
     pane.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Incident" in pane.details.toPlainText(), timeout=10_000)
-    assert "source_key" in pane.details.toPlainText()
+    assert selection.ids == (row_id,)
+    qtbot.waitUntil(lambda: f"Incident {row_id}" in pane.details.toPlainText(), timeout=10_000)
+    assert f"source_key\n{source_key(chicago_sample_store, row_id)}" in pane.details.toPlainText()
     assert pane.model.index(0, 2).data() in pane.details.toPlainText()
 
 
-def test_upload_history_and_rejected_rows(qtbot, chicago_store, state, bad_chicago, tmp_path):
-    result = import_file(chicago_store, bad_chicago)
+def test_an_incident_selected_elsewhere_shows_in_the_details(qtbot, chicago_sample_store, state):
+    """E.g. clicked on the map: the shared selection changes, the details follow."""
+    selection = SelectionState()
+    pane = make_pane(qtbot, chicago_sample_store, state, selection)
+    with chicago_sample_store.connect() as conn:
+        incident_id = conn.execute(text("select max(id) from incidents")).scalar_one()
+    selection.select(incident_id)
+    qtbot.waitUntil(lambda: f"Incident {incident_id}" in pane.details.toPlainText(), timeout=10_000)
+    assert f"source_key\n{source_key(chicago_sample_store, incident_id)}" in pane.details.toPlainText()
+    selection.clear()
+    qtbot.waitUntil(lambda: pane.details.toPlainText() == "", timeout=10_000)
+
+
+def test_upload_history_and_rejected_rows(qtbot, chicago_sample_store, state, bad_chicago, tmp_path):
+    result = import_file(chicago_sample_store, bad_chicago)
     assert result.counts.rejected == 2
-    pane = make_pane(qtbot, chicago_store, state)
+    pane = make_pane(qtbot, chicago_sample_store, state)
     uploads = pane.uploads
     qtbot.waitUntil(lambda: uploads.imports.rowCount() == 2, timeout=10_000)
     assert uploads.imports.frame["file_name"].tolist() == [
@@ -77,4 +102,7 @@ def test_upload_history_and_rejected_rows(qtbot, chicago_store, state, bad_chica
     out = tmp_path / "rejected.csv"
     uploads.export_to(out)
     qtbot.waitUntil(lambda: "Exported 2" in uploads.rejected_label.text(), timeout=10_000)
-    assert len(out.read_text().splitlines()) >= 3
+    with out.open(newline="", encoding="utf-8") as handle:
+        exported = list(csv.reader(handle))
+    assert [row[0] for row in exported] == ["line_number", "3", "5"]
+    assert exported[2][2] == "1,2,3"  # the short row's raw text, as read

@@ -12,19 +12,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from crimedesk.ui.panes.map.map_pane import register_map_schemes
-from tests.mapping.test_tiles import make_mbtiles
-from tests.ui.panes.map.test_map_pane import (
-    ARTIFACTS,
-    assert_stayed_offline,
-    chicago_store,
-    js,
-    make_pane,
-    wait_js,
-)
+from tests.mbtiles import make_mbtiles
+from tests.ui.panes.map.mapjs import assert_stayed_offline, js, wait_js
 
 register_map_schemes()
 pytestmark = pytest.mark.webengine
-__all__ = ["chicago_store", "make_pane"]  # fixtures shared with test_map_pane
 LOADED = "document.querySelectorAll('.leaflet-tile-loaded').length"
 
 
@@ -57,16 +49,16 @@ def chicago_tiles() -> dict[tuple[int, int, int], bytes]:
     return tiles
 
 
-def test_mbtiles_basemap_is_fully_offline(qtbot, chicago_store, make_pane, tmp_path):
+def test_mbtiles_basemap_is_fully_offline(qtbot, districts_store, make_pane, tmp_path, artifacts):
     path = make_mbtiles(tmp_path / "chicago.mbtiles", chicago_tiles())
-    pane = make_pane(chicago_store)
+    pane = make_pane(districts_store)
     with qtbot.waitSignal(pane.updated, timeout=30_000):
         pane.set_basemap("mbtiles", mbtiles=path)
     wait_js(qtbot, pane, f"{LOADED} >= 6")
     assert any("/mbtiles/11/" in url for url in pane.guard.seen)
     pane.set_visible_layers(["regions", "clusters"])
     js(qtbot, pane, "crimedesk.layers.regions.eachLayer(g => g.setStyle({fillOpacity: 0.25})) && 1")
-    pane.export_png(ARTIFACTS / "map_mbtiles.png", 900, 700)
+    pane.export_png(artifacts / "map_mbtiles.png", 900, 700)
     assert_stayed_offline(pane)
 
 
@@ -88,13 +80,13 @@ class _Tiles(BaseHTTPRequestHandler):
 
 
 def test_online_tiles_are_cached_and_still_shown_offline(
-    qtbot, chicago_store, make_pane, tmp_path, monkeypatch
+    qtbot, districts_store, make_pane, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
-    pane = make_pane(chicago_store)
+    pane = make_pane(districts_store)
     with qtbot.waitSignal(pane.updated, timeout=30_000):
         pane.set_basemap("xyz", url=url, attribution="Test tiles")
     wait_js(qtbot, pane, f"{LOADED} >= 6")

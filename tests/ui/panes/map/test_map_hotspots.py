@@ -14,7 +14,7 @@ from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.map.map_pane import MapPane
 from tests.models.store_sample import district_csv, store_with
-from tests.ui.panes.map.test_map_pane import assert_stayed_offline, js, wait_js
+from tests.ui.panes.map.mapjs import assert_stayed_offline, js, wait_js
 
 pytestmark = pytest.mark.webengine
 

@@ -7,20 +7,17 @@ Leaflet.heat threw on every update once it had been shown and hidden, and the re
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from PySide6.QtCore import QSettings
 from sqlalchemy import Engine, func, select
 
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.ingest.pipeline import import_file
 from crimedesk.mapping.layers import _fmt
-from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
 from crimedesk.storage.schema import boundary_layers, incident_regions, incidents
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
+from tests.ui.panes.map.mapjs import js
 
 register_map_schemes()  # at collection time, before pytest-qt creates the QApplication
 
@@ -36,39 +33,9 @@ FILTERS = (
 
 
 @pytest.fixture
-def districts_store(sqlite_store: Engine, chicago_sample, data_dir) -> Engine:
-    import_boundary_layer(
-        sqlite_store,
-        data_dir / "chicago_police_districts_2012.geojson",
-        layer_name="districts",
-        id_field="DIST_NUM",
-        name_field="DIST_LABEL",
-        incident_field="district",
-    )
-    import_file(sqlite_store, chicago_sample)
-    return sqlite_store
-
-
-@pytest.fixture
-def pane(qtbot, districts_store):
-    QSettings("crimedesk", "crimedesk").remove("map")
+def pane(make_pane, districts_store) -> MapPane:
     state = FilterState(FilterSnapshot(date_from=date(2017, 1, 1), date_to=date(2017, 1, 3)))
-    pane = MapPane(districts_store, state)
-    pane.resize(900, 700)
-    with qtbot.waitSignal(pane.updated, timeout=30_000):
-        pane.show()
-    yield pane
-    pane.close()
-    pane.deleteLater()
-    qtbot.wait(50)
-    QSettings("crimedesk", "crimedesk").remove("map")
-
-
-def _js(qtbot, pane: MapPane, script: str):
-    out: list = []
-    pane.view.page().runJavaScript(f"JSON.stringify({script})", 0, out.append)
-    qtbot.waitUntil(lambda: bool(out), timeout=10_000)
-    return json.loads(out[0])
+    return make_pane(districts_store, state)
 
 
 def _sql_region_counts(engine: Engine, f: FilterSnapshot) -> dict[str, int]:
@@ -102,20 +69,20 @@ def test_each_layer_follows_every_filter_whatever_was_toggled(qtbot, pane, distr
         with qtbot.waitSignal(pane.updated, timeout=20_000):
             pane.filters.update(**FILTERS[step % len(FILTERS)])
         expected = _sql_region_counts(districts_store, pane.filters.snapshot)
-        shown = _js(
+        shown = js(
             qtbot,
             pane,
             "Object.fromEntries(crimedesk.layers.regions.getLayers()[0].getLayers()"
             ".map(l => [l.feature.properties.region_id, l.feature.properties.count]))",
         )
         assert {k: v for k, v in shown.items() if v} == expected, (step, visible)
-        legend = _js(qtbot, pane, "document.querySelector('.cd-legend').textContent")
+        legend = js(qtbot, pane, "document.querySelector('.cd-legend').textContent")
         if "regions" in visible:
             assert legend.endswith(f"– {_fmt(max(expected.values()))}"), (step, visible, legend)
         else:
             assert "per region" not in legend, (step, visible, legend)
-        assert _js(qtbot, pane, "crimedesk.stats().heat") == (
-            _js(qtbot, pane, "crimedesk.stats().points") or _js(qtbot, pane, "crimedesk.stats().aggregates")
+        assert js(qtbot, pane, "crimedesk.stats().heat") == (
+            js(qtbot, pane, "crimedesk.stats().points") or js(qtbot, pane, "crimedesk.stats().aggregates")
         )
     assert pane.page_errors == []
 
@@ -124,14 +91,14 @@ def test_a_failing_layer_is_reported_and_the_others_still_update(qtbot, pane, di
     breaking = (
         "(() => { crimedesk.setAggregates = () => { throw new Error('broken layer'); }; return true; })()"
     )
-    _js(qtbot, pane, breaking)
+    js(qtbot, pane, breaking)
     with qtbot.waitSignal(pane.updated, timeout=20_000):
         pane.filters.update(categories=frozenset({"violent"}))
     qtbot.waitUntil(lambda: len(pane.page_errors) == 1, timeout=5_000)
     assert "setAggregates: broken layer" in pane.page_errors[0]
     assert "broken layer" in pane.status.text()
     expected = _sql_region_counts(districts_store, pane.filters.snapshot)
-    shown = _js(
+    shown = js(
         qtbot,
         pane,
         "Object.fromEntries(crimedesk.layers.regions.getLayers()[0].getLayers()"

@@ -75,8 +75,8 @@ def test_train_dialog_lists_exactly_the_registered_kinds_by_display_name(qtbot, 
     assert [combo.itemText(i) for i in range(combo.count())] == ["queen", "distance"]
 
 
-def test_train_through_dialog_then_compare_promote_delete(qtbot, chicago_store, state, artifacts):
-    engine = chicago_store
+def test_train_through_dialog_then_compare_promote_delete(qtbot, chicago_sample_store, state, artifacts):
+    engine = chicago_sample_store
     pane = open_pane(qtbot, engine, state)
     assert pane.table.rowCount() == 0 and pane.table.columnCount() == len(COLUMNS)
 
@@ -128,7 +128,7 @@ def test_train_through_dialog_then_compare_promote_delete(qtbot, chicago_store, 
     assert [e.id for e in list_experiments(engine)] == [exp.id]
 
 
-def test_cancel_stops_training_and_refreshes(qtbot, chicago_store, state, monkeypatch):
+def test_cancel_stops_training_and_refreshes(qtbot, chicago_sample_store, state, monkeypatch):
     def slow_run(engine, kind, params, filters, seed, progress, cancel):
         while not cancel():
             progress(0.5, "training")
@@ -136,7 +136,7 @@ def test_cancel_stops_training_and_refreshes(qtbot, chicago_store, state, monkey
         raise ImportCancelled("cancelled")
 
     monkeypatch.setattr("crimedesk.ui.panes.models.training_controller.run_experiment", slow_run)
-    pane = open_pane(qtbot, chicago_store, state)
+    pane = open_pane(qtbot, chicago_sample_store, state)
     dialog = pane.open_train_dialog("crime_type_rf")
     dialog.accept()
     qtbot.waitUntil(lambda: pane.trainer.progress.value() == 500, timeout=10_000)
