@@ -23,3 +23,7 @@ class BoundaryFileError(CrimedeskError):
 
 class StorageError(CrimedeskError):
     """The database cannot be opened or is not a crimedesk store."""
+
+
+class ImportBusy(CrimedeskError):
+    """Another import into the same store is running; the message says whose."""

@@ -30,6 +30,7 @@ from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk, write_ahead
+from crimedesk.storage.import_lock import holding_import_lock
 
 READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (half a second) costs more than it saves
 
@@ -62,12 +63,24 @@ def import_file(
     *,
     profile: str | Profile | None = None,
     user: str = "local",
+    wait: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelFn = never_cancel,
 ) -> ImportResult:
-    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged."""
+    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged.
+
+    One import runs at a time per store: while another runs this raises ImportBusy naming it, or
+    with ``wait`` waits for it (``cancel`` still stops the wait).
+    """
     facts = inspect_file(Path(path))
     chosen = choose_profile(engine, facts, profile)
+    with holding_import_lock(engine, wait=wait, progress=progress, cancel=cancel):
+        return _import_locked(engine, facts, chosen, user, progress, cancel)
+
+
+def _import_locked(
+    engine: Engine, facts: FileFacts, chosen: Profile, user: str, progress: ProgressFn, cancel: CancelFn
+) -> ImportResult:
     import_id = history.start(engine, facts, chosen, user)
     try:
         with engine.begin() as conn:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 
 from crimedesk.config.paths import default_database_path
 from crimedesk.config.secrets import get_secret
+from crimedesk.storage.import_lock import abandon_dead_imports
 from crimedesk.storage.migrate import upgrade_to_head
 
 
@@ -62,6 +63,7 @@ def _sqlite_begin(conn) -> None:
 def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine:
     """Engine for ``url`` (default: the SQLite file in the user data directory), migrated to head.
 
+    Opening a store also marks ``abandoned`` the imports left running by processes that died.
     The password of a PostgreSQL URL is looked up in the OS keyring when the URL has none; it is
     never logged (SQLAlchemy masks it in ``repr``).
     """
@@ -72,6 +74,7 @@ def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine
         engine = create_engine(resolved, pool_pre_ping=True)
     if migrate:
         upgrade_to_head(engine)
+        abandon_dead_imports(engine)
     return engine
 
 
