@@ -31,6 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 
 import crimedesk
+from crimedesk.domain.parent_death import exit_when
 from crimedesk.ingest import source
 from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles.base import Profile
@@ -70,7 +71,7 @@ def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
     env = {**os.environ, "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write)],
+            [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write), str(os.getpid())],
             pass_fds=(to_child_read, from_child_write),
             env=env,
         )
@@ -113,6 +114,7 @@ def read(from_parent: Connection, sending: Connection) -> None:
     """The child: prepare every batch and send it; the parent raises its errors."""
     try:
         facts, profile, source.BLOCK_SIZE, encode = from_parent.recv()
+        exit_when(from_parent.recv_bytes)  # nothing more comes: its end closing means the parent let go
         for prepared in Preparer(facts, profile, encode).batches():
             _send(sending, prepared)
         sending.send(("done", None))

@@ -63,7 +63,15 @@ def _name(task: Callable[..., Any]) -> str:
 
 
 def _child(task: Callable[..., Any], url: str, args: tuple, options: dict, messages: Any, stop: Any) -> None:
+    from multiprocessing.connection import wait
+
+    from crimedesk.domain.parent_death import die_with_parent, exit_when
     from crimedesk.storage.engine import make_engine
+
+    parent = mp.parent_process()
+    assert parent is not None and parent.pid is not None and parent.sentinel is not None  # spawned
+    die_with_parent(parent.pid)  # a killed GUI must not leave an import that commits later
+    exit_when(lambda: wait([parent.sentinel]))
 
     engine = make_engine(url, migrate=False)
     try:
