@@ -34,14 +34,21 @@ def import_command(
     profile: Annotated[
         str | None, typer.Option(help="Profile name; detected from the header if omitted.")
     ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="If another import into the store is running, wait for it to end.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import incidents (or a UCR table) and print the reconciliation."""
+    """Import incidents (or a UCR table) and print the reconciliation.
+
+    One import runs at a time per store: while another runs this stops at once and says whose,
+    or with --wait starts when it ends (Ctrl-C stops waiting).
+    """
     engine = make_engine(db)
     result = run_cancellable(
         f"importing {file.name}",
         lambda progress, cancel: import_file(
-            engine, file, profile=profile, user=getpass.getuser(), progress=progress, cancel=cancel
+            engine, file, profile=profile, user=getpass.getuser(), wait=wait, progress=progress, cancel=cancel
         ),
     )
     console.print(result.summary(), highlight=False)
