@@ -27,3 +27,7 @@ class StorageError(CrimedeskError):
 
 class ImportBusy(CrimedeskError):
     """Another import into the same store is running; the message says whose."""
+
+
+class ProcessEnded(CrimedeskError, RuntimeError):
+    """A process doing part of a long task (reading a file, importing) died; its work rolled back."""

@@ -7,6 +7,7 @@ in ``imports`` with its status and error).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import nullcontext
@@ -32,6 +33,7 @@ from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk, write_ahead
 from crimedesk.storage.import_lock import holding_import_lock
 
+log = logging.getLogger(__name__)
 READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (half a second) costs more than it saves
 
 
@@ -88,13 +90,25 @@ def _import_locked(
             counts = _run(conn, facts, chosen, import_id, progress, cancel)
             history.finish(conn, import_id, counts)
     except ImportCancelled as exc:
-        history.fail(engine, import_id, "cancelled", str(exc))
+        _record_end(engine, import_id, "cancelled", str(exc))
         raise
     except Exception as exc:
-        history.fail(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
+        _record_end(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     progress(1.0, "done")
     return ImportResult(import_id, chosen.name, "ok", counts)
+
+
+def _record_end(engine: Engine, import_id: int, status: str, error: str) -> None:
+    """Record why the attempt ended, unless the store cannot take even that (a full disk).
+
+    The error that ended the import is the one to raise; an attempt left ``running`` is marked
+    abandoned when the store next opens.
+    """
+    try:
+        history.fail(engine, import_id, status, error)
+    except Exception as exc:
+        log.warning("import %s: could not record its end (%s): %s", import_id, status, exc)
 
 
 class _Store:

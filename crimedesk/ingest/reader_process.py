@@ -31,6 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 
 import crimedesk
+from crimedesk.domain.errors import ProcessEnded
 from crimedesk.domain.parent_death import exit_when
 from crimedesk.ingest import source
 from crimedesk.ingest.prepare import Prepared, Preparer
@@ -104,8 +105,9 @@ def _received(receiving: Connection, child: subprocess.Popen) -> Iterator[Prepar
                 if payload.encoded is not None:
                     payload.encoded = replace(payload.encoded, table=_table(_receive_table(receiving)))
         except EOFError:
-            raise RuntimeError(
-                f"the process reading the file ended unexpectedly (exit code {child.wait()})"
+            raise ProcessEnded(
+                f"the process reading the file ended unexpectedly (exit code {child.wait()});"
+                " nothing was imported"
             ) from None
         yield payload
 

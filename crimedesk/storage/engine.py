@@ -5,15 +5,24 @@ There is no global engine: every storage function takes an Engine or a Connectio
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 
 from crimedesk.config.paths import default_database_path
 from crimedesk.config.secrets import get_secret
+from crimedesk.domain.errors import StorageError
 from crimedesk.storage.import_lock import abandon_dead_imports
 from crimedesk.storage.migrate import upgrade_to_head
+from crimedesk.storage.read_only import (
+    is_read_only,
+    read_only_engine,
+    store_path,
+    why_not_opening,
+    why_not_writable,
+)
 
 
 def default_url() -> str:
@@ -63,6 +72,7 @@ def _sqlite_begin(conn) -> None:
 def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine:
     """Engine for ``url`` (default: the SQLite file in the user data directory), migrated to head.
 
+    A SQLite store that cannot be written is opened read-only (see storage.read_only).
     Opening a store also marks ``abandoned`` the imports left running by processes that died.
     The password of a PostgreSQL URL is looked up in the OS keyring when the URL has none; it is
     never logged (SQLAlchemy masks it in ``repr``).
@@ -73,17 +83,50 @@ def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine
     else:
         engine = create_engine(resolved, pool_pre_ping=True)
     if migrate:
-        upgrade_to_head(engine)
+        _migrated(engine)
         abandon_dead_imports(engine)
     return engine
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    """The store, or when its disk or file refuses writes, the store opened read-only."""
+    path = store_path(url)
+    if path is None or not path.exists():
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return _writable_sqlite_engine(url)
+    if not os.access(path, os.R_OK):
+        raise StorageError(f"permission denied: the store {path} cannot be read")
+    reason = why_not_writable(path)
+    if reason is None:
+        engine = _writable_sqlite_engine(url)
+        reason = why_not_opening(engine, path)
+        if reason is None:
+            return engine
+        engine.dispose()
+    return _begin_by_sqlalchemy(read_only_engine(path, reason))
+
+
+def _writable_sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
+    return _begin_by_sqlalchemy(engine)
+
+
+def _begin_by_sqlalchemy(engine: Engine) -> Engine:
     # pysqlite's own transaction handling is disabled so SQLAlchemy's BEGIN is the real one.
     event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _migrated(engine: Engine) -> None:
+    try:
+        upgrade_to_head(engine)
+    except OperationalError as exc:
+        if not is_read_only(engine):
+            raise
+        raise StorageError(
+            f"the store {engine.url.database} is read-only and older than this version of crimedesk;"
+            " open it once where it can be written, to upgrade it"
+        ) from exc

@@ -14,6 +14,7 @@ import queue
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from crimedesk.domain.errors import ProcessEnded
 from crimedesk.domain.progress import CancelFn, ProgressFn
 
 POLL_SECONDS = 0.05
@@ -41,8 +42,9 @@ def run_in_child(
                 kind, payload = messages.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 if not child.is_alive():
-                    raise RuntimeError(
-                        f"the {_name(task)} process ended unexpectedly (exit code {child.exitcode})"
+                    raise ProcessEnded(
+                        f"the {_name(task)} process ended unexpectedly (exit code {child.exitcode});"
+                        " its changes were rolled back"
                     ) from None
                 continue
             if kind == "progress":
