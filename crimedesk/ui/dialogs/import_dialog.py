@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from crimedesk.domain.errors import ImportBusy, ProfileNotFoundError
+from crimedesk.domain.errors import ImportBusy, ProcessEnded, ProfileNotFoundError
 from crimedesk.ingest.history import ImportResult
 from crimedesk.ingest.pipeline import choose_profile, import_file
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
 from crimedesk.ingest.source import FileFacts, inspect_file
+from crimedesk.storage.import_lock import abandon_dead_imports
 from crimedesk.ui.dialogs.column_mapping_editor import MappingEditor
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
 from crimedesk.ui.runtime.child_process import run_in_child
@@ -126,16 +127,12 @@ class ImportDialog(TaskDialog):
         self.message.setText("Importing…")
 
         def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
-            result = run_in_child(
-                import_file,
-                url,
-                path,
-                profile=profile,
-                user=user,
-                wait=wait,
-                progress=progress,
-                cancel=cancel,
-            )
+            options = {"profile": profile, "user": user, "wait": wait}
+            try:
+                result = run_in_child(import_file, url, path, progress=progress, cancel=cancel, **options)
+            except ProcessEnded:
+                abandon_dead_imports(engine)  # the history says so now, not at the next start
+                raise
             with engine.connect() as conn:
                 return result, list_rejected(conn, result.import_id, limit=20)
 

@@ -1,5 +1,6 @@
 """While another import runs, the import dialog says whose and offers Wait or Cancel."""
 
+import os
 from contextlib import ExitStack
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from crimedesk.ingest.source import inspect_file
 from crimedesk.storage.import_lock import holding_import_lock
 from crimedesk.storage.schema import imports
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
+from tests.ingest.killing import import_children
 
 
 def _statuses(engine):
@@ -57,3 +59,17 @@ def test_cancel_while_waiting_imports_nothing(qtbot, sqlite_store, chicago_sampl
         qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
     assert dialog.message.text() == "Cancelled; the store is unchanged."
     assert _statuses(sqlite_store) == [("alice", "running")]
+
+
+def test_an_import_process_that_dies_is_abandoned_at_once(qtbot, sqlite_store, chicago_full):
+    dialog = ImportDialog(sqlite_store)
+    qtbot.addWidget(dialog)
+    dialog.choose_file(chicago_full)
+    qtbot.waitUntil(dialog.start.isEnabled, timeout=20_000)
+    dialog.start.click()
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
+    [child] = import_children(os.getpid())
+    child.kill()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
+    assert "the import file process ended unexpectedly (exit code -9)" in dialog.message.text()
+    assert _statuses(sqlite_store) == [("local", "abandoned")]
