@@ -64,6 +64,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# The server drops the session of a workstation that died or left the network within about two
+# minutes (not the system's two hours), rolling back its transaction and releasing its import
+# lock: only then is its import marked abandoned (see storage.import_lock).
+SERVER_KEEPALIVE = {"tcp_keepalives_idle": 60, "tcp_keepalives_interval": 10, "tcp_keepalives_count": 6}
+
+
+def _server_keepalive(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    for name, seconds in SERVER_KEEPALIVE.items():
+        cursor.execute(f"SET {name} = {seconds}")
+    cursor.close()
+    dbapi_connection.commit()  # a rolled-back SET would be undone
+
+
 def _sqlite_begin(conn) -> None:
     # Take the write lock at BEGIN so a long import cannot fail half-way on a lock upgrade.
     conn.exec_driver_sql("BEGIN")
@@ -82,6 +96,7 @@ def make_engine(url: str | URL | None = None, *, migrate: bool = True) -> Engine
         engine = _sqlite_engine(resolved)
     else:
         engine = create_engine(resolved, pool_pre_ping=True)
+        event.listen(engine, "connect", _server_keepalive)
     if migrate:
         _migrated(engine)
         abandon_dead_imports(engine)

@@ -169,6 +169,8 @@ def abandon_dead_imports(engine: Engine) -> int:
         return 0
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # a row still locked by a lingering session: next time
+                conn.execute(text("SET LOCAL lock_timeout = '2s'"))
             return _abandon(conn)
     except OperationalError as exc:  # locked by another writer, or read-only: next time
         log.info("import history not checked for abandoned attempts: %s", exc.orig)

@@ -1,11 +1,16 @@
 """An import whose process dies stays `running` only until the store is opened again."""
 
 import signal
+import threading
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
 from crimedesk.cli import app
+from crimedesk.ingest import history
+from crimedesk.ingest.profiles import all_profiles
+from crimedesk.ingest.source import inspect_file
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incidents
 from tests.ingest.helpers import count
@@ -55,3 +60,35 @@ def test_imports_command_says_abandoned(store, chicago_full):
     shown = runner.invoke(app, ["imports", "--db", url_of(store)], env={"COLUMNS": "250"})
     assert shown.exit_code == 0, shown.output
     assert "abandoned" in shown.output and "running" not in shown.output
+
+
+@pytest.mark.postgres
+def test_the_server_drops_a_dead_workstations_session_within_minutes(pg_store):
+    """Its transaction rolls back and its import lock is released, so its import can be judged."""
+    with pg_store.connect() as conn:
+        settings = {
+            name: conn.execute(text(f"show {name}")).scalar_one()
+            for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+        }
+    assert settings == {
+        "tcp_keepalives_idle": "60",
+        "tcp_keepalives_interval": "10",
+        "tcp_keepalives_count": "6",
+    }
+
+
+@pytest.mark.postgres
+def test_an_attempt_whose_row_a_lingering_session_locks_does_not_hold_up_the_open(pg_store, chicago_sample):
+    history.start(pg_store, inspect_file(chicago_sample), all_profiles()["chicago"], "alice")
+    with pg_store.connect() as lingering:
+        lingering.execute(update(imports).values(username="alice"))  # row locked, import lock free
+        opening = threading.Thread(target=lambda: make_engine(url_of(pg_store)).dispose())
+        opening.start()
+        opening.join(timeout=10)
+        held_up = opening.is_alive()
+        lingering.rollback()
+    opening.join()
+    assert not held_up
+    assert _attempts(pg_store)[0][0] == "running"  # judged at a later open
+    make_engine(url_of(pg_store)).dispose()
+    assert _attempts(pg_store)[0][0] == "abandoned"
