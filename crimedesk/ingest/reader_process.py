@@ -11,7 +11,8 @@ The child is a fresh interpreter running :mod:`crimedesk.ingest.reader_child`, n
 multiprocessing child: those first re-import the caller's main module (for the ``crimedesk``
 command that is the whole CLI, over a second), and must not be started while that module is
 being imported. It is never forked either: the parent may run Qt or pool threads, and a forked
-child could inherit their locks held.
+child could inherit their locks held. It dies with the importer, killed or not, and ends as soon as
+the importer closes its pipe (see domain.parent_death).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Imports and boundary loads run here. Besides the GIL, a child keeps pyproj, GEOS
 UI process's worker threads: pyproj objects used on Qt pool threads have crashed the process.
 :func:`run_in_child` has the usual ``(progress, cancel)`` contract: it runs on a worker thread,
 relays the child's progress, turns ``cancel()`` into a stop event the child's own cancel callable
-reads, and re-raises the child's exception (ImportCancelled, ImportFileError...) here.
+reads, and re-raises the child's exception (ImportCancelled, ImportFileError...) here. The child
+dies with this process (see domain.parent_death): a killed GUI leaves no import to commit later.
+Call it from a thread that lives until it returns, as the Linux death signal follows the thread.
 """
 
 from __future__ import annotations
