@@ -98,7 +98,7 @@ class _AdvisoryLock:
 
 
 class _NoLock:
-    """A SQLite store in memory has no other process to exclude."""
+    """A SQLite store in memory, or opened read-only through a URI, has no import to exclude."""
 
     def try_acquire(self) -> bool:
         return True
@@ -113,7 +113,7 @@ def _lock_for(engine: Engine) -> _FileLock | _AdvisoryLock | _NoLock:
     database = engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return _NoLock()
-    return _FileLock(f"{database}.import-lock")
+    return _FileLock(f"{os.path.realpath(database)}.import-lock")  # one file, however it is named
 
 
 @contextmanager
@@ -159,7 +159,7 @@ def abandon_dead_imports(engine: Engine) -> int:
     """
     try:
         with engine.connect() as conn:
-            if not _running_ids(conn):
+            if not _any_running(conn):
                 return 0
         lock = _lock_for(engine)
         if not lock.try_acquire():
@@ -179,8 +179,9 @@ def abandon_dead_imports(engine: Engine) -> int:
         lock.release()
 
 
-def _running_ids(conn: Connection) -> list[int]:
-    return list(conn.execute(select(imports.c.id).where(imports.c.status == "running")).scalars())
+def _any_running(conn: Connection) -> bool:
+    query = select(imports.c.id).where(imports.c.status == "running").limit(1)
+    return conn.execute(query).first() is not None
 
 
 def _abandon(conn: Connection) -> int:

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from crimedesk.cli import app
 from crimedesk.domain.errors import ImportBusy, ImportCancelled
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.engine import make_engine
+from crimedesk.storage.import_lock import holding_import_lock
 from crimedesk.storage.schema import imports
 from tests.ingest.killing import start_importer, url_of, wait_for_progress
 
@@ -69,3 +71,14 @@ def test_the_cli_says_whose_import_runs_or_waits(store, chicago_sample, running_
     waited = runner.invoke(app, ["import", str(chicago_sample), "--wait", "--db", url])
     assert waited.exit_code == 0, waited.output
     assert "2,426 rows read" in waited.output
+
+
+def test_a_store_reached_through_a_link_is_locked_too(sqlite_store, tmp_path, chicago_sample):
+    link = tmp_path / "elsewhere.sqlite"
+    link.symlink_to(sqlite_store.url.database)
+    linked = make_engine(f"sqlite:///{link}")
+    try:
+        with holding_import_lock(sqlite_store), pytest.raises(ImportBusy, match="another import is running"):
+            import_file(linked, chicago_sample)
+    finally:
+        linked.dispose()
