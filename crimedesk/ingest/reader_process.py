@@ -72,8 +72,10 @@ def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
     # while after start-up, taking CPU from both processes just when the first batch is due.
     env = {**os.environ, "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
     try:
+        # -P: PYTHONPATH decides which crimedesk runs, not whatever the working directory holds.
+        arguments = [str(to_child_read), str(from_child_write), str(os.getpid())]
         child = subprocess.Popen(
-            [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write), str(os.getpid())],
+            [sys.executable, "-P", "-m", CHILD_MODULE, *arguments],
             pass_fds=(to_child_read, from_child_write),
             env=env,
         )
