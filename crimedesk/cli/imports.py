@@ -73,9 +73,13 @@ def list_imports(db: DbOption = None, limit: int = 20) -> None:
     )
     table = Table(*shown)
     with make_engine(db).connect() as conn:
-        for record in import_history(conn, limit):
-            table.add_row(*(_cell(name, record[name]) for name in shown))
+        records = import_history(conn, limit)
+    for record in records:
+        table.add_row(*(_cell(name, record[name]) for name in shown))
     console.print(table)
+    for record in records:
+        if record["status"] == "abandoned":
+            console.print(f"import {record['id']} abandoned: {record['error']}", highlight=False)
 
 
 def _cell(name: str, value: object) -> str:

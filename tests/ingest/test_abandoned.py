@@ -60,6 +60,7 @@ def test_imports_command_says_abandoned(store, chicago_full):
     shown = runner.invoke(app, ["imports", "--db", url_of(store)], env={"COLUMNS": "250"})
     assert shown.exit_code == 0, shown.output
     assert "abandoned" in shown.output and "running" not in shown.output
+    assert f"abandoned: the importing process (pid {importer.pid} on " in shown.output
 
 
 @pytest.mark.postgres
