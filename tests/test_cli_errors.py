@@ -8,6 +8,7 @@ are subject to their permission bits.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from crimedesk.cli import app
@@ -205,4 +207,23 @@ def _kill_reader_when_writing(importer_pid: int) -> None:
 def test_unexpected_errors_are_one_line_naming_the_error():
     assert explain(ZeroDivisionError("division by zero")) == (
         "unexpected ZeroDivisionError: division by zero (CRIMEDESK_TRACEBACK=1 shows where)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "sentence"),
+    [
+        (errno.ENOSPC, "the disk is full: /data/rej.csv"),
+        (errno.EROFS, "the file system is read-only: /data/rej.csv"),
+        (errno.EACCES, "permission denied: /data/rej.csv"),
+    ],
+)
+def test_system_errors_name_the_problem_and_the_file(number, sentence):
+    assert explain(OSError(number, os.strerror(number), "/data/rej.csv")) == sentence
+
+
+def test_a_broken_database_connection_is_a_sentence():
+    broken = OperationalError("COPY", {}, Exception("got end of file during message\nmore detail"))
+    assert explain(broken) == (
+        "the connection to the database broke (got end of file during message); nothing was changed"
     )
