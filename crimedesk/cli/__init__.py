@@ -6,6 +6,7 @@ import typer
 
 from crimedesk.cli.basemap import basemap_app
 from crimedesk.cli.boundaries import boundaries_app
+from crimedesk.cli.errors import guard_commands
 from crimedesk.cli.imports import register as register_imports
 from crimedesk.cli.models import models_app
 from crimedesk.cli.store import store_app
@@ -29,3 +30,4 @@ app.add_typer(boundaries_app, name="boundaries")
 app.add_typer(models_app, name="models")
 app.add_typer(store_app, name="store")
 app.add_typer(basemap_app, name="basemap")
+guard_commands(app)  # one sentence, not a traceback, for disk, permission, lock and process errors

@@ -38,14 +38,21 @@ def import_command(
     profile: Annotated[
         str | None, typer.Option(help="Profile name; detected from the header if omitted.")
     ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="If another import into the store is running, wait for it to end.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import incidents (or a UCR table) and print the reconciliation."""
+    """Import incidents (or a UCR table) and print the reconciliation.
+
+    One import runs at a time per store: while another runs this stops at once and says whose,
+    or with --wait starts when it ends (Ctrl-C stops waiting).
+    """
     engine = make_engine(db)
     result = run_cancellable(
         f"importing {file.name}",
         lambda progress, cancel: import_file(
-            engine, file, profile=profile, user=getpass.getuser(), progress=progress, cancel=cancel
+            engine, file, profile=profile, user=getpass.getuser(), wait=wait, progress=progress, cancel=cancel
         ),
     )
     console.print(result.summary(), highlight=False)
@@ -76,9 +83,13 @@ def list_imports(db: DbOption = None, limit: int = 20) -> None:
     )
     table = Table(*shown)
     with make_engine(db).connect() as conn:
-        for record in import_history(conn, limit):
-            table.add_row(*(_cell(name, record[name]) for name in shown))
+        records = import_history(conn, limit)
+    for record in records:
+        table.add_row(*(_cell(name, record[name]) for name in shown))
     console.print(table)
+    for record in records:
+        if record["status"] == "abandoned":
+            console.print(f"import {record['id']} abandoned: {record['error']}", highlight=False)
 
 
 def _cell(name: str, value: object) -> str:

@@ -19,3 +19,15 @@ class ImportCancelled(CrimedeskError):
 
 class BoundaryFileError(CrimedeskError):
     """A boundary layer cannot be read or lacks the chosen fields."""
+
+
+class StorageError(CrimedeskError):
+    """The database cannot be opened or is not a crimedesk store."""
+
+
+class ImportBusy(CrimedeskError):
+    """Another import into the same store is running; the message says whose."""
+
+
+class ProcessEnded(CrimedeskError, RuntimeError):
+    """A process doing part of a long task (reading a file, importing) died; its work rolled back."""

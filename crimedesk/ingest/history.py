@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -64,6 +66,8 @@ def start(engine: Engine, facts: FileFacts, profile: Profile, user: str) -> int:
                 username=user,
                 started_at=datetime.now(),
                 status="running",
+                pid=os.getpid(),
+                host=socket.gethostname(),
             )
         ).inserted_primary_key[0]
 

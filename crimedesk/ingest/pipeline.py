@@ -7,6 +7,7 @@ in ``imports`` with its status and error).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import nullcontext
@@ -30,7 +31,9 @@ from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
 from crimedesk.storage import bulk, write_ahead
+from crimedesk.storage.import_lock import holding_import_lock
 
+log = logging.getLogger(__name__)
 READ_IN_PROCESS_ROWS = 150_000  # below this, starting a process (half a second) costs more than it saves
 
 
@@ -62,14 +65,26 @@ def import_file(
     *,
     profile: str | Profile | None = None,
     user: str = "local",
+    wait: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelFn = never_cancel,
 ) -> ImportResult:
-    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged."""
+    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged.
+
+    One import runs at a time per store: while another runs this raises ImportBusy naming it, or
+    with ``wait`` waits for it (``cancel`` still stops the wait).
+    """
     facts = inspect_file(Path(path))
     chosen = choose_profile(engine, facts, profile)
     with engine.connect() as conn:
         check_source(conn, chosen)
+    with holding_import_lock(engine, wait=wait, progress=progress, cancel=cancel):
+        return _import_locked(engine, facts, chosen, user, progress, cancel)
+
+
+def _import_locked(
+    engine: Engine, facts: FileFacts, chosen: Profile, user: str, progress: ProgressFn, cancel: CancelFn
+) -> ImportResult:
     import_id = history.start(engine, facts, chosen, user)
     try:
         with engine.begin() as conn:
@@ -77,13 +92,25 @@ def import_file(
             counts = _run(conn, facts, chosen, import_id, progress, cancel)
             status = history.finish(conn, import_id, counts)
     except ImportCancelled as exc:
-        history.fail(engine, import_id, "cancelled", str(exc))
+        _record_end(engine, import_id, "cancelled", str(exc))
         raise
     except Exception as exc:
-        history.fail(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
+        _record_end(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     progress(1.0, "done")
     return ImportResult(import_id, chosen.name, status, counts)
+
+
+def _record_end(engine: Engine, import_id: int, status: str, error: str) -> None:
+    """Record why the attempt ended, unless the store cannot take even that (a full disk).
+
+    The error that ended the import is the one to raise; an attempt left ``running`` is marked
+    abandoned when the store next opens.
+    """
+    try:
+        history.fail(engine, import_id, status, error)
+    except Exception as exc:
+        log.warning("import %s: could not record its end (%s): %s", import_id, status, exc)
 
 
 class _Store:

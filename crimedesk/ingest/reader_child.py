@@ -1,6 +1,6 @@
 """Entry point of an import's reading process (see reader_process):
 
-    python -m crimedesk.ingest.reader_child FROM_PARENT_FD TO_PARENT_FD
+    python -m crimedesk.ingest.reader_child FROM_PARENT_FD TO_PARENT_FD PARENT_PID
 
 pandas is kept out of this process: pyarrow imports it on its first ``pa.array`` call only to
 recognise pandas objects, which costs a third of a second of start-up on the import's critical
@@ -21,6 +21,9 @@ class _WithoutPandas(MetaPathFinder):
 
 def main(argv: list[str]) -> None:
     use_private_umask()  # as in the app and the CLI, whoever started this process
+    from crimedesk.domain.parent_death import die_with_parent
+
+    die_with_parent(int(argv[3]))  # an importer killed mid-way takes its reader with it
     sys.meta_path.insert(0, _WithoutPandas())
     from multiprocessing.connection import Connection
 

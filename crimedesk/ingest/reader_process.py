@@ -11,7 +11,8 @@ The child is a fresh interpreter running :mod:`crimedesk.ingest.reader_child`, n
 multiprocessing child: those first re-import the caller's main module (for the ``crimedesk``
 command that is the whole CLI, over a second), and must not be started while that module is
 being imported. It is never forked either: the parent may run Qt or pool threads, and a forked
-child could inherit their locks held.
+child could inherit their locks held. It dies with the importer, killed or not, and ends as soon as
+the importer closes its pipe (see domain.parent_death).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from pathlib import Path
 import pyarrow as pa
 
 import crimedesk
+from crimedesk.domain.errors import ProcessEnded
+from crimedesk.domain.parent_death import exit_when
 from crimedesk.ingest import source
 from crimedesk.ingest.prepare import Prepared, Preparer
 from crimedesk.ingest.profiles.base import Profile
@@ -72,8 +75,10 @@ def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
     # while after start-up, taking CPU from both processes just when the first batch is due.
     env = {**_child_environment(), "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
     try:
+        # -P: PYTHONPATH decides which crimedesk runs, not whatever the working directory holds.
+        arguments = [str(to_child_read), str(from_child_write), str(os.getpid())]
         child = subprocess.Popen(
-            [sys.executable, "-m", CHILD_MODULE, str(to_child_read), str(from_child_write)],
+            [sys.executable, "-P", "-m", CHILD_MODULE, *arguments],
             pass_fds=(to_child_read, from_child_write),
             env=env,
         )
@@ -116,8 +121,9 @@ def _received(receiving: Connection, child: subprocess.Popen) -> Iterator[Prepar
                 if payload.encoded is not None:
                     payload.encoded = replace(payload.encoded, table=_table(_receive_table(receiving)))
         except EOFError:
-            raise RuntimeError(
-                f"the process reading the file ended unexpectedly (exit code {child.wait()})"
+            raise ProcessEnded(
+                f"the process reading the file ended unexpectedly (exit code {child.wait()});"
+                " nothing was imported"
             ) from None
         yield payload
 
@@ -126,6 +132,7 @@ def read(from_parent: Connection, sending: Connection) -> None:
     """The child: prepare every batch and send it; the parent raises its errors."""
     try:
         facts, profile, source.BLOCK_SIZE, encode = from_parent.recv()
+        exit_when(from_parent.recv_bytes)  # nothing more comes: its end closing means the parent let go
         for prepared in Preparer(facts, profile, encode).batches():
             _send(sending, prepared)
         sending.send(("done", None))

@@ -5,8 +5,8 @@ There is no global engine: every storage function takes an Engine or a Connectio
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -16,15 +16,23 @@ from sqlalchemy.pool import NullPool
 from crimedesk.config.paths import default_database_path
 from crimedesk.config.private_files import create_private_file
 from crimedesk.config.secrets import get_secret, remember_for_session, secret_account, shown_url
-from crimedesk.domain.errors import CrimedeskError
+from crimedesk.domain.errors import StorageError
+from crimedesk.storage.import_lock import abandon_dead_imports
 from crimedesk.storage.migrate import upgrade_to_head
+from crimedesk.storage.read_only import (
+    is_read_only,
+    read_only_engine,
+    store_path,
+    why_not_opening,
+    why_not_writable,
+)
 
 AskPassword = Callable[[str, str], str | None]
 """``ask(store, reason)``: the password for ``store`` (a URL without password), None to give up."""
 PASSWORD_TRIES = 3
 
 
-class StoreAccessError(CrimedeskError):
+class StoreAccessError(StorageError):
     """The store asks for a password and none that works was given."""
 
 
@@ -61,6 +69,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA threads=2")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+# The server drops the session of a workstation that died or left the network within about two
+# minutes (not the system's two hours), rolling back its transaction and releasing its import
+# lock: only then is its import marked abandoned (see storage.import_lock).
+SERVER_KEEPALIVE = {"tcp_keepalives_idle": 60, "tcp_keepalives_interval": 10, "tcp_keepalives_count": 6}
+
+
+def _server_keepalive(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    for name, seconds in SERVER_KEEPALIVE.items():
+        cursor.execute(f"SET {name} = {seconds}")
+    cursor.close()
+    dbapi_connection.commit()  # a rolled-back SET would be undone
 
 
 def _sqlite_begin(conn) -> None:
@@ -112,6 +134,8 @@ def make_engine(
 ) -> Engine:
     """Engine for ``url`` (default: the SQLite file in the user data directory), migrated to head.
 
+    A SQLite store that cannot be written is opened read-only (see storage.read_only).
+    Opening a store also marks ``abandoned`` the imports left running by processes that died.
     The password of a PostgreSQL URL is looked up in the OS keyring when the URL has none, else
     asked for through ``ask_password`` if the server wants one; it is never logged (SQLAlchemy
     masks it in ``repr``).
@@ -123,17 +147,52 @@ def make_engine(
         engine = _sqlite_engine(resolved)
     else:
         engine = create_engine(resolved, pool_pre_ping=True)
+        event.listen(engine, "connect", _server_keepalive)
     if migrate:
-        upgrade_to_head(engine)
+        _migrated(engine)
+        abandon_dead_imports(engine)
     return engine
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
-        create_private_file(Path(url.database))  # its WAL and SHM files take its mode
+    """The store, or when its disk or file refuses writes, the store opened read-only."""
+    path = store_path(url)
+    if path is None or not path.exists():
+        if path is not None:
+            create_private_file(path)  # its WAL and SHM files take its mode
+        return _writable_sqlite_engine(url)
+    if not os.access(path, os.R_OK):
+        raise StorageError(f"permission denied: the store {path} cannot be read")
+    reason = why_not_writable(path)
+    if reason is None:
+        engine = _writable_sqlite_engine(url)
+        reason = why_not_opening(engine, path)
+        if reason is None:
+            return engine
+        engine.dispose()
+    return _begin_by_sqlalchemy(read_only_engine(path, reason))
+
+
+def _writable_sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
+    return _begin_by_sqlalchemy(engine)
+
+
+def _begin_by_sqlalchemy(engine: Engine) -> Engine:
     # pysqlite's own transaction handling is disabled so SQLAlchemy's BEGIN is the real one.
     event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _migrated(engine: Engine) -> None:
+    try:
+        upgrade_to_head(engine)
+    except OperationalError as exc:
+        if not is_read_only(engine):
+            raise
+        raise StorageError(
+            f"the store {engine.url.database} is read-only and older than this version of crimedesk;"
+            " open it once where it can be written, to upgrade it"
+        ) from exc

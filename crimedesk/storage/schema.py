@@ -65,7 +65,9 @@ imports = Table(
     Column("username", String(80), nullable=False),
     Column("started_at", LocalTime, nullable=False),
     Column("finished_at", LocalTime),
-    Column("status", String(20), nullable=False),  # running / ok / rejected_all / failed / cancelled
+    Column(
+        "status", String(20), nullable=False
+    ),  # running / ok / rejected_all / failed / cancelled / abandoned
     Column("error", Text),
     Column("rows_read", BigInteger, nullable=False, default=0),
     Column("inserted", BigInteger, nullable=False, default=0),
@@ -75,6 +77,8 @@ imports = Table(
     Column("unmappable", BigInteger, nullable=False, default=0),
     Column("corrected", BigInteger, nullable=False, default=0),
     Column("conflicts", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("pid", Integer),  # the importing process and its host (see storage.import_lock)
+    Column("host", String(255)),
 )
 
 incidents = Table(

@@ -6,7 +6,9 @@ from sqlalchemy import select
 import crimedesk.ingest.source as source
 import crimedesk.ingest.writer as writer
 from crimedesk.domain.errors import ImportCancelled
+from crimedesk.ingest import history
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incident_regions, incidents, rejected_rows
 from tests.ingest.helpers import cancel_after, count
 from tests.layers import import_districts
@@ -63,3 +65,24 @@ def test_many_batches_reconcile_and_number_lines_like_one(store, chicago_sample,
     with store.connect() as conn:
         line, reasons = conn.execute(select(rejected_rows.c.line_number, rejected_rows.c.reasons)).one()
     assert (line, reasons) == (2001, "occurred is in the future")
+
+
+def test_an_end_that_cannot_be_recorded_keeps_the_error_that_ended_the_import(
+    store, chicago_sample, small_batches, monkeypatch
+):
+    """A full disk can fail the import and then its record: the first error is the one raised."""
+
+    def full(*_args):
+        raise OSError("disk full")
+
+    def cannot_record(*_args):
+        raise RuntimeError("database or disk is full")
+
+    monkeypatch.setattr(writer.IncidentWriter, "write", full)
+    monkeypatch.setattr(history, "fail", cannot_record)
+    with pytest.raises(OSError, match=r"^disk full$"):
+        import_file(store, chicago_sample)
+    assert [status for status, _ in _attempts(store)] == ["running"]
+    make_engine(store.url.render_as_string(hide_password=False)).dispose()  # the next open
+    assert [status for status, _ in _attempts(store)] == ["abandoned"]
+    assert count(store, incidents) == 0

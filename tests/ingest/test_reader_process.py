@@ -13,11 +13,14 @@ from sqlalchemy import select
 import crimedesk.ingest.pipeline as pipeline
 import crimedesk.ingest.source as source
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
+from crimedesk.domain.parent_death import ORPHAN_EXIT_CODE
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.ingest.reader_process import CHILD_MODULE
+from crimedesk.ingest.profiles import all_profiles
+from crimedesk.ingest.reader_process import CHILD_MODULE, _start_child
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incidents, rejected_rows
 from tests.ingest.helpers import cancel_after, count
+from tests.ingest.killing import all_gone, reading_children, start_importer, wait_for_progress
 
 STORED = [c for c in incidents.c if c.name not in ("id", "import_id")]
 
@@ -152,3 +155,28 @@ def test_a_script_without_a_main_guard_can_import_a_large_file(sqlite_store, tmp
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.split()[-1]) == import_file(sqlite_store, chicago_sample).counts.inserted > 0
+
+
+def test_a_killed_importer_takes_its_reading_child_with_it(store, chicago_full):
+    importer = start_importer(store, chicago_full)
+    wait_for_progress(importer, 0.1)
+    readers = reading_children(importer.pid)
+    assert len(readers) == 1
+    importer.kill()
+    importer.wait()
+    assert all_gone(readers, timeout=5)
+
+
+def test_the_reading_child_ends_when_its_parent_lets_go_of_it(chicago_full):
+    """The portable fallback to the kernel's death signal: the pipe from the parent closing."""
+    child, to_child, receiving = _start_child()
+    try:
+        facts = source.inspect_file(chicago_full)
+        to_child.send((facts, all_profiles()["chicago"], source.BLOCK_SIZE, True))
+        assert receiving.recv()[0] == "tables"  # it is reading, and has more to read
+        to_child.close()
+        assert child.wait(timeout=10) == ORPHAN_EXIT_CODE
+    finally:
+        receiving.close()
+        if child.poll() is None:
+            child.kill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from crimedesk.domain.errors import ProfileNotFoundError
+from crimedesk.domain.errors import ImportBusy, ProcessEnded, ProfileNotFoundError
 from crimedesk.ingest.history import REJECTED_ALL, ImportResult
 from crimedesk.ingest.pipeline import choose_profile, import_file
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
 from crimedesk.ingest.source import FileFacts, inspect_file
+from crimedesk.storage.import_lock import abandon_dead_imports
 from crimedesk.ui.dialogs.column_mapping_editor import MappingEditor
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
 from crimedesk.ui.runtime.child_process import run_in_child
@@ -57,12 +59,16 @@ class ImportDialog(TaskDialog):
         self.editor: MappingEditor | None = None
         self.start = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.start.setEnabled(False)
+        self.wait = self.buttons.addButton("Wait", QDialogButtonBox.ButtonRole.ActionRole)
+        self.wait.setToolTip("Start this import as soon as the running one ends")
+        self.wait.hide()
         self._detect = LatestQuery(self._show_profile, self._detect_failed, self)
         self._inspect = LatestQuery(self._edit_mapping, self._detect_failed, self)
         self._build()
         self.browse.clicked.connect(self._ask_file)
         self.path.editingFinished.connect(lambda: self.choose_file(Path(self.path.text())))
-        self.start.clicked.connect(self.start_import)
+        self.start.clicked.connect(lambda: self.start_import())
+        self.wait.clicked.connect(lambda: self.start_import(wait=True))
         self.map_columns.clicked.connect(self.open_mapping_editor)
 
     def _build(self) -> None:
@@ -106,19 +112,25 @@ class ImportDialog(TaskDialog):
         self.editor.saved.connect(lambda _mapping: self.choose_file(facts.path))
         self.editor.show()
 
-    def start_import(self) -> None:
+    def start_import(self, wait: bool = False) -> None:
+        """Import the chosen file; with ``wait``, after the store's running import (if any) ends."""
         if self.profile is None:
             return
         engine, path, profile, user = self.engine, Path(self.path.text()), self.profile.name, self.user
         url = engine.url.render_as_string(hide_password=False)
         self.start.setEnabled(False)
         self.browse.setEnabled(False)
+        self.wait.hide()
+        self.cancel.setText("Cancel")
         self.message.setText("Importing…")
 
         def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
-            result = run_in_child(
-                import_file, url, path, profile=profile, user=user, progress=progress, cancel=cancel
-            )
+            options = {"profile": profile, "user": user, "wait": wait}
+            try:
+                result = run_in_child(import_file, url, path, progress=progress, cancel=cancel, **options)
+            except ProcessEnded:
+                abandon_dead_imports(engine)  # the history says so now, not at the next start
+                raise
             with engine.connect() as conn:
                 return result, list_rejected(conn, result.import_id, limit=20)
 
@@ -145,6 +157,9 @@ class ImportDialog(TaskDialog):
 
     @Slot(object)
     def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, ImportBusy):
+            self._offer_to_wait(exc)
+            return
         self.message.setText(f"⚠ Import failed; the store is unchanged.\n{exc}")
         self._done()
 
@@ -153,6 +168,13 @@ class ImportDialog(TaskDialog):
         self.message.setText("Cancelled; the store is unchanged.")
         self.progress.setValue(0)
         self._done()
+
+    def _offer_to_wait(self, busy: ImportBusy) -> None:
+        """Nothing started: say whose import runs, and offer Wait (import after it) or Cancel."""
+        self.message.setText(f"⚠ {html.escape(str(busy))}.<br>Wait for it to finish, or cancel.")
+        self.job = None
+        self.wait.show()
+        self.browse.setEnabled(True)
 
     def _done(self) -> None:
         self.job = None

@@ -4,7 +4,9 @@ Imports and boundary loads run here. Besides the GIL, a child keeps pyproj, GEOS
 UI process's worker threads: pyproj objects used on Qt pool threads have crashed the process.
 :func:`run_in_child` has the usual ``(progress, cancel)`` contract: it runs on a worker thread,
 relays the child's progress, turns ``cancel()`` into a stop event the child's own cancel callable
-reads, and re-raises the child's exception (ImportCancelled, ImportFileError...) here.
+reads, and re-raises the child's exception (ImportCancelled, ImportFileError...) here. The child
+dies with this process (see domain.parent_death): a killed GUI leaves no import to commit later.
+Call it from a thread that lives until it returns, as the Linux death signal follows the thread.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import queue
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from crimedesk.domain.errors import ProcessEnded
 from crimedesk.domain.progress import CancelFn, ProgressFn
 
 POLL_SECONDS = 0.05
@@ -41,8 +44,9 @@ def run_in_child(
                 kind, payload = messages.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 if not child.is_alive():
-                    raise RuntimeError(
-                        f"the {_name(task)} process ended unexpectedly (exit code {child.exitcode})"
+                    raise ProcessEnded(
+                        f"the {_name(task)} process ended unexpectedly (exit code {child.exitcode});"
+                        " its changes were rolled back"
                     ) from None
                 continue
             if kind == "progress":
@@ -63,7 +67,15 @@ def _name(task: Callable[..., Any]) -> str:
 
 
 def _child(task: Callable[..., Any], url: str, args: tuple, options: dict, messages: Any, stop: Any) -> None:
+    from multiprocessing.connection import wait
+
+    from crimedesk.domain.parent_death import die_with_parent, exit_when
     from crimedesk.storage.engine import make_engine
+
+    parent = mp.parent_process()
+    assert parent is not None and parent.pid is not None and parent.sentinel is not None  # spawned
+    die_with_parent(parent.pid)  # a killed GUI must not leave an import that commits later
+    exit_when(lambda: wait([parent.sentinel]))
 
     engine = make_engine(url, migrate=False)
     try:
