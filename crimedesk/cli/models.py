@@ -7,13 +7,15 @@ declaration in the registry (:mod:`crimedesk.models.catalog`), never from its na
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from itertools import pairwise
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
 from rich.table import Table
 from typer.core import TyperCommand
 
+from crimedesk.cli import filter_options as words_
 from crimedesk.cli.common import DbOption, console, fail, run_cancellable
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.catalog import model_kinds, model_spec, recorded_kind
@@ -21,6 +23,9 @@ from crimedesk.models.experiments import Experiment, get_experiment, list_experi
 from crimedesk.models.frame import incidents_frame
 from crimedesk.models.training import run_experiment
 from crimedesk.storage.engine import make_engine
+
+if TYPE_CHECKING:
+    from crimedesk.models.nearrepeat.knox import KnoxResult
 
 models_app = typer.Typer(help="Train and apply crime models; every run is recorded as an experiment.")
 
@@ -150,3 +155,86 @@ def _cell(value: Any) -> str:
     if value is None or value != value:  # None or NaN
         return "–"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+DistancesOption = Annotated[str, typer.Option("--distances", help="Distance band edges in metres.")]
+DaysOption = Annotated[str, typer.Option("--days", help="Time band edges in days.")]
+
+
+@models_app.command("knox")
+def knox(
+    date_from: words_.FromOption = None,
+    date_to: words_.ToOption = None,
+    categories: words_.CategoriesOption = None,
+    offense_types: words_.OffensesOption = None,
+    layer: words_.LayerOption = None,
+    regions: words_.RegionsOption = None,
+    distances: DistancesOption = "0,100,200,300,400,500",
+    days: DaysOption = "0,7,14,21,28,35,42,49,56",
+    permutations: Annotated[int, typer.Option("--permutations", help="Monte-Carlo permutations.")] = 999,
+    manhattan: Annotated[bool, typer.Option("--manhattan", help="City-block distance.")] = False,
+    seed: int = 0,
+    db: DbOption = None,
+) -> None:
+    """Near-repeat (Knox) table of the filtered, mappable incidents: observed/expected pairs and the
+    Monte-Carlo p-value for each distance band × time band."""
+    from crimedesk.models.nearrepeat.knox import knox_test
+
+    words = words_.FilterWords(
+        date_from, date_to, categories, offense_types, layer, regions, mappable_only=True
+    )
+    engine = make_engine(db)
+    try:
+        with engine.connect() as conn:
+            frame = incidents_frame(
+                conn, words.snapshot(conn), columns=("occurred_from", "x", "y", "mappable")
+            )
+        spatial, temporal = _edges(distances), _edges(days)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    events = frame[frame["mappable"]]
+    if len(events) < 2:
+        raise fail("fewer than two mappable incidents match these filters")
+    times = events["occurred_from"].to_numpy("datetime64[s]").astype("int64") / 86_400
+    result = run_cancellable(
+        f"Knox test of {len(events):,} incidents",
+        lambda progress, cancel: knox_test(
+            events["x"].to_numpy(),
+            events["y"].to_numpy(),
+            times,
+            spatial,
+            temporal,
+            permutations,
+            "manhattan" if manhattan else "euclidean",
+            seed,
+            progress,
+            cancel,
+        ),
+    )
+    console.print(_knox_table(result))
+    console.print(
+        f"{result.events:,} incidents, {result.permutations:,} permutations of their times; each cell: "
+        "observed/expected pairs and p (bold: p < 0.05, more pairs than chance)",
+        highlight=False,
+    )
+
+
+def _edges(text: str) -> list[float]:
+    try:
+        return [float(value) for value in text.split(",")]
+    except ValueError:
+        raise ValueError(f"band edges must be numbers separated by commas, got {text!r}") from None
+
+
+def _knox_table(result: KnoxResult) -> Table:
+    table = Table("distance", *(f"{lo:g}–{hi:g} d" for lo, hi in pairwise(result.temporal_edges)))
+    ratio = result.ratio
+    for s, (lo, hi) in enumerate(pairwise(result.spatial_edges)):
+        cells = []
+        for t in range(ratio.shape[1]):
+            text = f"{ratio[s, t]:.2f} (p {result.p_values[s, t]:.3f})"
+            cells.append(f"[bold]{text}[/bold]" if result.p_values[s, t] < 0.05 and ratio[s, t] > 1 else text)
+        table.add_row(f"{lo:g}–{hi:g} m", *cells)
+    return table
