@@ -11,12 +11,13 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from crimedesk.config.settings import configured_store_url, open_settings, refuse_password
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.domain.progress import CancelFn, ProgressFn
-from crimedesk.storage.engine import resolve_url, with_password
+from crimedesk.storage.engine import make_engine, resolve_url, with_password
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -103,3 +104,13 @@ def _progress_bar(label: str) -> Iterator[ProgressFn]:
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("", total=1.0)
         yield lambda fraction, message: bar.update(task, completed=fraction, description=message)
+
+
+@contextmanager
+def opened_store(url: URL | str | None) -> Iterator[Engine]:
+    """The store for one command, its connections closed when the command is done."""
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

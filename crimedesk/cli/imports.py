@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from crimedesk.analytics.incident_table import import_history
-from crimedesk.cli.common import DbOption, console, fail, run_cancellable
+from crimedesk.cli.common import DbOption, console, fail, opened_store, run_cancellable
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
 from crimedesk.ingest.history import REJECTED_ALL
@@ -82,7 +82,7 @@ def list_imports(db: DbOption = None, limit: int = 20) -> None:
         "started_at",
     )
     table = Table(*shown)
-    with make_engine(db).connect() as conn:
+    with opened_store(db) as engine, engine.connect() as conn:
         records = import_history(conn, limit)
     for record in records:
         table.add_row(*(_cell(name, record[name]) for name in shown))
@@ -125,7 +125,8 @@ def show_rejected(
 
 def stats(db: DbOption = None) -> None:
     """What the store holds."""
-    summary = store_summary(make_engine(db))
+    with opened_store(db) as engine:
+        summary = store_summary(engine)
     console.print(f"incidents: {summary.total_incidents:,}", highlight=False)
     for source, count in summary.by_source.items():
         console.print(f"  {source}: {count:,}", highlight=False)
@@ -153,7 +154,8 @@ def mapping_save(
     if same_source_as:
         mapping = replace(mapping, same_source_as=same_source_as)
     try:
-        save_mapping(make_engine(db), mapping)
+        with opened_store(db) as engine:
+            save_mapping(engine, mapping)
     except CrimedeskError as exc:
         raise fail(str(exc)) from exc
     console.print(f"saved mapping {mapping.name!r}", highlight=False)
@@ -162,7 +164,7 @@ def mapping_save(
 @mapping_app.command("list")
 def mapping_list(db: DbOption = None) -> None:
     """The saved column mappings."""
-    with make_engine(db).connect() as conn:
+    with opened_store(db) as engine, engine.connect() as conn:
         for mapping in load_mappings(conn):
             console.print(
                 f"{mapping.name}: source {mapping.source}, key {', '.join(mapping.key)}", highlight=False

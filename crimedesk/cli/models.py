@@ -16,7 +16,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from crimedesk.cli import filter_options as words_
-from crimedesk.cli.common import DbOption, console, fail, run_cancellable
+from crimedesk.cli.common import DbOption, console, fail, opened_store, run_cancellable
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.catalog import model_kinds, model_spec, recorded_kind
 from crimedesk.models.experiments import Experiment, get_experiment, list_experiments, load_experiment_model
@@ -120,7 +120,9 @@ def experiments_command(kind: str | None = None, db: DbOption = None) -> None:
     table.add_column("verdict", overflow="fold")
     for column in table.columns[1:3]:
         column.no_wrap = True
-    for exp in list_experiments(make_engine(db), kind=kind):
+    with opened_store(db) as engine:
+        recorded = list_experiments(engine, kind=kind)
+    for exp in recorded:
         seconds = f"{exp.duration_s:.1f}" if exp.duration_s is not None else ""
         spec = recorded_kind(exp.model_kind)
         headline = spec.headline(exp.metrics) if spec is not None and exp.metrics else None

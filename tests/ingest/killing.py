@@ -38,13 +38,30 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+_started: list[subprocess.Popen] = []
+
+
 def start_importer(engine: Engine, path: Path, how: str = "direct") -> subprocess.Popen:
-    return subprocess.Popen(
+    """An importer process; :func:`end_importers` (run after every test) reaps it and its pipe."""
+    importer = subprocess.Popen(
         [sys.executable, "-c", IMPORTER, url_of(engine), str(path), how],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
+    _started.append(importer)
+    return importer
+
+
+def end_importers() -> None:
+    """Kill the importers a test left running, wait for them and close their pipes."""
+    while _started:
+        importer = _started.pop()
+        if importer.poll() is None:
+            importer.kill()
+        importer.wait(timeout=60)
+        if importer.stdout is not None:
+            importer.stdout.close()
 
 
 def wait_for_progress(importer: subprocess.Popen, fraction: float, timeout: float = 60) -> str:
