@@ -14,8 +14,9 @@ from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
-from crimedesk.ingest.rows import DISTINCT_COLUMNS, accepted_table, key_hashes, rejected_records
+from crimedesk.ingest.rows import DISTINCT_COLUMNS, accepted_table, key_hashes, record_text, rejected_records
 from crimedesk.ingest.source import BadRow, FileFacts, RowSink, open_batches
+from crimedesk.ingest.textstream import byte_reason, escaped, unreadable_rows
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows
 
@@ -48,6 +49,8 @@ class Preparer:
         sink = RowSink()
         for raw in open_batches(self.facts, sink):
             lines, bad = self.lines.assign(raw, sink.take())
+            if sink.bytes_replaced:
+                raw, lines, bad = _without_unreadable(raw, lines, bad)
             yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), lines, bad)
         trailing = self.lines.flush(sink.take())  # malformed records after the last good one
         if trailing:
@@ -78,3 +81,16 @@ class Preparer:
         prepared.key_hashes = key_hashes(prepared.table)
         if self.encode:
             prepared.encoded = encode_rows(prepared.table, distinct=DISTINCT_COLUMNS)
+
+
+def _without_unreadable(
+    raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow]
+) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]]:
+    """The rows that hold a NUL or a byte that is not UTF-8 moved from ``raw`` to ``bad``."""
+    unreadable = unreadable_rows(raw)
+    if not unreadable.any():
+        return raw, lines, bad
+    for row in np.flatnonzero(unreadable):
+        text = record_text(raw, int(row))
+        bad.append(BadRow(int(lines[row]), escaped(text), byte_reason(text) or ""))
+    return raw.filter(pa.array(~unreadable)), lines[~unreadable], bad

@@ -1,0 +1,211 @@
+"""The file's bytes as the CSV parser reads them: valid UTF-8 only, lines of bounded length, and
+the bytes actually read hashed, so a file that changed under the import is caught.
+
+A few bad lines must not cost the whole file. The parser stops at the first byte that is not
+UTF-8, and a NUL is kept by SQLite but refused by PostgreSQL's COPY. So each byte that is not
+UTF-8, and each NUL, is handed on as a private-use character (U+F700 + the byte's value); the row
+that holds one is rejected after parsing (:func:`unreadable_reasons`) and its raw text shows the
+byte as ``\\xNN`` (:func:`escaped`). The common case costs two scans of each block (``isascii``
+and a search for NUL) and a search for one newline per half megabyte.
+
+A line longer than ``MAX_LINE_BYTES`` is not held in memory (the parser needs many times a field's
+size): it is replaced by a one-field marker line, which the parser reports as a malformed row, and
+rejected with its first characters and its length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MAX_LINE_BYTES = 1 << 20
+_WINDOW = MAX_LINE_BYTES // 2  # a longer line covers a whole window: a window without "\n" finds it
+PLACEHOLDER = 0xF700  # byte b, NUL or not UTF-8, is read as chr(PLACEHOLDER + b)
+LONG_LINE = "\uf6ff"  # a marker line: LONG_LINE + its number in TextStream.long_lines
+EXCERPT_CHARS = 200
+EXCERPT_BYTES = EXCERPT_CHARS * 4
+_BAD_CHARS = re.compile("[\x00\udc80-\udcff]")
+_PLACEHOLDERS = re.compile("[\uf700-\uf7ff]")
+# C0 and C1 controls but tab and line ends, line and paragraph separators, bidirectional controls
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\uf700-\uf7ff]"
+)
+_PLACEHOLDER_PATTERN = "[\uf700-\uf7ff]"
+
+
+@dataclass(frozen=True)
+class LongLine:
+    excerpt: str
+    length: int
+
+
+class HashingReader(io.RawIOBase):
+    """Reads a binary file, keeping the count and the sha256 of the bytes read."""
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        super().__init__()
+        self.raw, self.size, self.digest = raw, 0, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self._count(data)
+        return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        count = self.raw.readinto(buffer)
+        self._count(memoryview(buffer)[:count])
+        return count
+
+    def _count(self, data: bytes | memoryview) -> None:
+        self.size += len(data)
+        self.digest.update(data)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class TextStream:
+    """A binary stream for the CSV parser over ``text`` (the file's text, maybe gunzipped)."""
+
+    def __init__(self, text: BinaryIO, chunk_bytes: int) -> None:
+        self.text, self.chunk_bytes = text, chunk_bytes
+        self.ready = bytearray()
+        self.carry = b""  # the start of a line whose end is not read yet
+        self.skipping: bytes | None = None  # the start of a long line being passed over
+        self.skipped = 0  # bytes of that long line so far
+        self.long_lines: list[LongLine] = []
+        self.replaced = False  # a NUL or a byte that is not UTF-8 was read
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while (size < 0 or len(self.ready) < size) and not self.done:
+            self._fill()
+        size = len(self.ready) if size < 0 else size
+        out = bytes(self.ready[:size])
+        del self.ready[:size]
+        return out
+
+    def close(self) -> None:
+        self.text.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.text.closed
+
+    def _fill(self) -> None:
+        data = self.text.read(self.chunk_bytes)
+        if not data:
+            self._finish()
+            return
+        if self.skipping is not None:
+            end = data.find(b"\n") + 1
+            if not end:
+                self.skipped += len(data)
+                return
+            self._end_long_line(data[:end])
+            data = data[end:]
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            self._emit(self.carry + data[:cut])
+            self.carry = data[cut:]
+        else:
+            self.carry += data
+        if len(self.carry) > MAX_LINE_BYTES:  # a long line has begun: its bytes are passed over
+            self.skipping, self.skipped, self.carry = self.carry[:EXCERPT_BYTES], len(self.carry), b""
+
+    def _finish(self) -> None:
+        """The end of the file: the last line, if it has no newline."""
+        self.done = True
+        if self.skipping is not None:
+            self._end_long_line(b"")
+        elif self.carry:
+            self._emit(self.carry)
+        self.carry = b""
+
+    def _end_long_line(self, rest: bytes) -> None:
+        """The long line ends in ``rest`` (with its newline, if any): a marker stands for it."""
+        start = self.skipping or b""
+        excerpt = escaped(_cleaned(start)[0].decode("utf-8", "replace"))[:EXCERPT_CHARS]
+        length = self.skipped + len(rest.rstrip(b"\r\n"))
+        self.long_lines.append(LongLine(excerpt, length))
+        self.ready += f"{LONG_LINE}{len(self.long_lines) - 1}\n".encode()
+        self.skipping, self.skipped = None, 0
+
+    def _emit(self, lines: bytes) -> None:
+        """Complete lines: any longer than the limit replaced by a marker, the rest cleaned."""
+        if len(lines) > MAX_LINE_BYTES and _may_hold_long_line(lines):
+            for line in lines.splitlines(keepends=True):
+                if len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
+                    self.skipping, self.skipped = line[:EXCERPT_BYTES], 0
+                    self._end_long_line(line)
+                else:
+                    self._append(line)
+            return
+        self._append(lines)
+
+    def _append(self, lines: bytes) -> None:
+        text, replaced = _cleaned(lines)
+        self.replaced |= replaced
+        self.ready += text
+
+
+def _may_hold_long_line(lines: bytes) -> bool:
+    return any(lines.find(b"\n", start, start + _WINDOW) < 0 for start in range(0, len(lines), _WINDOW))
+
+
+def _cleaned(data: bytes) -> tuple[bytes, bool]:
+    """``data`` as UTF-8 with each NUL and each byte that is not UTF-8 as a placeholder, and whether
+    there was any."""
+    if data.isascii() and b"\x00" not in data:
+        return data, False
+    text = data.decode("utf-8", "surrogateescape")
+    if not _BAD_CHARS.search(text):
+        return data, False
+    return _BAD_CHARS.sub(_placeholder, text).encode("utf-8"), True
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(PLACEHOLDER + (code - 0xDC00 if code >= 0xDC00 else code))
+
+
+def escaped(text: str) -> str:
+    """``text`` with control characters and placeholders written as ``\\xNN`` (``\\uNNNN``
+    beyond Latin-1), so it is safe to show on a terminal or in a table."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code >= PLACEHOLDER:
+        return f"\\x{code - PLACEHOLDER:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def byte_reason(text: str) -> str | None:
+    """Why a row holding a placeholder is rejected (its first one named), or None."""
+    found = _PLACEHOLDERS.search(text)
+    if found is None:
+        return None
+    byte = ord(found.group()) - PLACEHOLDER
+    return "holds a NUL byte" if byte == 0 else f"not UTF-8 text (byte 0x{byte:02x})"
+
+
+def unreadable_rows(raw: pa.RecordBatch) -> np.ndarray:
+    """Rows of ``raw`` that hold a placeholder in any field."""
+    rows = np.zeros(raw.num_rows, dtype=bool)
+    for column in raw.columns:
+        found = pc.match_substring_regex(column, _PLACEHOLDER_PATTERN)
+        rows |= np.asarray(pc.fill_null(found, False), dtype=bool)
+    return rows
