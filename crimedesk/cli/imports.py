@@ -15,6 +15,7 @@ from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.source import text_format
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.summary import store_summary
 
@@ -34,14 +35,35 @@ def import_command(
     profile: Annotated[
         str | None, typer.Option(help="Profile name; detected from the header if omitted.")
     ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="',', ';', tab or '|'; sniffed from the header if omitted.")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="utf-8, utf-8-sig, utf-16, utf-16-le, utf-16-be, cp1252 or latin-1; sniffed if omitted."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import incidents (or a UCR table) and print the reconciliation."""
     engine = make_engine(db)
+    try:
+        chosen = text_format(file, delimiter, encoding)
+    except CrimedeskError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"reading {file.name} as {chosen.describe()}", highlight=False)
     result = run_cancellable(
         f"importing {file.name}",
         lambda progress, cancel: import_file(
-            engine, file, profile=profile, user=getpass.getuser(), progress=progress, cancel=cancel
+            engine,
+            file,
+            profile=profile,
+            user=getpass.getuser(),
+            progress=progress,
+            cancel=cancel,
+            delimiter=chosen.delimiter,
+            encoding=chosen.encoding,
         ),
     )
     console.print(result.summary(), highlight=False)

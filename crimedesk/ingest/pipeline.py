@@ -64,9 +64,14 @@ def import_file(
     user: str = "local",
     progress: ProgressFn = no_progress,
     cancel: CancelFn = never_cancel,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged."""
-    facts = inspect_file(Path(path))
+    """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged.
+
+    ``delimiter`` and ``encoding`` are sniffed from the file when not given (source.text_format).
+    """
+    facts = inspect_file(Path(path), delimiter, encoding)
     chosen = choose_profile(engine, facts, profile)
     import_id = history.start(engine, facts, chosen, user)
     try:

@@ -22,6 +22,15 @@ from isal.igzip_lib import IsalError
 
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.profiles.base import normalize_header
+from crimedesk.ingest.textformat import (
+    TextFormat,
+    chosen_delimiter,
+    chosen_encoding,
+    decoded_head,
+    is_workbook,
+    sniff_delimiter,
+    sniff_encoding,
+)
 from crimedesk.ingest.textstream import (
     LONG_LINE,
     MAX_LINE_BYTES,
@@ -37,7 +46,6 @@ SNIFF_BYTES = 1 << 20
 # with blocks four times larger, up to the largest.
 BLOCK_SIZE = 4 << 20
 MAX_BLOCK_SIZE = 64 << 20
-UTF8_BOM = b"\xef\xbb\xbf"
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -50,6 +58,7 @@ class FileFacts:
     compressed: bool
     mean_line_bytes: float  # from the first megabyte, for progress estimates
     mtime_ns: int  # when the file was last changed, before it was hashed
+    text_format: TextFormat
 
 
 @dataclass
@@ -122,43 +131,63 @@ def _head_bytes(path: Path) -> tuple[bytes, bool]:
         return handle.read(SNIFF_BYTES), False
 
 
-def _check_text(head: bytes, name: str) -> str:
+def _check_text(head: bytes, name: str, encoding: str) -> str:
+    """The head as text in ``encoding``, or ImportFileError when it is empty or not text."""
     if not head.strip():
         raise ImportFileError(f"{name}: the file is empty")
-    if b"\x00" in head:
+    if is_workbook(head):
+        raise ImportFileError(f"{name}: this is an Excel workbook; save the sheet as CSV and import that")
+    if "16" not in encoding and b"\x00" in head:
         raise ImportFileError(f"{name}: this is not a text CSV file (it contains binary data)")
-    head = head.removeprefix(UTF8_BOM)
-    try:
-        return head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a multi-byte character cut by the sniff window
-            return head[: exc.start].decode("utf-8")
-        line = head[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"{name}: not UTF-8 text (byte 0x{head[exc.start]:02x} on line {line}); "
-            "save the file as UTF-8 and import it again"
-        ) from exc
+    return decoded_head(head, encoding).removeprefix("\ufeff")
 
 
-def inspect_file(path: Path) -> FileFacts:
-    """Read the header and basic facts, or raise ImportFileError naming the problem."""
+def _require_file(path: Path) -> None:
     if not path.is_file():
         raise ImportFileError(f"{path}: no such file")
+
+
+def text_format(path: Path, delimiter: str | None = None, encoding: str | None = None) -> TextFormat:
+    """The file's encoding and delimiter, as given or sniffed from its first megabyte (cheap: the
+    file is not hashed)."""
+    _require_file(path)
+    head, _ = _head_bytes(path)
+    chosen = chosen_encoding(encoding) or sniff_encoding(head)
+    first_line = _check_text(head, path.name, chosen).partition("\n")[0]
+    return TextFormat(chosen, chosen_delimiter(delimiter) or sniff_delimiter(first_line))
+
+
+def inspect_file(path: Path, delimiter: str | None = None, encoding: str | None = None) -> FileFacts:
+    """Read the header and basic facts, or raise ImportFileError naming the problem.
+
+    ``delimiter`` and ``encoding`` are sniffed when not given (see textformat).
+    """
+    _require_file(path)
     before = path.stat()
     head, compressed = _head_bytes(path)
-    text = _check_text(head, path.name)
-    header = tuple(next(csv.reader([text.splitlines()[0]])))
-    if not any(h.strip() for h in header):
-        raise ImportFileError(f"{path.name}: the first line holds no column names")
-    seen = [normalize_header(h) for h in header]
-    twice = sorted({h for h in seen if seen.count(h) > 1})
-    if twice:
-        raise ImportFileError(f"{path.name}: several columns are named {', '.join(twice)}")
+    chosen = text_format(path, delimiter, encoding)
+    text = _check_text(head, path.name, chosen.encoding)
+    header = tuple(next(csv.reader([text.splitlines()[0]], delimiter=chosen.delimiter)))
+    _check_header(header, path.name)
     mean_line = len(head) / max(head.count(b"\n"), 1)
     sha256 = file_sha256(path)
     if _changed(path, before.st_size, before.st_mtime_ns):
         raise ImportFileError(_changed_message(path))
-    return FileFacts(path, before.st_size, sha256, header, compressed, mean_line, before.st_mtime_ns)
+    return FileFacts(path, before.st_size, sha256, header, compressed, mean_line, before.st_mtime_ns, chosen)
+
+
+def _check_header(header: tuple[str, ...], name: str) -> None:
+    """Column names must be there, and distinct once normalised (``normalize_header``)."""
+    if not any(h.strip() for h in header):
+        raise ImportFileError(f"{name}: the first line holds no column names")
+    by_name: dict[str, list[str]] = {}
+    for column in header:
+        by_name.setdefault(normalize_header(column), []).append(column)
+    clashes = [" and ".join(repr(c) for c in columns) for columns in by_name.values() if len(columns) > 1]
+    if clashes:
+        raise ImportFileError(
+            f"{name}: columns {'; '.join(clashes)} have the same name once normalised; rename them"
+        )
 
 
 def _changed(path: Path, size: int, mtime_ns: int) -> bool:
@@ -216,11 +245,13 @@ def _batches(facts: FileFacts, sink: RowSink, block_size: int, skip: int) -> Ite
     """The file's batches, without its first ``skip`` good rows; then the bytes read are checked."""
     read = HashingReader(facts.path.open("rb"))
     with read, _opened(facts, read) as text:
-        sink.stream = TextStream(text, block_size)
+        sink.stream = TextStream(text, block_size, facts.text_format.encoding)
         reader = pcsv.open_csv(
             sink.stream,
             read_options=pcsv.ReadOptions(block_size=block_size, use_threads=False),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=sink),
+            parse_options=pcsv.ParseOptions(
+                delimiter=facts.text_format.delimiter, newlines_in_values=True, invalid_row_handler=sink
+            ),
             convert_options=pcsv.ConvertOptions(
                 column_types={name: pa.string() for name in facts.header},
                 strings_can_be_null=False,

@@ -15,6 +15,7 @@ rejected with its first characters and its length.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import re
@@ -78,8 +79,10 @@ class HashingReader(io.RawIOBase):
 class TextStream:
     """A binary stream for the CSV parser over ``text`` (the file's text, maybe gunzipped)."""
 
-    def __init__(self, text: BinaryIO, chunk_bytes: int) -> None:
+    def __init__(self, text: BinaryIO, chunk_bytes: int, encoding: str = "utf-8") -> None:
+        """``encoding``: the file's (textformat.ENCODINGS); other than UTF-8 it is decoded here."""
         self.text, self.chunk_bytes = text, chunk_bytes
+        self.decoder = _decoder(encoding)
         self.ready = bytearray()
         self.carry = b""  # the start of a line whose end is not read yet
         self.skipping: bytes | None = None  # the start of a long line being passed over
@@ -104,10 +107,15 @@ class TextStream:
         return self.text.closed
 
     def _fill(self) -> None:
-        data = self.text.read(self.chunk_bytes)
-        if not data:
+        read = self.text.read(self.chunk_bytes)
+        data = read if self.decoder is None else _utf8(self.decoder.decode(read, final=not read))
+        if data:
+            self._take(data)
+        if not read:
             self._finish()
-            return
+
+    def _take(self, data: bytes) -> None:
+        """The next bytes of the text, as UTF-8 (bad bytes not yet replaced)."""
         if self.skipping is not None:
             end = data.find(b"\n") + 1
             if not end:
@@ -158,6 +166,18 @@ class TextStream:
         text, replaced = _cleaned(lines)
         self.replaced |= replaced
         self.ready += text
+
+
+def _decoder(encoding: str) -> codecs.IncrementalDecoder | None:
+    """None for UTF-8 (Arrow skips a byte-order mark itself); a byte that a single-byte encoding
+    does not define is kept as it is (then replaced like any byte that is not UTF-8)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        return None
+    return codecs.getincrementaldecoder(encoding)("replace" if "16" in encoding else "surrogateescape")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _may_hold_long_line(lines: bytes) -> bool:

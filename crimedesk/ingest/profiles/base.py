@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,8 +18,9 @@ UCR = "ucr"
 
 
 def normalize_header(name: str) -> str:
-    """'Case Number' / 'case_number' / ' CASE-NUMBER ' -> 'case_number' (portal and API headers)."""
-    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    """'Case Number' / 'case_number' / ' CASE-NUMBER ' -> 'case_number' (portal and API headers);
+    letters and digits of any script are kept ('Straße' -> 'straße', 'Дата' -> 'дата')."""
+    return re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", name).strip().lower()).strip("_")
 
 
 @dataclass(frozen=True)
