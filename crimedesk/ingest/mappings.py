@@ -15,6 +15,7 @@ from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.arrowtools import map_codes
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.profiles.base import CoordSpec, DateSpec, Profile, normalize_header
+from crimedesk.ingest.textformat import chosen_delimiter, chosen_encoding
 from crimedesk.ingest.validate.clean import STRING_COLUMNS
 from crimedesk.storage.schema import import_mappings
 
@@ -51,8 +52,12 @@ class ColumnMapping:
     categories: dict[str, str] = field(default_factory=dict)
     arrest: str | None = None
     domestic: str | None = None
+    delimiter: str | None = None  # sniffed from the file when None (textformat.DELIMITERS)
+    encoding: str | None = None  # sniffed from the file when None (textformat.ENCODINGS)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "delimiter", chosen_delimiter(self.delimiter))
+        object.__setattr__(self, "encoding", chosen_encoding(self.encoding))
         unknown = set(self.columns) - set(STRING_COLUMNS)
         if unknown:
             raise ImportFileError(
@@ -91,6 +96,8 @@ class ColumnMapping:
                 projected_epsg=self.projected_epsg,
             ),
             categorize=self._categorize,
+            delimiter=self.delimiter,
+            encoding=self.encoding,
         )
 
     def _categorize(self, batch: Batch) -> pa.Array:

@@ -73,6 +73,8 @@ def import_file(
     """
     facts = inspect_file(Path(path), delimiter, encoding)
     chosen = choose_profile(engine, facts, profile)
+    if (delimiter or chosen.delimiter, encoding or chosen.encoding) != (delimiter, encoding):
+        facts = inspect_file(Path(path), delimiter or chosen.delimiter, encoding or chosen.encoding)
     import_id = history.start(engine, facts, chosen, user)
     try:
         with engine.begin() as conn:

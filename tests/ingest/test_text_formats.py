@@ -2,18 +2,21 @@
 Unicode-aware rules, and headers that collide once normalised refused by name."""
 
 import codecs
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from crimedesk.domain.errors import ImportFileError
-from crimedesk.ingest import pipeline
+from crimedesk.ingest import pipeline, source
+from crimedesk.ingest.mappings import ColumnMapping, save_mapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.profiles.base import normalize_header
 from crimedesk.ingest.source import inspect_file, text_format
 from crimedesk.ingest.textformat import TextFormat
 from crimedesk.storage.schema import incidents
+from tests.generic_csv import MAPPING, write_generic_csv
 from tests.ingest.helpers import count, rejections
 
 BAD = Path(__file__).resolve().parents[1] / "bad_files"
@@ -118,3 +121,33 @@ def test_headers_that_collide_once_normalised_are_refused_by_name(tmp_path):
         "collide.csv: columns 'Case Number' and 'case-number'; '#' and '?' have the same name once "
         "normalised; rename them"
     )
+
+
+def test_a_mapping_chooses_the_encoding_a_plain_head_cannot_tell(
+    store, tmp_path, chicago_sample, monkeypatch
+):
+    """The head is ASCII (sniffed as UTF-8); a 1252 byte further on is read as the mapping says."""
+    monkeypatch.setattr(source, "SNIFF_BYTES", 4096)
+    path = write_generic_csv(chicago_sample, tmp_path / "generic.csv")
+    lines = path.read_bytes().splitlines()
+    fields = lines[100].split(b",", 5)
+    fields[4] = "CAFÉ ".encode("cp1252") + fields[4]  # Strasse
+    lines[100] = b",".join(fields)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    sniffed = import_file(store, path, profile=MAPPING.to_profile())
+    assert [r[:2] for r in rejections(store, sniffed.import_id)][-1] == (101, "not UTF-8 text (byte 0xc9)")
+    mapped = replace(MAPPING, name="in_1252", source="generic_1252", encoding="windows-1252")
+    assert (mapped.encoding, ColumnMapping.from_json(mapped.to_json()).encoding) == ("cp1252", "cp1252")
+    save_mapping(store, mapped)
+    result = import_file(store, path, profile="mapping:in_1252")
+    assert (101, "not UTF-8 text (byte 0xc9)") not in [r[:2] for r in rejections(store, result.import_id)]
+    assert result.counts.inserted == sniffed.counts.inserted + 1
+    assert (
+        count(store, incidents, incidents.c.source == "generic_1252", incidents.c.block.startswith("CAFÉ "))
+        == 1
+    )
+
+
+def test_a_mapping_with_an_unknown_delimiter_is_refused():
+    with pytest.raises(ImportFileError, match="unsupported delimiter ':'"):
+        replace(MAPPING, delimiter=":")

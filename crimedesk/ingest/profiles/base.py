@@ -67,6 +67,8 @@ class Profile:
     coords: CoordSpec | None = None
     categorize: Callable[[Batch], pa.Array] | None = None
     key: tuple[str, ...] = ()  # source columns joined to make the source key
+    delimiter: str | None = None  # the file's, when a column mapping says (else sniffed)
+    encoding: str | None = None  # likewise
 
     def missing_columns(self, header: set[str]) -> list[str]:
         return [name for name in self.required if name not in header]
