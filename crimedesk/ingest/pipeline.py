@@ -73,8 +73,13 @@ def import_file(
     """
     facts = inspect_file(Path(path), delimiter, encoding)
     chosen = choose_profile(engine, facts, profile)
-    if (delimiter or chosen.delimiter, encoding or chosen.encoding) != (delimiter, encoding):
-        facts = inspect_file(Path(path), delimiter or chosen.delimiter, encoding or chosen.encoding)
+    sniffed = facts.text_format
+    wanted = (
+        delimiter or chosen.delimiter or sniffed.delimiter,
+        encoding or chosen.encoding or sniffed.encoding,
+    )
+    if wanted != (sniffed.delimiter, sniffed.encoding):  # a column mapping's format, not the sniffed one
+        facts = inspect_file(Path(path), *wanted)
     import_id = history.start(engine, facts, chosen, user)
     try:
         with engine.begin() as conn:
