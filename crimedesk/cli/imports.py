@@ -15,7 +15,7 @@ from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ingest import rejected
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.ingest.source import text_format
+from crimedesk.ingest.source import describe_format
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.summary import store_summary
 
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) to import.")],
+    file: Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) or Excel workbook (.xlsx).")],
     profile: Annotated[
         str | None, typer.Option(help="Profile name; detected from the header if omitted.")
     ] = None,
@@ -44,15 +44,18 @@ def import_command(
             help="utf-8, utf-8-sig, utf-16, utf-16-le, utf-16-be, cp1252 or latin-1; sniffed if omitted."
         ),
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="The sheet of an Excel workbook (.xlsx); the first if omitted.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import incidents (or a UCR table) and print the reconciliation."""
     engine = make_engine(db)
     try:
-        chosen = text_format(file, delimiter, encoding)
+        shown = describe_format(file, delimiter, encoding, sheet)
     except CrimedeskError as exc:
         raise fail(str(exc)) from exc
-    console.print(f"reading {file.name} as {chosen.describe()}", highlight=False)
+    console.print(f"reading {file.name} as {shown}", highlight=False)
     result = run_cancellable(
         f"importing {file.name}",
         lambda progress, cancel: import_file(
@@ -62,8 +65,9 @@ def import_command(
             user=getpass.getuser(),
             progress=progress,
             cancel=cancel,
-            delimiter=chosen.delimiter,
-            encoding=chosen.encoding,
+            delimiter=delimiter,
+            encoding=encoding,
+            sheet=sheet,
         ),
     )
     console.print(result.summary(), highlight=False)

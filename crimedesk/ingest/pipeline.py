@@ -66,19 +66,24 @@ def import_file(
     cancel: CancelFn = never_cancel,
     delimiter: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged.
 
-    ``delimiter`` and ``encoding`` are sniffed from the file when not given (source.text_format).
+    ``delimiter`` and ``encoding`` are sniffed from the file when not given (source.text_format);
+    ``sheet`` is the sheet of an Excel workbook (the first when not given).
     """
-    facts = inspect_file(Path(path), delimiter, encoding)
+    facts = inspect_file(Path(path), delimiter, encoding, sheet)
     chosen = choose_profile(engine, facts, profile)
     sniffed = facts.text_format
     wanted = (
         delimiter or chosen.delimiter or sniffed.delimiter,
         encoding or chosen.encoding or sniffed.encoding,
     )
-    if wanted != (sniffed.delimiter, sniffed.encoding):  # a column mapping's format, not the sniffed one
+    if facts.sheet is None and wanted != (
+        sniffed.delimiter,
+        sniffed.encoding,
+    ):  # a column mapping's format, not the sniffed one
         facts = inspect_file(Path(path), *wanted)
     import_id = history.start(engine, facts, chosen, user)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from crimedesk.ingest.textstream import (
     byte_reason,
     escaped,
 )
+from crimedesk.ingest.workbook import open_sheet, sheet_header
 
 SNIFF_BYTES = 1 << 20
 # A block must hold a whole row. Small blocks bring the first rows sooner (the writer starts half a
@@ -59,6 +61,7 @@ class FileFacts:
     mean_line_bytes: float  # from the first megabyte, for progress estimates
     mtime_ns: int  # when the file was last changed, before it was hashed
     text_format: TextFormat
+    sheet: str | None = None  # the sheet read, when the file is an Excel workbook (see workbook)
 
 
 @dataclass
@@ -136,7 +139,7 @@ def _check_text(head: bytes, name: str, encoding: str) -> str:
     if not head.strip():
         raise ImportFileError(f"{name}: the file is empty")
     if is_workbook(head):
-        raise ImportFileError(f"{name}: this is an Excel workbook; save the sheet as CSV and import that")
+        raise ImportFileError(f"{name} is an Excel workbook, not a text CSV file")
     if "16" not in encoding and b"\x00" in head:
         raise ImportFileError(f"{name}: this is not a text CSV file (it contains binary data)")
     return decoded_head(head, encoding).removeprefix("\ufeff")
@@ -157,14 +160,19 @@ def text_format(path: Path, delimiter: str | None = None, encoding: str | None =
     return TextFormat(chosen, chosen_delimiter(delimiter) or sniff_delimiter(first_line))
 
 
-def inspect_file(path: Path, delimiter: str | None = None, encoding: str | None = None) -> FileFacts:
+def inspect_file(
+    path: Path, delimiter: str | None = None, encoding: str | None = None, sheet: str | None = None
+) -> FileFacts:
     """Read the header and basic facts, or raise ImportFileError naming the problem.
 
-    ``delimiter`` and ``encoding`` are sniffed when not given (see textformat).
+    ``delimiter`` and ``encoding`` are sniffed when not given (see textformat); ``sheet`` is the
+    sheet to read of an Excel workbook (the first when not given), known by its bytes.
     """
     _require_file(path)
     before = path.stat()
     head, compressed = _head_bytes(path)
+    if is_workbook(head):
+        return _inspect_workbook(path, sheet, before)
     chosen = text_format(path, delimiter, encoding)
     text = _check_text(head, path.name, chosen.encoding)
     header = tuple(next(csv.reader([text.splitlines()[0]], delimiter=chosen.delimiter)))
@@ -174,6 +182,28 @@ def inspect_file(path: Path, delimiter: str | None = None, encoding: str | None 
     if _changed(path, before.st_size, before.st_mtime_ns):
         raise ImportFileError(_changed_message(path))
     return FileFacts(path, before.st_size, sha256, header, compressed, mean_line, before.st_mtime_ns, chosen)
+
+
+def _inspect_workbook(path: Path, sheet: str | None, before: os.stat_result) -> FileFacts:
+    chosen, header = sheet_header(path, sheet)
+    _check_header(header, path.name)
+    sha256 = file_sha256(path)
+    if _changed(path, before.st_size, before.st_mtime_ns):
+        raise ImportFileError(_changed_message(path))
+    mean_row = before.st_size / max(chosen.height, 1)
+    no_text = TextFormat("", "")
+    return FileFacts(
+        path, before.st_size, sha256, header, False, mean_row, before.st_mtime_ns, no_text, chosen.name
+    )
+
+
+def describe_format(path: Path, delimiter: str | None, encoding: str | None, sheet: str | None) -> str:
+    """How the file will be read, for the analyst: its text format, or its sheet."""
+    _require_file(path)
+    head, _ = _head_bytes(path)
+    if is_workbook(head):
+        return f"an Excel workbook, sheet {open_sheet(path.read_bytes(), path.name, sheet).name!r}"
+    return text_format(path, delimiter, encoding).describe()
 
 
 def _check_header(header: tuple[str, ...], name: str) -> None:
