@@ -54,7 +54,7 @@ class Preparer:
         for raw in open_batches(self.facts, sink):
             lines, bad = self.lines.assign(raw, sink.take())
             if sink.bytes_replaced:
-                raw, lines, bad = _without_unreadable(raw, lines, bad)
+                raw, lines, bad = _without_unreadable(raw, lines, bad, self.facts.text_format.encoding)
             yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), lines, bad)
         trailing = self.lines.flush(sink.take())  # malformed records after the last good one
         if trailing:
@@ -95,7 +95,7 @@ class Preparer:
 
 
 def _without_unreadable(
-    raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow]
+    raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow], encoding: str
 ) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]]:
     """The rows that hold a NUL or a byte that is not UTF-8 moved from ``raw`` to ``bad``."""
     unreadable = unreadable_rows(raw)
@@ -103,7 +103,7 @@ def _without_unreadable(
         return raw, lines, bad
     for row in np.flatnonzero(unreadable):
         text = record_text(raw, int(row))
-        bad.append(BadRow(int(lines[row]), escaped(text), byte_reason(text) or ""))
+        bad.append(BadRow(int(lines[row]), escaped(text), byte_reason(text, encoding) or ""))
     return raw.filter(pa.array(~unreadable)), lines[~unreadable], bad
 
 

@@ -94,7 +94,7 @@ class RowSink:
             reason = f"line longer than {MAX_LINE_BYTES >> 20} MB ({long_line.length:,} bytes)"
             return BadRow(row.number, long_line.excerpt + "...", reason)
         reasons = [f"expected {row.expected_columns} fields, found {row.actual_columns}"]
-        reasons += filter(None, [byte_reason(row.text)])
+        reasons += filter(None, [byte_reason(row.text, self.stream.encoding if self.stream else "utf-8")])
         return BadRow(row.number, escaped(row.text), "; ".join(reasons))
 
     @property
@@ -309,4 +309,4 @@ def _unreadable(facts: FileFacts, exc: Exception, problem: str | None = None) ->
             f"{path.name}: a quoted field never closes, or one row is longer than "
             f"{MAX_BLOCK_SIZE >> 20} MB; check the quotes in the file"
         )
-    return f"{path.name}: the file cannot be read: {text}"
+    return f"{path.name}: the file cannot be read: {escaped(text)}"

@@ -1,9 +1,11 @@
 """A text file's encoding and delimiter: sniffed from its first megabyte, or as the analyst says.
 
 Encodings: UTF-8 (with or without a byte-order mark), UTF-16 (with a byte-order mark, or little-
-or big-endian without one, known by its zero bytes), and otherwise Windows-1252 (Latin-1 when a
-byte is undefined in 1252). A head that holds any valid UTF-8 multi-byte character is UTF-8, even
-with a few bad bytes (those rows are rejected): a damaged UTF-8 file is not misread as 1252.
+or big-endian without one, known by its zero bytes), and otherwise Windows-1252: Latin-1 differs
+from it only by control characters that no text holds, so it is used only when chosen, and the
+five bytes 1252 leaves undefined reject their rows. A head that holds any valid UTF-8 multi-byte
+character is UTF-8, even with a few bad bytes (those rows are rejected): a damaged UTF-8 file is
+not misread as 1252.
 Delimiters: comma, semicolon, tab or bar, the one the header line holds most of.
 """
 
@@ -68,13 +70,7 @@ def sniff_encoding(head: bytes) -> str:
     if sample and sample[0::2].count(0) > len(sample) // 4 and not sample[1::2].count(0):
         return "utf-16-be"
     decoded = head.decode("utf-8", "surrogateescape")
-    if head.isascii() or _MULTIBYTE.search(decoded):
-        return "utf-8"
-    try:
-        head.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
+    return "utf-8" if head.isascii() or _MULTIBYTE.search(decoded) else "cp1252"
 
 
 def decoded_head(head: bytes, encoding: str) -> str:

@@ -19,6 +19,7 @@ import codecs
 import hashlib
 import io
 import re
+from collections import deque
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -77,13 +78,17 @@ class HashingReader(io.RawIOBase):
 
 
 class TextStream:
-    """A binary stream for the CSV parser over ``text`` (the file's text, maybe gunzipped)."""
+    """A binary stream for the CSV parser over ``text`` (the file's text, maybe gunzipped).
+
+    Reads may be shorter than asked (Arrow gathers its blocks itself): clean lines are handed on
+    as views of the bytes read, not copied.
+    """
 
     def __init__(self, text: BinaryIO, chunk_bytes: int, encoding: str = "utf-8") -> None:
         """``encoding``: the file's (textformat.ENCODINGS); other than UTF-8 it is decoded here."""
         self.text, self.chunk_bytes = text, chunk_bytes
-        self.decoder = _decoder(encoding)
-        self.ready = bytearray()
+        self.encoding, self.decoder = encoding, _decoder(encoding)
+        self.pieces: deque[bytes | memoryview] = deque()  # ready for the parser, in order
         self.carry = b""  # the start of a line whose end is not read yet
         self.skipping: bytes | None = None  # the start of a long line being passed over
         self.skipped = 0  # bytes of that long line so far
@@ -91,13 +96,16 @@ class TextStream:
         self.replaced = False  # a NUL or a byte that is not UTF-8 was read
         self.done = False
 
-    def read(self, size: int = -1) -> bytes:
-        while (size < 0 or len(self.ready) < size) and not self.done:
+    def read(self, size: int = -1) -> bytes | memoryview:
+        while not self.pieces and not self.done:
             self._fill()
-        size = len(self.ready) if size < 0 else size
-        out = bytes(self.ready[:size])
-        del self.ready[:size]
-        return out
+        if not self.pieces:
+            return b""
+        piece = self.pieces.popleft()
+        if 0 <= size < len(piece):
+            self.pieces.appendleft(memoryview(piece)[size:])
+            return memoryview(piece)[:size]
+        return piece
 
     def close(self) -> None:
         self.text.close()
@@ -123,14 +131,26 @@ class TextStream:
                 return
             self._end_long_line(data[:end])
             data = data[end:]
-        cut = data.rfind(b"\n") + 1
-        if cut:
-            self._emit(self.carry + data[:cut])
+        first = data.find(b"\n") + 1
+        if first:
+            self._emit(self.carry + data[:first])  # the line carried over, now complete
+            cut = data.rfind(b"\n") + 1
+            self._emit_lines(data, first, cut)
             self.carry = data[cut:]
         else:
             self.carry += data
         if len(self.carry) > MAX_LINE_BYTES:  # a long line has begun: its bytes are passed over
             self.skipping, self.skipped, self.carry = self.carry[:EXCERPT_BYTES], len(self.carry), b""
+
+    def _emit_lines(self, data: bytes, start: int, end: int) -> None:
+        """``data[start:end]``, complete lines: not copied when all of ``data`` is plain ASCII
+        without NUL and none of these lines is too long."""
+        if start == end:
+            return
+        if data.isascii() and b"\x00" not in data and not _may_hold_long_line(data, start, end):
+            self.pieces.append(memoryview(data)[start:end])
+        else:
+            self._emit(data[start:end])
 
     def _finish(self) -> None:
         """The end of the file: the last line, if it has no newline."""
@@ -147,13 +167,13 @@ class TextStream:
         excerpt = escaped(_cleaned(start)[0].decode("utf-8", "replace"))[:EXCERPT_CHARS]
         length = self.skipped + len(rest.rstrip(b"\r\n"))
         self.long_lines.append(LongLine(excerpt, length))
-        self.ready += f"{LONG_LINE}{len(self.long_lines) - 1}\n".encode()
+        self.pieces.append(f"{LONG_LINE}{len(self.long_lines) - 1}\n".encode())
         self.skipping, self.skipped = None, 0
 
     def _emit(self, lines: bytes) -> None:
         """Complete lines: any longer than the limit replaced by a marker, the rest cleaned."""
-        if len(lines) > MAX_LINE_BYTES and _may_hold_long_line(lines):
-            for line in lines.splitlines(keepends=True):
+        if len(lines) > MAX_LINE_BYTES and _may_hold_long_line(lines, 0, len(lines)):
+            for line in re.findall(b"[^\n]*\n|[^\n]+$", lines):  # lines end at "\n"
                 if len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
                     self.skipping, self.skipped = line[:EXCERPT_BYTES], 0
                     self._end_long_line(line)
@@ -165,7 +185,8 @@ class TextStream:
     def _append(self, lines: bytes) -> None:
         text, replaced = _cleaned(lines)
         self.replaced |= replaced
-        self.ready += text
+        if text:
+            self.pieces.append(text)
 
 
 def _decoder(encoding: str) -> codecs.IncrementalDecoder | None:
@@ -180,8 +201,9 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def _may_hold_long_line(lines: bytes) -> bool:
-    return any(lines.find(b"\n", start, start + _WINDOW) < 0 for start in range(0, len(lines), _WINDOW))
+def _may_hold_long_line(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` may hold a line over the limit: some window has no newline."""
+    return any(data.find(b"\n", at, min(at + _WINDOW, end)) < 0 for at in range(start, end, _WINDOW))
 
 
 def _cleaned(data: bytes) -> tuple[bytes, bool]:
@@ -213,13 +235,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def byte_reason(text: str) -> str | None:
+def byte_reason(text: str, encoding: str = "utf-8") -> str | None:
     """Why a row holding a placeholder is rejected (its first one named), or None."""
     found = _PLACEHOLDERS.search(text)
     if found is None:
         return None
     byte = ord(found.group()) - PLACEHOLDER
-    return "holds a NUL byte" if byte == 0 else f"not UTF-8 text (byte 0x{byte:02x})"
+    shown = "UTF-8" if encoding.startswith("utf-8") else encoding
+    return "holds a NUL byte" if byte == 0 else f"not {shown} text (byte 0x{byte:02x})"
 
 
 def unreadable_rows(raw: pa.RecordBatch) -> np.ndarray:

@@ -151,3 +151,13 @@ def test_a_mapping_chooses_the_encoding_a_plain_head_cannot_tell(
 def test_a_mapping_with_an_unknown_delimiter_is_refused():
     with pytest.raises(ImportFileError, match="unsupported delimiter ':'"):
         replace(MAPPING, delimiter=":")
+
+
+def test_a_byte_cp1252_leaves_undefined_is_rejected_naming_the_encoding(store, tmp_path, chicago_sample):
+    path = rms_export(chicago_sample, tmp_path / "rms.csv", ";", "cp1252")
+    lines = path.read_bytes().split(b"\r\n")
+    lines[10] = lines[10].replace(b";", b";\x81", 1)  # 0x81: no character in cp1252
+    path.write_bytes(b"\r\n".join(lines))
+    result = import_file(store, path)
+    assert [r[:2] for r in rejections(store, result.import_id)] == [(11, "not cp1252 text (byte 0x81)")]
+    assert result.counts.inserted == 39
