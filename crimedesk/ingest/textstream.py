@@ -115,42 +115,52 @@ class TextStream:
         return self.text.closed
 
     def _fill(self) -> None:
-        read = self.text.read(self.chunk_bytes)
-        data = read if self.decoder is None else _utf8(self.decoder.decode(read, final=not read))
-        if data:
-            self._take(data)
+        """Read the next chunk after the carried start of a line, and take it."""
+        data: bytes | bytearray
+        if self.decoder is None:
+            data, read = self._read_after_carry()
+        else:
+            raw = self.text.read(self.chunk_bytes)
+            data, read = self.carry + _utf8(self.decoder.decode(raw, final=not raw)), bool(raw)
+        self.carry = b""
+        self._take(data)
         if not read:
             self._finish()
 
-    def _take(self, data: bytes) -> None:
-        """The next bytes of the text, as UTF-8 (bad bytes not yet replaced)."""
+    def _read_after_carry(self) -> tuple[bytearray, bool]:
+        """The carry and the next chunk in one buffer of at most a chunk (unless the carry is
+        longer), read in place: not joined by a copy, and handed on whole by one ``read``."""
+        kept = len(self.carry)
+        buffer = bytearray(max(self.chunk_bytes, kept + (1 << 16)))
+        buffer[:kept] = self.carry
+        with memoryview(buffer) as view:
+            count = self.text.readinto(view[kept:]) or 0  # type: ignore[attr-defined]
+        del buffer[kept + count :]
+        return buffer, count > 0
+
+    def _take(self, data: bytes | bytearray) -> None:
+        """The text from the carried start of a line on, as UTF-8 (bad bytes not yet replaced)."""
+        start = 0
         if self.skipping is not None:
-            end = data.find(b"\n") + 1
-            if not end:
+            start = data.find(b"\n") + 1
+            if not start:
                 self.skipped += len(data)
                 return
-            self._end_long_line(data[:end])
-            data = data[end:]
-        first = data.find(b"\n") + 1
-        if first:
-            self._emit(self.carry + data[:first])  # the line carried over, now complete
-            cut = data.rfind(b"\n") + 1
-            self._emit_lines(data, first, cut)
-            self.carry = data[cut:]
-        else:
-            self.carry += data
+            self._end_long_line(bytes(data[:start]))
+        cut = data.rfind(b"\n") + 1
+        if cut > start:
+            self._emit_lines(data, start, cut)
+        self.carry = bytes(data[max(cut, start) :])
         if len(self.carry) > MAX_LINE_BYTES:  # a long line has begun: its bytes are passed over
             self.skipping, self.skipped, self.carry = self.carry[:EXCERPT_BYTES], len(self.carry), b""
 
-    def _emit_lines(self, data: bytes, start: int, end: int) -> None:
+    def _emit_lines(self, data: bytes | bytearray, start: int, end: int) -> None:
         """``data[start:end]``, complete lines: not copied when all of ``data`` is plain ASCII
         without NUL and none of these lines is too long."""
-        if start == end:
-            return
         if data.isascii() and b"\x00" not in data and not _may_hold_long_line(data, start, end):
             self.pieces.append(memoryview(data)[start:end])
         else:
-            self._emit(data[start:end])
+            self._emit(bytes(data[start:end]))
 
     def _finish(self) -> None:
         """The end of the file: the last line, if it has no newline."""
@@ -201,7 +211,7 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def _may_hold_long_line(data: bytes, start: int, end: int) -> bool:
+def _may_hold_long_line(data: bytes | bytearray, start: int, end: int) -> bool:
     """Whether ``data[start:end]`` may hold a line over the limit: some window has no newline."""
     return any(data.find(b"\n", at, min(at + _WINDOW, end)) < 0 for at in range(start, end, _WINDOW))
 
