@@ -70,6 +70,18 @@ class Preparer:
         for raw, lines, bad in sheet_batches(sheet, self.names, _date_formats(self.profile)):
             yield self.prepare(raw, lines, [BadRow(*row) for row in bad])
 
+    def sheet_head(self, rows: int) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]] | None:
+        """The first ``rows`` rows of an Excel sheet with their lines, and the malformed rows among
+        them (for a preview)."""
+        sheet, _ = read_sheet(self.facts.path, self.facts.sheet)
+        first = next(sheet_batches(sheet, self.names, _date_formats(self.profile)), None)
+        if first is None:
+            return None
+        raw, lines, bad = first
+        last = int(lines[rows - 1]) if len(lines) >= rows else None  # the last line shown
+        malformed = [BadRow(*row) for row in bad if last is None or row[0] <= last]
+        return raw.slice(0, rows), lines[:rows], malformed
+
     def prepare(self, raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow]) -> Prepared:
         """``raw``'s good rows on ``lines`` and the malformed records ``bad`` (lines already set)."""
         batch = Batch(raw, lines)

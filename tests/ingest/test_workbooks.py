@@ -14,6 +14,8 @@ from crimedesk.cli import app
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest import pipeline
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.preview import REASON, preview
+from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.source import inspect_file
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import incidents
@@ -88,3 +90,11 @@ def test_the_cli_reads_the_chosen_sheet(tmp_path, chicago_sample):
     assert "reading export.xlsx as an Excel workbook, sheet 'Incidents'" in result.output
     assert "60 rows read = 59 inserted" in result.output
     assert count(make_engine(url), incidents) == 59
+
+
+def test_a_sheet_previews_with_its_rows_and_rejections(tmp_path, chicago_sample):
+    path = write_workbook(chicago_sample, tmp_path / "export.xlsx")
+    frame = preview(path, all_profiles()["chicago"], rows=5)
+    assert frame["line"].tolist() == [2, 3, 4, 5, 6]
+    assert frame[REASON].tolist() == ["", "", "", "occurred '02/30/2017 10:00:00 AM' is not a real date", ""]
+    assert frame["case_number"].tolist()[:3] == [row[1] for row in sample_rows(chicago_sample, 3)[1:]]
