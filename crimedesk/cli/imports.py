@@ -18,6 +18,7 @@ from crimedesk.ingest import rejected
 from crimedesk.ingest.history import REJECTED_ALL
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.source import describe_format
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports
 from crimedesk.storage.summary import store_summary
@@ -34,13 +35,25 @@ def register(app: typer.Typer) -> None:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) to import.")],
+    file: Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) or Excel workbook (.xlsx).")],
     profile: Annotated[
         str | None, typer.Option(help="Profile name; detected from the header if omitted.")
     ] = None,
     wait: Annotated[
         bool, typer.Option("--wait", help="If another import into the store is running, wait for it to end.")
     ] = False,
+    delimiter: Annotated[
+        str | None, typer.Option(help="',', ';', tab or '|'; sniffed from the header if omitted.")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="utf-8, utf-8-sig, utf-16, utf-16-le, utf-16-be, cp1252 or latin-1; sniffed if omitted."
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="The sheet of an Excel workbook (.xlsx); the first if omitted.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import incidents (or a UCR table) and print the reconciliation.
@@ -49,10 +62,24 @@ def import_command(
     or with --wait starts when it ends (Ctrl-C stops waiting).
     """
     engine = make_engine(db)
+    try:
+        shown = describe_format(file, delimiter, encoding, sheet)
+    except CrimedeskError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"reading {file.name} as {shown}", highlight=False)
     result = run_cancellable(
         f"importing {file.name}",
         lambda progress, cancel: import_file(
-            engine, file, profile=profile, user=getpass.getuser(), wait=wait, progress=progress, cancel=cancel
+            engine,
+            file,
+            profile=profile,
+            user=getpass.getuser(),
+            wait=wait,
+            progress=progress,
+            cancel=cancel,
+            delimiter=delimiter,
+            encoding=encoding,
+            sheet=sheet,
         ),
     )
     console.print(result.summary(), highlight=False)

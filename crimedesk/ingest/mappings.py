@@ -18,6 +18,7 @@ from crimedesk.ingest.arrowtools import map_codes
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import CoordSpec, DateSpec, Profile, normalize_header
+from crimedesk.ingest.textformat import chosen_delimiter, chosen_encoding
 from crimedesk.ingest.validate.dates import OFFSET_DIRECTIVE
 from crimedesk.storage.schema import import_mappings
 
@@ -60,8 +61,12 @@ class ColumnMapping:
     domestic: str | None = None
     time_zone: str | None = None
     same_source_as: str | None = None  # a profile or mapping whose source this one shares, on purpose
+    delimiter: str | None = None  # sniffed from the file when None (textformat.DELIMITERS)
+    encoding: str | None = None  # sniffed from the file when None (textformat.ENCODINGS)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "delimiter", chosen_delimiter(self.delimiter))
+        object.__setattr__(self, "encoding", chosen_encoding(self.encoding))
         self._check_time_zone()
         unknown = set(self.columns) - set(SOURCE_TEXT_COLUMNS)
         if unknown:
@@ -119,6 +124,8 @@ class ColumnMapping:
             categorize=self._categorize,
             time_zone=self.time_zone,
             same_source_as=self.same_source_as,
+            delimiter=self.delimiter,
+            encoding=self.encoding,
         )
 
     def _categorize(self, batch: Batch) -> pa.Array:

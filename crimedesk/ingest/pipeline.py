@@ -68,14 +68,26 @@ def import_file(
     wait: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelFn = never_cancel,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged.
 
     One import runs at a time per store: while another runs this raises ImportBusy naming it, or
-    with ``wait`` waits for it (``cancel`` still stops the wait).
+    with ``wait`` waits for it (``cancel`` still stops the wait). ``delimiter`` and ``encoding``
+    are sniffed from the file when not given (source.text_format); ``sheet`` is the sheet of an
+    Excel workbook (the first when not given).
     """
-    facts = inspect_file(Path(path))
+    facts = inspect_file(Path(path), delimiter, encoding, sheet)
     chosen = choose_profile(engine, facts, profile)
+    sniffed = facts.text_format
+    wanted = (
+        delimiter or chosen.delimiter or sniffed.delimiter,
+        encoding or chosen.encoding or sniffed.encoding,
+    )
+    if facts.sheet is None and wanted != (sniffed.delimiter, sniffed.encoding):
+        facts = inspect_file(Path(path), *wanted)  # a column mapping's format, not the sniffed one
     with engine.connect() as conn:
         check_source(conn, chosen)
     with holding_import_lock(engine, wait=wait, progress=progress, cancel=cancel):

@@ -14,9 +14,11 @@ from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
-from crimedesk.ingest.rows import DISTINCT_COLUMNS, accepted_table, key_hashes, rejected_records
-from crimedesk.ingest.source import BadRow, FileFacts, RowSink, open_batches
+from crimedesk.ingest.rows import DISTINCT_COLUMNS, accepted_table, key_hashes, record_text, rejected_records
+from crimedesk.ingest.source import BadRow, FileFacts, RowSink, check_unchanged, open_batches
+from crimedesk.ingest.textstream import byte_reason, escaped, unreadable_rows
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
+from crimedesk.ingest.workbook import read_sheet, sheet_batches
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows
 
 INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
@@ -46,9 +48,14 @@ class Preparer:
         self.names = [normalize_header(h) for h in facts.header]
 
     def batches(self) -> Iterator[Prepared]:
+        if self.facts.sheet is not None:
+            yield from self._sheet_batches()
+            return
         sink = RowSink()
         for raw in open_batches(self.facts, sink):
             lines, bad = self.lines.assign(raw, sink.take())
+            if sink.bytes_replaced:
+                raw, lines, bad = _without_unreadable(raw, lines, bad, self.facts.text_format.encoding)
             yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), lines, bad)
         trailing = self.lines.flush(sink.take())  # malformed records after the last good one
         if trailing:
@@ -56,6 +63,25 @@ class Preparer:
                 [pa.array([], pa.string())] * len(self.names), names=self.names
             )
             yield self.prepare(empty, np.empty(0, np.int64), trailing)
+
+    def _sheet_batches(self) -> Iterator[Prepared]:
+        """An Excel sheet's rows: numbered by their rows, dates written as the profile reads them."""
+        sheet, read = read_sheet(self.facts.path, self.facts.sheet)
+        check_unchanged(self.facts, read)
+        for raw, lines, bad in sheet_batches(sheet, self.names, _date_formats(self.profile)):
+            yield self.prepare(raw, lines, [BadRow(*row) for row in bad])
+
+    def sheet_head(self, rows: int) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]] | None:
+        """The first ``rows`` rows of an Excel sheet with their lines, and the malformed rows among
+        them (for a preview)."""
+        sheet, _ = read_sheet(self.facts.path, self.facts.sheet)
+        first = next(sheet_batches(sheet, self.names, _date_formats(self.profile)), None)
+        if first is None:
+            return None
+        raw, lines, bad = first
+        last = int(lines[rows - 1]) if len(lines) >= rows else None  # the last line shown
+        malformed = [BadRow(*row) for row in bad if last is None or row[0] <= last]
+        return raw.slice(0, rows), lines[:rows], malformed
 
     def prepare(self, raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow]) -> Prepared:
         """``raw``'s good rows on ``lines`` and the malformed records ``bad`` (lines already set)."""
@@ -80,3 +106,22 @@ class Preparer:
         prepared.lines = batch.lines[accepted]
         if self.encode:
             prepared.encoded = encode_rows(prepared.table, distinct=DISTINCT_COLUMNS)
+
+
+def _without_unreadable(
+    raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow], encoding: str
+) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]]:
+    """The rows that hold a NUL or a byte that is not UTF-8 moved from ``raw`` to ``bad``."""
+    unreadable = unreadable_rows(raw)
+    if not unreadable.any():
+        return raw, lines, bad
+    for row in np.flatnonzero(unreadable):
+        text = record_text(raw, int(row))
+        bad.append(BadRow(int(lines[row]), escaped(text), byte_reason(text, encoding) or ""))
+    return raw.filter(pa.array(~unreadable)), lines[~unreadable], bad
+
+
+def _date_formats(profile: Profile) -> dict[str, str]:
+    """The format each date column of the profile is read with first (for date cells)."""
+    specs = (profile.occurred, profile.occurred_to, profile.reported, profile.updated)
+    return {spec.date: spec.formats[0] for spec in specs if spec is not None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -17,7 +18,7 @@ from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.prepare import Preparer
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rows import TIME_COLUMNS
-from crimedesk.ingest.source import FileFacts, RowSink, inspect_file, open_batches
+from crimedesk.ingest.source import BadRow, FileFacts, RowSink, inspect_file, open_batches
 
 REASON = "rejected because"
 HIDDEN = ("source", "xy_epsg", "quality_flags")  # the same for every row of a preview
@@ -41,16 +42,11 @@ def preview(
     missing = profile.missing_columns(set(preparer.names))
     if missing:
         raise ImportFileError(f"{facts.path.name} has no column {', '.join(missing)}")
-    sink = RowSink()
-    first = next(open_batches(facts, sink), None)
-    if first is None:
+    head = preparer.sheet_head(rows) if facts.sheet is not None else _text_head(facts, preparer, rows)
+    if head is None:
         return pd.DataFrame(columns=["line", REASON])
-    bad = [row for row in sink.take() if row.line_number is not None and row.line_number <= rows + 1]
-    head = first.slice(0, max(rows - len(bad), 0))
-    raw = pa.RecordBatch.from_arrays(head.columns, names=preparer.names)
-    counter = LineCounter()
-    good_lines, placed = counter.assign(raw, bad)
-    prepared = preparer.prepare(raw, good_lines, placed + counter.flush([]))
+    raw, good_lines, placed = head
+    prepared = preparer.prepare(raw, good_lines, placed)
     rejected = pd.DataFrame(
         {"line": [r[0] for r in prepared.rejected], REASON: [r[2] for r in prepared.rejected]}
     )
@@ -60,6 +56,22 @@ def preview(
     accepted[REASON] = ""
     frame = pd.concat([accepted, rejected], ignore_index=True) if len(rejected) else accepted
     return frame.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+def _text_head(
+    facts: FileFacts, preparer: Preparer, rows: int
+) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]] | None:
+    """The first ``rows`` records of a text file: good rows, their lines, malformed ones placed."""
+    sink = RowSink()
+    first = next(open_batches(facts, sink), None)
+    if first is None:
+        return None
+    bad = [row for row in sink.take() if row.line_number is not None and row.line_number <= rows + 1]
+    head = first.slice(0, max(rows - len(bad), 0))
+    raw = pa.RecordBatch.from_arrays(head.columns, names=preparer.names)
+    counter = LineCounter()
+    good_lines, placed = counter.assign(raw, bad)
+    return raw, good_lines, placed + counter.flush([])
 
 
 def _accepted(table: pa.Table | None, records: list[dict]) -> pd.DataFrame:

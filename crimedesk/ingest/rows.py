@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from crimedesk.domain.columns import IMPORTED_COLUMNS
 from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.textstream import escaped
 from crimedesk.ingest.validate.dates import MISSING
 
 DISTINCT_COLUMNS = ("source_key", "case_number")  # one value per incident, or nearly
@@ -42,17 +43,23 @@ def accepted_table(batch: Batch, source: str, xy_epsg: int | None) -> pa.Table:
     return table if mask.all() else table.filter(pa.array(mask))
 
 
-def raw_line(batch: Batch, row: int) -> str:
+def record_text(raw: pa.RecordBatch, row: int) -> str:
     """The row re-written as one CSV record (the source text, field by field)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(col[row].as_py() for col in batch.raw.columns)
+    csv.writer(buffer, lineterminator="").writerow(col[row].as_py() for col in raw.columns)
     return buffer.getvalue()
+
+
+def raw_line(raw: pa.RecordBatch, row: int) -> str:
+    """The record's text as stored with a rejection: control characters and unreadable bytes
+    escaped (textstream.escaped)."""
+    return escaped(record_text(raw, row))
 
 
 def rejected_records(batch: Batch) -> list[tuple[int, str, str]]:
     """(line number, raw text, reasons) for every rejected row of ``batch``."""
     return [
-        (int(batch.lines[row]), raw_line(batch, row), "; ".join(reasons))
+        (int(batch.lines[row]), raw_line(batch.raw, row), "; ".join(reasons))
         for row, reasons in sorted(batch.reasons.items())
     ]
 

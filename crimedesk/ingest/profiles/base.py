@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,8 +18,9 @@ UCR = "ucr"
 
 
 def normalize_header(name: str) -> str:
-    """'Case Number' / 'case_number' / ' CASE-NUMBER ' -> 'case_number' (portal and API headers)."""
-    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    """'Case Number' / 'case_number' / ' CASE-NUMBER ' -> 'case_number' (portal and API headers);
+    letters and digits of any script are kept ('Straße' -> 'straße', 'Дата' -> 'дата')."""
+    return re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", name).strip().lower()).strip("_")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Profile:
     key: tuple[str, ...] = ()  # source columns joined to make the source key
     time_zone: str | None = None  # IANA zone of the source's wall clock (UTC offsets convert to it)
     same_source_as: str | None = None  # a mapping sharing a source on purpose: the profile it shares with
+    delimiter: str | None = None  # the file's, when a column mapping says (else sniffed)
+    encoding: str | None = None  # likewise
 
     def missing_columns(self, header: set[str]) -> list[str]:
         return [name for name in self.required if name not in header]
