@@ -15,6 +15,13 @@ thread: on two shared cores OpenMP oversubscription made boosting 5× slower, no
 
 from __future__ import annotations
 
+import os
+
+# One thread per pool, set before numpy, scikit-learn or TensorFlow load their pools: a
+# threadpool_limits() entered before scikit-learn was imported never reached its OpenMP pool.
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_pool] = "1"
+
 import sys
 import tempfile
 import time
@@ -24,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from bench._common import DATA, peak_rss_mb, report, run_child
 
@@ -194,11 +200,10 @@ def main() -> None:
         f"peak RSS {figures['peak_mb']:.0f} MB, {figures['locations']:,} distinct locations, "
         f"{figures['clusters']} clusters"
     )
-    with threadpool_limits(1):
-        hotspots(frame)
-        hotspot_maps(frame)
-        classification(frame)
-        forecasts(frame)
+    hotspots(frame)
+    hotspot_maps(frame)
+    classification(frame)
+    forecasts(frame)
     print(f"\nwhole benchmark {time.perf_counter() - started:.0f} s")
 
 
