@@ -19,7 +19,6 @@ from crimedesk.ingest.history import REJECTED_ALL
 from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.source import describe_format
-from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports
 from crimedesk.storage.summary import store_summary
 
@@ -61,27 +60,27 @@ def import_command(
     One import runs at a time per store: while another runs this stops at once and says whose,
     or with --wait starts when it ends (Ctrl-C stops waiting).
     """
-    engine = make_engine(db)
     try:
         shown = describe_format(file, delimiter, encoding, sheet)
     except CrimedeskError as exc:
         raise fail(str(exc)) from exc
     console.print(f"reading {file.name} as {shown}", highlight=False)
-    result = run_cancellable(
-        f"importing {file.name}",
-        lambda progress, cancel: import_file(
-            engine,
-            file,
-            profile=profile,
-            user=getpass.getuser(),
-            wait=wait,
-            progress=progress,
-            cancel=cancel,
-            delimiter=delimiter,
-            encoding=encoding,
-            sheet=sheet,
-        ),
-    )
+    with opened_store(db) as engine:
+        result = run_cancellable(
+            f"importing {file.name}",
+            lambda progress, cancel: import_file(
+                engine,
+                file,
+                profile=profile,
+                user=getpass.getuser(),
+                wait=wait,
+                progress=progress,
+                cancel=cancel,
+                delimiter=delimiter,
+                encoding=encoding,
+                sheet=sheet,
+            ),
+        )
     console.print(result.summary(), highlight=False)
     if result.status == REJECTED_ALL:
         raise fail(
@@ -130,8 +129,7 @@ def show_rejected(
     db: DbOption = None,
 ) -> None:
     """List (or export) the rows an import rejected, with line numbers and reasons."""
-    engine = make_engine(db)
-    with engine.connect() as conn:
+    with opened_store(db) as engine, engine.connect() as conn:
         if not rejected.import_exists(conn, import_id):
             raise fail(f"no import with id {import_id}")
         if export:

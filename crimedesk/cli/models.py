@@ -85,13 +85,13 @@ def train(
 ) -> Experiment:
     """Train KIND on the store's incidents, score it against baselines and record the experiment."""
     values = _checked(kind, param)
-    engine = make_engine(db)
-    exp = run_cancellable(
-        f"training {model_spec(kind).display_name}",
-        lambda progress, cancel: run_experiment(
-            engine, kind, values, _filters(date_from, date_to), seed, progress, cancel
-        ),
-    )
+    with opened_store(db) as engine:
+        exp = run_cancellable(
+            f"training {model_spec(kind).display_name}",
+            lambda progress, cancel: run_experiment(
+                engine, kind, values, _filters(date_from, date_to), seed, progress, cancel
+            ),
+        )
     headline = model_spec(kind).headline(exp.metrics or {})
     console.print(f"experiment {exp.id}: {exp.status} in {exp.duration_s:.1f} s", highlight=False)
     console.print(f"{headline.score}. {headline.sentence}", highlight=False)
@@ -139,16 +139,16 @@ def predict(
     db: DbOption = None,
 ) -> None:
     """Apply a recorded model to the experiment's filtered data and print the first ROWS results."""
-    engine = make_engine(db)
-    exp = get_experiment(engine, experiment_id)
-    spec = recorded_kind(exp.model_kind)
-    if spec is None:
-        raise fail(
-            f"experiment {experiment_id} is of kind {exp.model_kind!r}, not registered in this version"
-        )
-    model = load_experiment_model(exp)
-    with engine.connect() as conn:
-        frame = incidents_frame(conn, FilterSnapshot.from_dict(exp.filters))
+    with opened_store(db) as engine:
+        exp = get_experiment(engine, experiment_id)
+        spec = recorded_kind(exp.model_kind)
+        if spec is None:
+            raise fail(
+                f"experiment {experiment_id} is of kind {exp.model_kind!r}, not registered in this version"
+            )
+        model = load_experiment_model(exp)
+        with engine.connect() as conn:
+            frame = incidents_frame(conn, FilterSnapshot.from_dict(exp.filters))
     result = spec.predict(model, frame, spec.make_params(exp.params))
     console.print(result.head(rows).to_string(), highlight=False)
 

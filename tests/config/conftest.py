@@ -16,6 +16,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 import crimedesk.config.secrets as secrets
 from tests.memkeyring import MemoryKeyring
@@ -91,7 +92,7 @@ def password_cluster() -> Iterator[str]:
 def password_server(password_cluster: str) -> Iterator[str]:
     """The URL of a fresh database on the password-protected cluster, without password."""
     name = f"crimedesk_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{password_cluster}/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(f"{password_cluster}/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'create database "{name}"'))
     yield f"postgresql+psycopg://postgres@{password_cluster.rsplit('@', 1)[1]}/{name}"

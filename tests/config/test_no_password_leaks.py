@@ -91,8 +91,10 @@ def test_the_password_leaks_nowhere(
         broken.write_bytes(whole.read(300_000))  # the header reads; the stream breaks later
     failed_import = runner.invoke(app, ["import", str(broken)])
     assert failed_import.exit_code != 0
-    with make_engine(password_server).connect() as conn:
+    engine = make_engine(password_server)
+    with engine.connect() as conn:
         errors = conn.execute(select(imports.c.error).where(imports.c.error.is_not(None))).scalars().all()
+    engine.dispose()
     assert errors, "the broken file should have left a failed import with its error"
 
     # An unexpected error in a command (no such database): a full traceback, without locals.

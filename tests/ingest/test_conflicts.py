@@ -26,7 +26,7 @@ EDITED = {5: "000XX W ELSEWHERE", 700: "001XX N NOWHERE", 2000: "002XX S SOMEWHE
 
 def _without_updated_on(chicago_sample, path):
     """The sample as an export without the Updated On column, three blocks edited."""
-    rows = list(csv.DictReader(chicago_sample.open()))
+    rows = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))
     for number, block in EDITED.items():
         rows[number]["Block"] = block
     fields = [name for name in rows[0] if name != "Updated On"]
@@ -103,12 +103,29 @@ def test_a_mapping_takes_a_built_in_source_only_when_it_says_so(store, chicago_s
     assert count(store, imports) == 1
     with pytest.raises(ImportFileError, match="names 'nypd', which is no profile or mapping with source"):
         save_mapping(store, replace(intruder, same_source_as="nypd"))
-    before = _stored(store, [row["ID"] for row in csv.DictReader(chicago_sample.open())])
+    before = _stored(
+        store,
+        [
+            row["ID"]
+            for row in csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True))
+        ],
+    )
     declared = replace(intruder, same_source_as="chicago")
     save_mapping(store, declared)
     counts = import_file(store, generic).counts  # detected through the saved mapping
     assert (counts.rejected, counts.conflicts, counts.inserted, counts.updated) == (1, 2425, 0, 0)
-    assert _stored(store, [row["ID"] for row in csv.DictReader(chicago_sample.open())]) == before
+    assert (
+        _stored(
+            store,
+            [
+                row["ID"]
+                for row in csv.DictReader(
+                    chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)
+                )
+            ],
+        )
+        == before
+    )
 
 
 def test_two_mappings_share_a_source_only_when_they_say_so(store):

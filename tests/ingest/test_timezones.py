@@ -82,7 +82,7 @@ def test_the_preview_shows_the_times_the_import_stores(store):
 
 
 def test_a_profile_without_offsets_flags_wall_times_at_clock_changes(store, chicago_sample, tmp_path):
-    rows = list(csv.DictReader(chicago_sample.open()))[:4]
+    rows = list(csv.DictReader(chicago_sample.read_text(encoding="utf-8").splitlines(keepends=True)))[:4]
     dates = ("03/12/2017 02:30:00 AM", "11/05/2017 01:30:00 AM", "11/05/2017 02:30:00 AM")
     for row, date in zip(rows, dates, strict=False):
         row["Date"] = date
