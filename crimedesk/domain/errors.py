@@ -19,3 +19,7 @@ class ImportCancelled(CrimedeskError):
 
 class BoundaryFileError(CrimedeskError):
     """A boundary layer cannot be read or lacks the chosen fields."""
+
+
+class StorageError(CrimedeskError):
+    """The database cannot be opened or is not a crimedesk store."""
