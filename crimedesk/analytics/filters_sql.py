@@ -7,6 +7,7 @@ arithmetic: its bounding box plus the even-odd crossing test over every ring edg
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import reduce
 from itertools import pairwise
@@ -110,7 +111,7 @@ def polygon_condition(incidents: Table, wkt: str) -> ColumnElement[bool]:
     return and_(_bbox_condition(incidents, geometry.bounds), sum_parity(crossings) == 1)
 
 
-def sum_parity(terms: list[ColumnElement]) -> ColumnElement:
+def sum_parity(terms: Sequence[ColumnElement[int]]) -> ColumnElement[int]:
     """``(a + b + ...) % 2`` nested in groups of 32: SQLite refuses expressions 1,000 deep, and
     the parity of a sum is the parity of its groups' parities."""
     groups = [reduce(operator.add, terms[i : i + 32]) % 2 for i in range(0, len(terms), 32)]

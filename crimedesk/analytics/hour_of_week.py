@@ -79,7 +79,8 @@ def aoristic_grid(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) ->
     k = np.where(long, 1, k)
     cells = np.repeat(first, k) + (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k))
     weights = np.repeat(1.0 / k, k)
-    return np.bincount(_hour_of_week(cells), weights=weights, minlength=HOURS_PER_WEEK)
+    # numpy's stubs type bincount as intp, but with float weights it returns float64
+    return np.bincount(_hour_of_week(cells), weights=weights, minlength=HOURS_PER_WEEK)  # type: ignore[return-value]
 
 
 def _hour_of_week(absolute_hours: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -25,13 +25,13 @@ from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.timecodec import EPOCH
 from crimedesk.storage.schema import incidents
 
+Bucket = Literal["day", "week", "month"]
+BUCKETS: tuple[Bucket, ...] = ("day", "week", "month")
 MA_DAYS = 28
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
 
 
-def trend(
-    conn: Connection, f: FilterSnapshot, bucket: Literal["day", "week", "month"] = "day"
-) -> pd.DataFrame:
+def trend(conn: Connection, f: FilterSnapshot, bucket: Bucket = "day") -> pd.DataFrame:
     """Index: bucket start (Timestamp); columns: the categories, ``total`` and (daily) ``ma28``.
 
     Empty buckets inside the range are zero rows, not gaps.

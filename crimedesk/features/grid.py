@@ -15,24 +15,32 @@ import pandas as pd
 import shapely
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Grid:
-    """Square cells of ``cell_size`` metres; lower-left corner ``(x0, y0)``; ``ny`` rows × ``nx`` cols."""
+    """Square cells of ``cell_size`` metres; lower-left corner ``(x0, y0)``; ``ny`` rows × ``nx`` cols.
+
+    ``active`` defaults to every cell; the own ``__init__`` lets it be omitted while the attribute
+    is always a mask.
+    """
 
     cell_size: float
     x0: float
     y0: float
     nx: int
     ny: int
-    active: np.ndarray = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    active: np.ndarray = field(compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.cell_size <= 0 or self.nx <= 0 or self.ny <= 0:
+    def __init__(
+        self, cell_size: float, x0: float, y0: float, nx: int, ny: int, active: np.ndarray | None = None
+    ) -> None:
+        if cell_size <= 0 or nx <= 0 or ny <= 0:
             raise ValueError("a grid needs a positive cell size and at least one row and column")
-        if self.active is None:
-            object.__setattr__(self, "active", np.ones(self.nx * self.ny, dtype=bool))
-        elif self.active.shape != (self.nx * self.ny,):
-            raise ValueError(f"active mask has shape {self.active.shape}, grid has {self.nx * self.ny} cells")
+        mask = np.ones(nx * ny, dtype=bool) if active is None else active
+        if mask.shape != (nx * ny,):
+            raise ValueError(f"active mask has shape {mask.shape}, grid has {nx * ny} cells")
+        values = {"cell_size": cell_size, "x0": x0, "y0": y0, "nx": nx, "ny": ny, "active": mask}
+        for name, value in values.items():
+            object.__setattr__(self, name, value)  # frozen: the dataclass way of setting in __init__
 
     @classmethod
     def from_bounds(

@@ -140,7 +140,8 @@ def filter_shape(bbox: Sequence[float] | None, polygon_wkt: str | None) -> dict 
     if polygon_wkt:
         return dict(mapping(wkt.loads(polygon_wkt)))
     if bbox is not None:
-        return dict(mapping(box(*bbox)))
+        west, south, east, north = bbox
+        return dict(mapping(box(west, south, east, north)))
     return None
 
 

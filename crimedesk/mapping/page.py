@@ -94,7 +94,8 @@ def build_map(options: PageOptions) -> folium.Map:
         folium.TileLayer(
             tiles=url, attr=attribution, name="Basemap", max_zoom=options.max_zoom, overlay=False
         ).add_to(m)
-    drawn = folium.FeatureGroup(name="Drawn area").add_to(m)
+    drawn = folium.FeatureGroup(name="Drawn area")
+    drawn.add_to(m)
     draw = plugins.Draw(
         feature_group=drawn,
         show_geometry_on_click=False,

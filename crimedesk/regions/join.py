@@ -17,6 +17,7 @@ import shapely
 from sqlalchemy import Connection, select
 
 from crimedesk.storage import bulk
+from crimedesk.storage.dbapi import dbapi_cursor
 from crimedesk.storage.schema import boundaries, boundary_layers
 
 RUN_ROWS = 1_000  # rows per region from which SQLite gets one INSERT per region (_insert_by_region)
@@ -34,7 +35,9 @@ class RegionIndex:
     (``region_sort_key`` order) so that the result does not depend on file or storage order.
     """
 
-    def __init__(self, layer_id: int, region_ids: Sequence[str], geometries: Sequence[shapely.Geometry]):
+    def __init__(
+        self, layer_id: int, region_ids: Sequence[str], geometries: Sequence[shapely.Geometry] | np.ndarray
+    ):
         order = sorted(range(len(region_ids)), key=lambda i: region_sort_key(region_ids[i]))
         self.layer_id = layer_id
         self.region_ids = np.array([region_ids[i] for i in order] + [None], dtype=object)
@@ -132,6 +135,6 @@ def delete_incident_regions(conn: Connection, incident_ids: np.ndarray) -> None:
     """Forget every layer's region for these incidents (before re-locating updated rows)."""
     among, bound = bulk.any_of(conn, np.asarray(incident_ids).tolist())
     sql = f"DELETE FROM incident_regions WHERE layer_id = {bulk.placeholder(conn)} AND incident_id {among}"
-    with closing(conn.connection.driver_connection.cursor()) as cursor:
+    with closing(dbapi_cursor(conn)) as cursor:
         for layer_id in conn.execute(select(boundary_layers.c.id)).scalars().all():
             cursor.execute(sql, (layer_id, bound))  # (incident, layer) is indexed

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Column, Connection, Engine, func, select
 
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.regions.agreement import INCIDENT_FIELDS, Agreement, region_agreement
@@ -216,19 +216,19 @@ def delete_layer(engine: Engine, name: str) -> bool:
 
 def list_layers(conn: Connection) -> list[LayerInfo]:
     """Every boundary layer with its region and joined-incident counts, by name."""
-    regions = dict(
-        conn.execute(select(boundaries.c.layer_id, func.count()).group_by(boundaries.c.layer_id)).all()
-    )
-    joined = dict(
-        conn.execute(
-            select(incident_regions.c.layer_id, func.count()).group_by(incident_regions.c.layer_id)
-        ).all()
-    )
+    regions = _count_by_layer(conn, boundaries.c.layer_id)
+    joined = _count_by_layer(conn, incident_regions.c.layer_id)
     rows = conn.execute(select(boundary_layers).order_by(boundary_layers.c.name)).mappings()
     return [
         LayerInfo(**row, regions=regions.get(row["id"], 0), incidents_joined=joined.get(row["id"], 0))
         for row in rows
     ]
+
+
+def _count_by_layer(conn: Connection, layer_id: Column[int]) -> dict[int, int]:
+    """Rows per layer id of ``layer_id``'s table (layers without rows are absent)."""
+    query = select(layer_id, func.count()).group_by(layer_id)
+    return {layer: count for layer, count in conn.execute(query).all()}
 
 
 def layer_names(conn: Connection) -> list[tuple[int, str]]:
@@ -242,12 +242,10 @@ def layer_regions_gdf(conn: Connection, layer_id: int) -> gpd.GeoDataFrame:
     """The regions of a layer (region_id, name, properties as dict, geometry) in EPSG:4326."""
     import geopandas as gpd
 
-    rows = conn.execute(
-        select(
-            boundaries.c.region_id, boundaries.c.name, boundaries.c.properties, boundaries.c.geometry_wkb
-        ).where(boundaries.c.layer_id == layer_id)
-    ).all()
-    rows.sort(key=lambda r: region_sort_key(r.region_id))
+    query = select(
+        boundaries.c.region_id, boundaries.c.name, boundaries.c.properties, boundaries.c.geometry_wkb
+    ).where(boundaries.c.layer_id == layer_id)
+    rows = sorted(conn.execute(query).all(), key=lambda r: region_sort_key(r.region_id))
     return gpd.GeoDataFrame(
         {
             "region_id": [r.region_id for r in rows],

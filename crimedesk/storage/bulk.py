@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Index, PrimaryKeyConstraint, select, text
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from crimedesk.storage import sqlite_rows
+from crimedesk.storage.dbapi import dbapi_cursor
 from crimedesk.storage.schema import incident_regions, incidents
 
 COPY_CHUNK_ROWS = 50_000
@@ -35,8 +36,7 @@ def insert_arrow(
 
 def _copy(conn: Connection, sql: str, table: pa.Table) -> None:
     options = pcsv.WriteOptions(include_header=False, quoting_style="needed")
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(sql) as copy:
+    with closing(dbapi_cursor(conn)) as cursor, cursor.copy(sql) as copy:
         for start in range(0, table.num_rows, COPY_CHUNK_ROWS):
             buffer = io.BytesIO()
             pcsv.write_csv(table.slice(start, COPY_CHUNK_ROWS), buffer, options)
@@ -71,7 +71,7 @@ def update_by_id(conn: Connection, table_name: str, ids: np.ndarray, table: pa.T
     sets = ", ".join(f"{name} = {mark}" for name in table.column_names)
     columns = [table.column(name).to_pylist() for name in table.column_names]
     rows = list(zip(*columns, np.asarray(ids).tolist(), strict=True))
-    with closing(conn.connection.driver_connection.cursor()) as cursor:
+    with closing(dbapi_cursor(conn)) as cursor:
         cursor.executemany(f"UPDATE {table_name} SET {sets} WHERE id = {mark}", rows)
 
 
@@ -122,5 +122,5 @@ def next_ids(conn: Connection, table_name: str, count: int) -> np.ndarray:
         sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table_name}).scalar()
         query = text("SELECT array_agg(nextval(CAST(:s AS regclass))) FROM generate_series(1, :n)")
         return np.array(conn.execute(query, {"s": sequence, "n": count}).scalar(), dtype=np.int64)
-    start = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table_name}").scalar() + 1
+    start = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table_name}").scalar_one() + 1
     return np.arange(start, start + count, dtype=np.int64)

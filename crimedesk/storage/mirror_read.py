@@ -11,6 +11,7 @@ import pyarrow as pa
 from sqlalchemy import BigInteger, Boolean, ColumnElement, Engine, Float, Integer, String, Table, Text, select
 
 from crimedesk.domain.progress import CancelFn, check_cancel, never_cancel
+from crimedesk.storage.dbapi import dbapi_cursor
 from crimedesk.storage.schema import LocalTime
 
 CHUNK_ROWS = 200_000
@@ -52,7 +53,7 @@ def read_arrow(
 def _sqlite(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> pa.Table:
     batches = []
     with store.connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = dbapi_cursor(conn)
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             check_cancel(cancel)

@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.storage.dbapi import dbapi_cursor
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
@@ -81,7 +83,7 @@ def _insert_values(conn: Connection, table_name: str, rows: EncodedRows, values:
     full = len(values) // per * per
     names = ", ".join([*constants, *columns])
     row = "(" + ", ".join([*(_literal(v) for v in constants.values()), *("?" * len(columns))]) + ")"
-    cursor = conn.connection.driver_connection.cursor()  # the DBAPI cursor takes lists of lists
+    cursor = dbapi_cursor(conn)  # the DBAPI cursor takes lists of lists
     if full:
         block = values[:full].reshape(full // per, per * len(columns)).tolist()
         cursor.executemany(f"INSERT INTO {table_name} ({names}) VALUES {', '.join([row] * per)}", block)

@@ -135,8 +135,8 @@ class FilterPanel(QWidget):
         widgets = [self.preset, self.date_from, self.date_to, self.layer, self.mappable, self.text]
         blockers = [QSignalBlocker(w) for w in [*widgets, *self.categories.values()]]
         self.preset.setCurrentIndex(self.preset.findData(f.preset))
-        self.date_from.setDate(QDate(f.date_from) if f.date_from else NO_DATE)
-        self.date_to.setDate(QDate(f.date_to) if f.date_to else NO_DATE)
+        self.date_from.setDate(_qdate(f.date_from))
+        self.date_to.setDate(_qdate(f.date_to))
         self._select_layer(f.region_layer_id)
         for name, box in self.categories.items():
             box.setChecked(name in f.categories)
@@ -245,5 +245,10 @@ def _date_edit() -> QDateEdit:
     return edit
 
 
+def _qdate(day: date | None) -> QDate:
+    return NO_DATE if day is None else QDate(day.year, day.month, day.day)
+
+
 def _value(edit: QDateEdit) -> date | None:
-    return None if edit.date() == NO_DATE else edit.date().toPython()
+    shown = edit.date()
+    return None if shown == NO_DATE else date(shown.year(), shown.month(), shown.day())

@@ -6,7 +6,7 @@ Behaviour (what the actions do, when panes refresh) is wired by :mod:`crimedesk.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from crimedesk.ui.widgets.plain_text import PlainLabel
@@ -35,10 +35,10 @@ class MainWindow(QMainWindow):
         self.filter_dock.setObjectName("filters")
         self.filter_dock.setWidget(filter_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
-        self.import_action = QAction("&Import incidents…", self, shortcut="Ctrl+I")
+        self.import_action = QAction("&Import incidents…", self, shortcut=QKeySequence("Ctrl+I"))
         self.boundaries_action = QAction("Load &boundaries…", self)
         self.settings_action = QAction("&Settings…", self)
-        self.quit_action = QAction("&Quit", self, shortcut="Ctrl+Q")
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         menu = self.menuBar().addMenu("&File")
         menu.addActions([self.import_action, self.boundaries_action, self.settings_action])
         menu.addSeparator()

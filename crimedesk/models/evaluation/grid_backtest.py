@@ -48,7 +48,7 @@ def rolling_backtest(
     ordered, times = in_time_order(events)
     rows: list[dict[str, object]] = []
     for origin in each_origin(origins, progress, cancel):
-        start = np.searchsorted(times, np.datetime64(origin, "ns"), side="left")
+        start = int(np.searchsorted(times, np.datetime64(origin, "ns"), side="left"))
         area = study_area(ordered.iloc[:start], grid)
         actuals = {h: _actual_counts(ordered, times, grid, start, origin, h) for h in horizons_days}
         for name, method in methods.items():

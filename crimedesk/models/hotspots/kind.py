@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 import pandas as pd
 import shapely
@@ -64,7 +65,7 @@ class GiStarParams(HotspotWindowParams):
         "False-discovery rate",
         "Share of the hot cells allowed to be hot by chance (Benjamini–Hochberg).",
     )
-    neighbourhood: str = param(
+    neighbourhood: Literal["queen", "distance"] = param(
         "queen",
         "Neighbours",
         "Queen: cells within the band in Chebyshev steps (1 = the 8 touching); distance: centres within it.",
@@ -90,7 +91,13 @@ def _gistar_fit(params: GiStarParams, grid: Grid) -> HotspotFit:
     )
 
 
-FITS = {"hotspots_dbscan": _dbscan_fit, "hotspots_gistar": _gistar_fit}
+def _hotspot_fit(params: HotspotWindowParams, grid: Grid) -> HotspotFit:
+    """The hotspot drawer that ``params`` configure (each kind registers its own params class)."""
+    if isinstance(params, DBSCANParams):
+        return _dbscan_fit(params, grid)
+    if isinstance(params, GiStarParams):
+        return _gistar_fit(params, grid)
+    raise TypeError(f"no hotspot kind takes {type(params).__name__}")
 
 
 def train_hotspots(
@@ -107,7 +114,7 @@ def train_hotspots(
     epsg = projected_epsg(events)
     x, y = events["x"], events["y"]
     grid = Grid.from_points(x, y, params.cell_size).masked_to_points(x, y)
-    fit = FITS[kind](params, grid)
+    fit = _hotspot_fit(params, grid)
     end = events["occurred_from"].max().floor("D") + DAY
     results = equal_area_backtest(
         events,

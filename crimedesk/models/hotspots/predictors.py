@@ -38,7 +38,8 @@ class HotspotPredictor(BaseEstimator):
     def _recent(self, at_time: pd.Timestamp, window: np.timedelta64) -> tuple[np.ndarray, np.ndarray]:
         """Times and coordinates of incidents in ``(at_time − window, at_time)``: younger than ``window``."""
         check_is_fitted(self)
-        end = np.datetime64(pd.Timestamp(at_time), "ns")
+        # annotated: as numpy's stubs infer it (datetime64[Any]), ``end - window`` would be a timedelta
+        end: np.datetime64 = np.datetime64(pd.Timestamp(at_time), "ns")
         lo = np.searchsorted(self.times_, end - window, side="right")
         hi = np.searchsorted(self.times_, end, side="left")
         return self.times_[lo:hi], self.xy_[lo:hi]
@@ -140,7 +141,8 @@ class ProspectiveHotspot(HotspotPredictor):
 
     def predict_scores(self, grid: Grid, at_time: pd.Timestamp) -> np.ndarray:
         times, xy = self._recent(at_time, self.weeks * WEEK)
-        age = ((np.datetime64(pd.Timestamp(at_time), "ns") - times) // WEEK).astype(np.int64)
+        # numpy's stubs type a datetime64 minus a datetime64 array as int: it is a timedelta64 array
+        age = ((np.datetime64(pd.Timestamp(at_time), "ns") - times) // WEEK).astype(np.int64)  # type: ignore[attr-defined]
         col, row = grid.col_row(xy[:, 0], xy[:, 1])
         # Incidents sharing a cell and a week weigh the same: score each (cell, week) group once.
         groups, counts = np.unique(np.column_stack([col, row, age]), axis=0, return_counts=True)

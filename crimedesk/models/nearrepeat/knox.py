@@ -97,7 +97,7 @@ def knox_test(
 
 
 def close_pairs(
-    x: np.ndarray, y: np.ndarray, spatial_edges: Sequence[float], metric: Metric = "euclidean"
+    x: np.ndarray, y: np.ndarray, spatial_edges: Sequence[float] | np.ndarray, metric: Metric = "euclidean"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) within the largest distance, and the spatial band each falls in."""
     points = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])

@@ -49,7 +49,8 @@ class RiskScorer(HotspotPredictor):
 
     def fit(self, events: pd.DataFrame) -> Self:
         """Remember the incidents and train on the last ``train_days`` days that have a full target."""
-        if self.grid is None:
+        grid = self.grid
+        if grid is None:
             raise ValueError("RiskScorer needs the grid it will score (RiskScorer(grid=...))")
         super().fit(events)
         if self.times_.size == 0:
@@ -58,11 +59,11 @@ class RiskScorer(HotspotPredictor):
         history = max(self.windows)
         n_days = history + self.train_days + self.horizon_days - 1
         start = end - n_days * DAY
-        table = counts_per_period(self.grid, events, start, DAY, n_days)
+        table = counts_per_period(grid, events, start, DAY, n_days)
         days = np.arange(history, n_days - self.horizon_days + 1)
-        features = self._features(table, days, start)
+        features = self._features(table, days, start, grid)
         target = np.stack([table[d : d + self.horizon_days].sum(axis=0) for d in days])
-        active = self.grid.active_cells
+        active = grid.active_cells
         self.model_ = HistGradientBoostingRegressor(
             loss="poisson",
             max_iter=self.max_iter,
@@ -82,15 +83,15 @@ class RiskScorer(HotspotPredictor):
         recent = pd.DataFrame({"occurred_from": times, "x": xy[:, 0], "y": xy[:, 1]})
         start = pd.Timestamp(at_time) - history * DAY
         table = counts_per_period(grid, recent, start, DAY, history + 1)
-        features = self._features(table, np.array([history]), start)[0]
+        features = self._features(table, np.array([history]), start, grid)[0]
         return self.model_.predict(features)
 
-    def _features(self, table: np.ndarray, days: np.ndarray, start: pd.Timestamp) -> np.ndarray:
+    def _features(self, table: np.ndarray, days: np.ndarray, start: pd.Timestamp, grid: Grid) -> np.ndarray:
         """(len(days), cells, features): own and neighbourhood window sums, position, calendar."""
         own = window_sums(table, self.windows)
-        near = neighbour_sums(own, self.grid, self.neighbour_radius)
-        cells = self.grid.n_cells
-        col, row = np.meshgrid(np.arange(self.grid.nx), np.arange(self.grid.ny))
+        near = neighbour_sums(own, grid, self.neighbour_radius)
+        cells = grid.n_cells
+        col, row = np.meshgrid(np.arange(grid.nx), np.arange(grid.ny))
         position = np.broadcast_to(np.column_stack([col.ravel(), row.ravel()]), (days.size, cells, 2))
         calendar = calendar_features(pd.DatetimeIndex(start + days * DAY)).drop(
             columns=["hour", "hour_sin", "hour_cos"]

@@ -133,7 +133,7 @@ class MappingForm(QWidget):
         missing = [label for label, value in given if not value]
         if missing:
             raise ValueError(f"choose {' and '.join(missing)}")
-        values = {f: self.column(f) for f in OPTIONAL}
+        column = self.column
         return ColumnMapping(
             name=self.name.text().strip(),
             source=self.source.text().strip() or self.name.text().strip(),
@@ -144,12 +144,20 @@ class MappingForm(QWidget):
             columns={f: col for f in TEXT_FIELDS if (col := self.column(f))},
             projected_epsg=self.epsg.value() or None,
             categories=self._category_values(),
-            **values,
+            occurred_time=column("occurred_time"),
+            latitude=column("latitude"),
+            longitude=column("longitude"),
+            x=column("x"),
+            y=column("y"),
+            arrest=column("arrest"),
+            domestic=column("domestic"),
+            category_column=column("category_column"),
         )
 
     def _category_values(self) -> dict[str, str]:
-        rows = range(self.categories.rowCount())
-        pairs = ((self.categories.item(r, 0), self.categories.cellWidget(r, 1)) for r in rows)
-        return {
-            item.text().strip(): combo.currentText() for item, combo in pairs if item and item.text().strip()
-        }
+        values = {}
+        for row in range(self.categories.rowCount()):
+            item, combo = self.categories.item(row, 0), self.categories.cellWidget(row, 1)
+            if item and item.text().strip() and isinstance(combo, QComboBox):
+                values[item.text().strip()] = combo.currentText()
+        return values

@@ -47,7 +47,7 @@ class ImportDialog(TaskDialog):
         self.resize(640, 360)
         self.engine, self.user = engine, user
         self.profile: Profile | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None  # not ``result``: QDialog.result() is the exit code
         self.path = QLineEdit()
         self.path.setPlaceholderText("Choose a CSV file…")
         self.browse = QPushButton("Browse…")
@@ -138,14 +138,15 @@ class ImportDialog(TaskDialog):
 
     @Slot(object)
     def _finished(self, outcome: tuple[ImportResult, list[Any]]) -> None:
-        self.result, rejected = outcome
-        c = self.result.counts
+        result, rejected = outcome
+        self.import_result = result
+        c = result.counts
         lines = [
             f"{c.rows_read:,} rows read = {c.inserted:,} inserted + {c.updated:,} updated"
             f" + {c.unchanged:,} unchanged + {c.rejected:,} rejected + {c.conflicts:,} conflicts",
             f"{c.unmappable:,} kept without coordinates (unmappable), {c.corrected:,} corrected",
         ]
-        if self.result.status == REJECTED_ALL:
+        if result.status == REJECTED_ALL:
             lines.insert(0, "⚠ Every row was rejected: nothing was stored.")
         lines += [f"line {r.line_number}: {r.reasons}" for r in rejected[:10]]
         if c.rejected > 10:
@@ -153,7 +154,7 @@ class ImportDialog(TaskDialog):
         self.message.setText("\n".join(lines))
         self.progress.setValue(1000)
         self._done()
-        self.imported.emit(self.result)
+        self.imported.emit(result)
 
     @Slot(object)
     def _failed(self, exc: Exception) -> None:

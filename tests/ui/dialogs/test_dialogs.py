@@ -2,7 +2,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
@@ -30,6 +30,7 @@ def test_import_dialog_detects_imports_and_reports_counts(qtbot, sqlite_store, b
     assert "Chicago" in dialog.detected.text()
     with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
         dialog.start.click()
+    assert dialog.import_result is blocker.args[0]
     counts = blocker.args[0].counts
     assert (counts.rows_read, counts.inserted, counts.rejected) == (30, 28, 2)
     assert count(sqlite_store) == 28
@@ -37,6 +38,14 @@ def test_import_dialog_detects_imports_and_reports_counts(qtbot, sqlite_store, b
     assert "30 rows read = 28 inserted" in text and "line 3:" in text and "line 5:" in text
     assert dialog.progress.value() == 1000 and dialog.cancel.text() == "Close"
     dialog.grab().save(str(artifacts / "import_dialog.png"))
+
+
+def test_import_dialog_keeps_the_dialog_result_code(qtbot, sqlite_store):
+    dialog = ImportDialog(sqlite_store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.cancel.click()  # no import running: closes the dialog
+    assert dialog.result() == QDialog.DialogCode.Rejected
 
 
 def test_import_dialog_names_a_bad_file(qtbot, sqlite_store, tmp_path):

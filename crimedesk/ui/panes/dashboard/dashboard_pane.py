@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QSplitter, QVBoxLayout, QWidget
@@ -31,6 +31,12 @@ from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
 
 log = logging.getLogger(__name__)
+
+
+class ShowsErrors(Protocol):
+    def show_error(self, exc: Exception) -> None: ...
+
+
 PARTS = ("kpis", "trend", "offenses", "hours", "compstat")
 
 
@@ -99,7 +105,7 @@ class DashboardPane(QWidget):
         self._runners[part].run(task)
 
     def _query(self, part: str) -> Callable[[Any, FilterSnapshot], Any]:
-        bucket = self.trend.bucket.currentText()
+        bucket = self.trend.selected_bucket()
         return {
             "kpis": kpis,
             "trend": lambda conn, f: trend(conn, f, bucket),
@@ -117,17 +123,23 @@ class DashboardPane(QWidget):
         self.shown[part] = snapshot
         if result is None:  # empty store: nothing to show yet
             return
-        {
+        shows: dict[str, Callable[[Any], None]] = {
             "kpis": self.kpis.show_report,
             "trend": self.trend.show_frame,
             "offenses": self.offenses.show_frame,
             "hours": self.hours.show_grid,
             "compstat": lambda layer_result: self.compstat.show_result(*layer_result),
-        }[part](result)
+        }
+        shows[part](result)
 
     def _failed(self, part: str, exc: Exception) -> None:
         log.error("dashboard %s query failed: %s", part, exc)
-        widgets = {"kpis": self.kpis, "trend": self.trend, "offenses": self.offenses, "hours": self.hours}
+        widgets: dict[str, ShowsErrors] = {
+            "kpis": self.kpis,
+            "trend": self.trend,
+            "offenses": self.offenses,
+            "hours": self.hours,
+        }
         widgets.get(part, self.compstat).show_error(exc)
         self.error.emit(f"Dashboard {part}: {exc}")
 
@@ -137,5 +149,7 @@ class DashboardPane(QWidget):
 
 def _compstat(conn: Any, f: FilterSnapshot) -> tuple[CompStat, str | int]:
     """CompStat by the filter's region layer (districts when none is chosen), as of its end date."""
+    if f.date_to is None:  # _run passes the closed range
+        raise ValueError("CompStat needs the end date of the filter range")
     layer = f.region_layer_id or "district"
     return compstat(conn, f, layer, f.date_to), layer

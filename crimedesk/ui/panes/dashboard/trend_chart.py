@@ -8,12 +8,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from crimedesk.analytics.trend import BUCKETS, Bucket
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.widgets.chart_box import ChartBox
 
 COLOURS = {"violent": "#c0392b", "property": "#2e86c1", "drug": "#8e44ad", "other": "#7f8c8d"}
-BUCKETS = ("day", "week", "month")
 
 
 class TrendChart(ChartBox):
@@ -31,6 +31,9 @@ class TrendChart(ChartBox):
         self.plot.addLegend(offset=(10, 10), colCount=3)
         self.plot.setLabel("left", "incidents")
         self.plot.showGrid(y=True, alpha=0.2)
+
+    def selected_bucket(self) -> Bucket:
+        return BUCKETS[self.bucket.currentIndex()]
 
     def show_frame(self, frame: pd.DataFrame) -> None:
         self.frame = frame

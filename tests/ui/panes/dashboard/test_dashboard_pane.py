@@ -1,5 +1,6 @@
 from datetime import datetime
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
@@ -76,6 +77,18 @@ def test_filter_change_updates_kpis_to_sql_counts(qtbot, dashboard, chicago_samp
         dashboard.hours.status.text()
     )
     assert dashboard.trend.frame["total"].sum() == expected
+
+
+def test_the_trend_bucket_choice_regroups_the_counts(qtbot, dashboard):
+    daily = dashboard.trend.frame
+    assert len(daily) == 3  # 2017-01-01 to 03
+    dashboard.trend.bucket.setCurrentText("week")  # weeks start on Monday
+    qtbot.waitUntil(lambda: len(dashboard.trend.frame) == 2, timeout=15_000)
+    assert list(dashboard.trend.frame.index) == [pd.Timestamp("2016-12-26"), pd.Timestamp("2017-01-02")]
+    assert dashboard.trend.frame["total"].sum() == daily["total"].sum()
+    dashboard.trend.bucket.setCurrentText("month")
+    qtbot.waitUntil(lambda: len(dashboard.trend.frame) == 1, timeout=15_000)
+    assert dashboard.trend.frame["total"].sum() == daily["total"].sum()
 
 
 def test_clicking_a_bar_filters_by_offense_type(qtbot, dashboard, state):
