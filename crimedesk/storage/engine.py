@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 from crimedesk.config.paths import default_database_path
 from crimedesk.config.private_files import create_private_file
 from crimedesk.config.secrets import get_secret, remember_for_session, secret_account, shown_url
-from crimedesk.domain.errors import StorageError
+from crimedesk.domain.errors import CrimedeskError
 from crimedesk.storage.migrate import upgrade_to_head
 
 AskPassword = Callable[[str, str], str | None]
@@ -24,7 +24,7 @@ AskPassword = Callable[[str, str], str | None]
 PASSWORD_TRIES = 3
 
 
-class StoreAccessError(StorageError):
+class StoreAccessError(CrimedeskError):
     """The store asks for a password and none that works was given."""
 
 
