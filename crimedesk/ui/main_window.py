@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
@@ -47,7 +54,8 @@ class MainWindow(QMainWindow):
         self.store_label = PlainLabel(store_name)
         self.dataset_label = PlainLabel()
         self.counts_label = PlainLabel()
-        self.message_label = PlainLabel()
+        self.message_label = PlainLabel()  # a long message is cut (whole in its tooltip), never widens
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.store_label)
         self.statusBar().addWidget(self.dataset_label)
         self.statusBar().addWidget(self.message_label, stretch=1)

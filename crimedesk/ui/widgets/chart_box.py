@@ -35,6 +35,7 @@ class ChartBox(QWidget):
         self.title = QLabel(f"<b>{title}</b>")
         self.status = PlainLabel()
         self.status.setStyleSheet("color: #666")
+        self.status.setWordWrap(True)  # a long note wraps instead of widening the window
         self.widget = pg.PlotWidget(plotItem=plot)
         self.plot: pg.PlotItem = self.widget.getPlotItem()
         self.plot.setMenuEnabled(False)

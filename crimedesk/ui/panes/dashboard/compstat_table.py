@@ -98,6 +98,7 @@ class CompStatTable(QWidget):
         self.layer: str | int = "district"
         self.title = PlainLabel("CompStat")  # a layer's name is data: never HTML
         self.title.setStyleSheet("font-weight: bold")
+        self.title.setWordWrap(True)
         self.model = CompStatModel(_columns(), _colour)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)

@@ -74,6 +74,7 @@ class UcrPane(QWidget):
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setStyleSheet("color: #666; font-size: 13pt")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
         self.caveat_rows = pd.DataFrame(columns=["year", "state_abbr", "caveats"])
         self._states_query = LatestQuery(self._show_states, self._failed, self)

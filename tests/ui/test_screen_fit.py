@@ -1,0 +1,86 @@
+"""The window fits field laptops' screens: every pane's controls inside 1366×768 and 1280×800.
+
+Screenshots of every pane at 1366×768 and 1920×1080 go to tests/_artifacts/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QComboBox,
+    QLineEdit,
+    QMainWindow,
+    QWidget,
+)
+
+from crimedesk.ui.workspace import Workspace
+
+CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractScrollArea)
+LAPTOPS = ((1366, 768), (1280, 800))
+
+
+def controls_outside(window: QMainWindow) -> list[str]:
+    """Every visible control (buttons, combo boxes, text fields, tables and lists) that does not
+    lie wholly inside the window."""
+    inside = QRect(QPoint(0, 0), window.size())
+    outside = []
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, CONTROLS) and widget.isVisible() and not widget.isWindow():
+            box = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+            if not inside.contains(box):
+                label = widget.text() if isinstance(widget, QAbstractButton) else ""
+                outside.append(f"{type(widget).__name__} {label!r} at {box}")
+    return outside
+
+
+@pytest.fixture
+def workspace(qtbot, chicago_sample_store, tmp_path) -> Workspace:
+    workspace = Workspace(chicago_sample_store, tmp_path / "settings.json")
+    qtbot.addWidget(workspace.window)
+    workspace.window.show()
+    qtbot.waitExposed(workspace.window)
+    workspace.reload()
+    qtbot.waitUntil(lambda: workspace.facts is not None, timeout=10_000)
+    qtbot.waitUntil(workspace.dashboard.is_current, timeout=15_000)
+    return workspace
+
+
+def visit_tabs(qtbot, workspace: Workspace, artifacts: Path | None = None, suffix: str = "") -> dict:
+    """Show each tab in turn; the controls outside the window per tab (and a screenshot)."""
+    window, found = workspace.window, {}
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        name = window.tabs.tabText(index)
+        if window.tabs.currentWidget() is workspace.map:
+            qtbot.waitUntil(lambda: workspace.map.page_ready, timeout=20_000)
+        qtbot.wait(150)
+        found[name] = controls_outside(window)
+        if artifacts is not None:
+            assert window.grab().save(str(artifacts / f"screen_{name.lower()}_{suffix}.png"))
+    return found
+
+
+def test_every_pane_fits_laptop_screens(qtbot, workspace, artifacts):
+    window = workspace.window
+    assert window.minimumSizeHint().width() <= 1280
+    for width, height in LAPTOPS:
+        window.resize(width, height)
+        qtbot.waitUntil(lambda w=width, h=height: (window.width(), window.height()) == (w, h), timeout=3000)
+        outside = visit_tabs(qtbot, workspace, artifacts if width == 1366 else None, f"{width}x{height}")
+        assert not any(outside.values()), (width, height, outside)
+    assert workspace.dashboard.kpis.columns == 4  # two rows of cards at 1280 px
+
+
+def test_wide_screen_screenshots(qtbot, workspace, artifacts):
+    window = workspace.window
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: window.width() == 1920, timeout=3000)
+    outside = visit_tabs(qtbot, workspace, artifacts, "1920x1080")
+    assert not any(outside.values()), outside
+    window.tabs.setCurrentWidget(workspace.dashboard)
+    qtbot.waitUntil(lambda: workspace.dashboard.kpis.columns == 8, timeout=3000)  # one row when it fits
