@@ -84,3 +84,20 @@ def test_wide_screen_screenshots(qtbot, workspace, artifacts):
     assert not any(outside.values()), outside
     window.tabs.setCurrentWidget(workspace.dashboard)
     qtbot.waitUntil(lambda: workspace.dashboard.kpis.columns == 8, timeout=3000)  # one row when it fits
+
+
+def test_map_export_renders_at_its_size_and_leaves_the_window_alone(qtbot, workspace, artifacts):
+    window, pane = workspace.window, workspace.map
+    window.resize(1366, 768)
+    window.tabs.setCurrentWidget(pane)
+    qtbot.waitUntil(lambda: pane.page_ready, timeout=20_000)
+    before = (window.geometry(), window.minimumSize(), pane.view.minimumSize(), pane.view.maximumSize())
+    view_size = pane.view.size()
+    image = pane.export_png(artifacts / "map_export_1600x1200.png", 1600, 1200)
+    assert (image.width(), image.height()) == (1600, 1200)
+    corner = {image.pixelColor(x, y).rgb() for x in range(1450, 1600, 3) for y in range(1050, 1200, 3)}
+    assert len(corner) > 10  # the legend sits in the corner: the page was laid out at 1600×1200
+    after = (window.geometry(), window.minimumSize(), pane.view.minimumSize(), pane.view.maximumSize())
+    assert after == before
+    qtbot.waitUntil(lambda: pane.view.size() == view_size, timeout=3000)
+    assert not controls_outside(window)
