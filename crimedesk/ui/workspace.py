@@ -179,6 +179,7 @@ class Workspace(QObject):
             self.dashboard.refresh()
             self.data.model.set_filters(self.state.snapshot)
         self.data.uploads.refresh()
+        self.models.refresh()  # the Train dialog's dates follow the store's new extent
 
     def _filtered_count(self, count: int) -> None:
         total = self.facts.summary.total_incidents if self.facts else 0

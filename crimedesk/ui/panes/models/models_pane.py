@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from crimedesk.analytics.extent import occurrence_extent
 from crimedesk.mapping.overlays import ProjectedShapes, projected_geojson
 from crimedesk.models.catalog import load_builtin_kinds, model_spec, recorded_kind
 from crimedesk.models.experiments import Experiment, delete_experiment, list_experiments, promote
@@ -51,6 +53,7 @@ class ModelsPane(QWidget):
         self.engine, self.state = engine, state
         self.show_on_map = show_on_map  # receives (layer name, GeoJSON) for the map pane
         self.dialog: TrainDialog | None = None
+        self.extent: tuple[date, date] | None = None  # the store's first and last incident day
         self._list_query = LatestQuery(self._show_experiments, self._failed, self)
         self._select_after: int | None = None
         self._build()
@@ -105,15 +108,17 @@ class ModelsPane(QWidget):
     def refresh(self) -> None:
         engine = self.engine
 
-        def listing() -> list[Experiment]:
+        def listing() -> tuple[list[Experiment], tuple[date, date] | None]:
             found = list_experiments(engine)
             if found:  # the rows show each kind's declarations: import them here, not on the UI thread
                 load_builtin_kinds()
-            return found
+            with engine.connect() as conn:
+                return found, occurrence_extent(conn)
 
         self._list_query.run(listing)
 
-    def _show_experiments(self, experiments: list[Experiment]) -> None:
+    def _show_experiments(self, result: tuple[list[Experiment], tuple[date, date] | None]) -> None:
+        experiments, self.extent = result
         keep = self._select_after if self._select_after is not None else self.table.selected_id()
         self._select_after = None
         self.table.show_experiments(experiments, keep)
@@ -197,7 +202,8 @@ class ModelsPane(QWidget):
 
     def open_train_dialog(self, kind: str | None = None) -> TrainDialog:
         selected = self.table.selected()
-        dialog = TrainDialog(self.state.snapshot, kind or (selected.model_kind if selected else None), self)
+        chosen = kind or (selected.model_kind if selected else None)
+        dialog = TrainDialog(self.state.snapshot, chosen, self, extent=self.extent)
         dialog.accepted.connect(
             lambda: self.trainer.train(dialog.request(), model_spec(dialog.selected_kind()).display_name)
         )
