@@ -93,6 +93,7 @@ class Workspace(QObject):
         self.window = MainWindow(self.filter_panel, panes, self.welcome, name)
         self.facts: StoreFacts | None = None
         self.closed = False
+        self.error_source: QObject | None = None  # the pane whose error the status bar shows
         self._store_query = LatestQuery(self._show_store, self.show_error, self)
         self._mirror_job: Job | None = None
         self._connect()
@@ -113,7 +114,10 @@ class Workspace(QObject):
         self.welcome.portal_button.clicked.connect(lambda: open_portal_dialog(self.engine, w, self.reload))
         self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
         for source in (self.filter_panel, self.dashboard, self.data, self.ucr, self.models):
-            source.error.connect(self.show_error)
+            source.error.connect(lambda text, s=source: self.show_error(text, s))
+        for source in (self.dashboard, self.ucr, self.models):  # their next success clears their error
+            source.recovered.connect(lambda s=source: self.clear_error(s))
+        self.data.model.count_loaded.connect(self._data_loaded)
         self.data.model.count_loaded.connect(self._filtered_count)
         w.closing.connect(self.save)
         w.closing.connect(self._detach)
@@ -212,6 +216,7 @@ class Workspace(QObject):
         """The window is going: late answers from background work must not reach its widgets."""
         self.closed = True
         self.data.model.count_loaded.disconnect(self._filtered_count)
+        self.data.model.count_loaded.disconnect(self._data_loaded)
 
     def save(self) -> None:
         """Keep the window layout and the filters (only those parts of the settings file)."""
@@ -232,11 +237,23 @@ class Workspace(QObject):
         except binascii.Error:
             log.warning("the saved window layout is not base64; the default layout is used")
 
-    def show_error(self, message: object) -> None:
+    def show_error(self, message: object, source: QObject | None = None) -> None:
+        """Show ``message`` in the status bar until ``source`` (a pane) next succeeds."""
         text = str(message)
         log.error("%s", text)
+        self.error_source = source
         self.window.message_label.setText(f"⚠ {text}")
         self.window.message_label.setToolTip(as_rich_text(text))
+
+    def _data_loaded(self, _count: int) -> None:
+        self.clear_error(self.data)
+
+    def clear_error(self, source: QObject) -> None:
+        """``source`` works again: its error message goes (another pane's stays)."""
+        if self.error_source is source:
+            self.error_source = None
+            self.window.message_label.setText("")
+            self.window.message_label.setToolTip("")
 
 
 def _base64(data: QByteArray) -> str:

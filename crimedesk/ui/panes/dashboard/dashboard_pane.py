@@ -29,13 +29,22 @@ from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
 from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
 from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.error_text import error_sentence
 
 log = logging.getLogger(__name__)
 PARTS = ("kpis", "trend", "offenses", "hours", "compstat")
+PART_NAMES = {
+    "kpis": "key figures",
+    "trend": "trend",
+    "offenses": "top offense types",
+    "hours": "hour-of-week grid",
+    "compstat": "CompStat table",
+}
 
 
 class DashboardPane(QWidget):
     error = Signal(str)
+    recovered = Signal()  # every part that had failed shows an answer again
 
     def __init__(
         self,
@@ -54,6 +63,7 @@ class DashboardPane(QWidget):
         self.hours = HourGrid()
         self.compstat = CompStatTable(state)
         self.refreshes = 0
+        self.failed: set[str] = set()
         self.shown: dict[str, FilterSnapshot | None] = dict.fromkeys(PARTS)
         self._runners = {part: self._runner(part) for part in PARTS}
         self._build()
@@ -115,6 +125,10 @@ class DashboardPane(QWidget):
 
     def _show(self, part: str, snapshot: FilterSnapshot, result: Any) -> None:
         self.shown[part] = snapshot
+        if part in self.failed:
+            self.failed.discard(part)
+            if not self.failed:
+                self.recovered.emit()
         if result is None:  # empty store: nothing to show yet
             return
         {
@@ -129,7 +143,8 @@ class DashboardPane(QWidget):
         log.error("dashboard %s query failed: %s", part, exc)
         widgets = {"kpis": self.kpis, "trend": self.trend, "offenses": self.offenses, "hours": self.hours}
         widgets.get(part, self.compstat).show_error(exc)
-        self.error.emit(f"Dashboard {part}: {exc}")
+        self.failed.add(part)
+        self.error.emit(error_sentence(f"the dashboard's {PART_NAMES[part]} could not be computed", exc))
 
     def _category_clicked(self, name: str) -> None:
         self.state.update(categories=frozenset() if name == "total" else {name})

@@ -33,6 +33,7 @@ from crimedesk.ui.panes.models.experiments_table import ExperimentsTable
 from crimedesk.ui.panes.models.models_train import TrainDialog
 from crimedesk.ui.panes.models.training_controller import TrainingController
 from crimedesk.ui.runtime.workers import LatestQuery, submit
+from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 class ModelsPane(QWidget):
     error = Signal(str)
+    recovered = Signal()  # a training run succeeded after an error
     experiments_loaded = Signal()
 
     def __init__(
@@ -219,6 +221,7 @@ class ModelsPane(QWidget):
     def _trained(self, exp: Experiment) -> None:
         name = model_spec(exp.model_kind).display_name
         self._select_after = exp.id
+        self.recovered.emit()
         self._training_done(f"Experiment {exp.id} ({name}) finished in {exp.duration_s:.1f} s")
 
     def _train_failed(self, exc: Any) -> None:
@@ -232,7 +235,7 @@ class ModelsPane(QWidget):
         self.refresh()
 
     def _failed(self, exc: Any) -> None:
-        text = f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else str(exc)
+        text = error_sentence("", exc)
         self.status.setStyleSheet("color: #b00")
         self.status.setText(f"⚠ {text}")
         self.error.emit(text)
