@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QLabel, QWidget
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.config.secrets import shown_url
 from crimedesk.config.settings import Settings, WindowLayout, load_settings, update_settings
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
+from crimedesk.storage.schema import ucr_counts
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
@@ -51,6 +52,7 @@ DEFAULT_PRESET = "last_28"
 class StoreFacts:
     summary: StoreSummary
     latest: date | None
+    has_ucr: bool  # FBI UCR figures on file (a store may hold only those)
 
 
 def _placeholder(text: str) -> QLabel:
@@ -129,7 +131,8 @@ class Workspace(QObject):
         def query() -> StoreFacts:
             with engine.connect() as conn:
                 latest = latest_occurrence(conn)
-            return StoreFacts(store_summary(engine), latest)
+                has_ucr = conn.execute(select(ucr_counts.c.year).limit(1)).first() is not None
+            return StoreFacts(store_summary(engine), latest, has_ucr)
 
         self._store_query.run(query)
         if self.mirror is None:
@@ -166,10 +169,13 @@ class Workspace(QObject):
             return
         self.facts = facts
         s = facts.summary
-        self.window.show_welcome(s.is_empty)
+        self.window.show_welcome(s.is_empty and not facts.has_ucr)
         sources = ", ".join(s.by_source) or "no data"
         self.window.dataset_label.setText(f"Dataset: {sources} · {s.total_incidents:,} incidents")
+        self.ucr.refresh()  # a UCR import shows at once, even on the tab in front
         if s.is_empty:
+            if facts.has_ucr:
+                self.window.tabs.setCurrentWidget(self.ucr)  # the figures there are all it holds
             return
         self.filter_panel.set_latest(facts.latest)
         self.filter_panel.load_choices()
