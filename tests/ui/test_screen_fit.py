@@ -101,3 +101,19 @@ def test_map_export_renders_at_its_size_and_leaves_the_window_alone(qtbot, works
     assert after == before
     qtbot.waitUntil(lambda: pane.view.size() == view_size, timeout=3000)
     assert not controls_outside(window)
+
+
+def test_the_welcome_page_shows_its_whole_text_on_a_laptop(qtbot, sqlite_store, tmp_path, artifacts):
+    workspace = Workspace(sqlite_store, tmp_path / "settings.json")
+    window = workspace.window
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    workspace.reload()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is workspace.welcome, timeout=10_000)
+    text = workspace.welcome.text
+    qtbot.waitUntil(lambda: text.height() >= text.heightForWidth(text.width()), timeout=3000)
+    assert text.width() > 400  # wrapped into a readable column, not one word per line
+    assert QRect(QPoint(0, 0), window.size()).contains(QRect(text.mapTo(window, QPoint(0, 0)), text.size()))
+    assert not controls_outside(window)
+    assert window.grab().save(str(artifacts / "screen_welcome_1366x768.png"))
