@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.config.secrets import shown_url
 from crimedesk.config.settings import Settings, WindowLayout, load_settings, update_settings
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
 from crimedesk.storage.schema import ucr_counts
@@ -34,6 +35,7 @@ from crimedesk.ui.filter_panel import FilterPanel
 from crimedesk.ui.main_window import MainWindow
 from crimedesk.ui.panes.dashboard.dashboard_pane import DashboardPane
 from crimedesk.ui.panes.data.data_pane import DataPane
+from crimedesk.ui.panes.data.zero_reason import active_spatial, zero_reason
 from crimedesk.ui.panes.map.map_pane import MapPane
 from crimedesk.ui.panes.models.models_pane import ModelsPane
 from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
@@ -97,6 +99,7 @@ class Workspace(QObject):
         self.closed = False
         self.error_source: QObject | None = None  # the pane whose error the status bar shows
         self._store_query = LatestQuery(self._show_store, self.show_error, self)
+        self._zero_query = LatestQuery(self._show_zero_reason, self.show_error, self)
         self._mirror_job: Job | None = None
         self._connect()
         self._restore_window(saved.window)
@@ -194,6 +197,24 @@ class Workspace(QObject):
     def _filtered_count(self, count: int) -> None:
         total = self.facts.summary.total_incidents if self.facts else 0
         self.window.counts_label.setText(f"{count:,} of {total:,} incidents match the filters")
+        snapshot = self.state.snapshot
+        if count == 0 and len(active_spatial(snapshot)) > 1:
+            engine = self.engine
+
+            def why() -> str | None:
+                with engine.connect() as conn:
+                    return zero_reason(conn, snapshot)
+
+            self._zero_query.run(lambda: (snapshot, why()))
+
+    def _show_zero_reason(self, found: tuple[FilterSnapshot, str | None]) -> None:
+        """Say why the place filters match nothing, until the next count (as the Data pane's note)."""
+        snapshot, reason = found
+        if reason and snapshot == self.state.snapshot and not self.closed:
+            text = f"No incident matches: {reason}."
+            self.error_source = self.data
+            self.window.message_label.setText(text)
+            self.window.message_label.setToolTip(as_rich_text(text))
 
     def open_import(self) -> ImportDialog:
         dialog = ImportDialog(self.engine, parent=self.window)
