@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crimedesk.ingest.pipeline import import_file
 from crimedesk.ui.workspace import Workspace
 
 CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractScrollArea)
@@ -39,7 +40,8 @@ def controls_outside(window: QMainWindow) -> list[str]:
 
 
 @pytest.fixture
-def workspace(qtbot, chicago_sample_store, tmp_path) -> Workspace:
+def workspace(qtbot, chicago_sample_store, ucr_table, tmp_path) -> Workspace:
+    import_file(chicago_sample_store, ucr_table)  # the UCR pane with its figures, not its empty page
     workspace = Workspace(chicago_sample_store, tmp_path / "settings.json")
     qtbot.addWidget(workspace.window)
     workspace.window.show()
@@ -74,6 +76,20 @@ def test_every_pane_fits_laptop_screens(qtbot, workspace, artifacts):
         outside = visit_tabs(qtbot, workspace, artifacts if width == 1366 else None, f"{width}x{height}")
         assert not any(outside.values()), (width, height, outside)
     assert workspace.dashboard.kpis.columns == 4  # two rows of cards at 1280 px
+    assert "US" in workspace.ucr.chart.curves
+
+
+def test_the_train_dialog_fits_a_laptop_screen_for_every_kind(qtbot, workspace, artifacts):
+    dialog = workspace.models.open_train_dialog()
+    for index in range(dialog.kind.count()):
+        dialog.kind.setCurrentIndex(index)
+        hint = dialog.sizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 700, dialog.selected_kind()
+    dialog.select_kind("risk_gb")
+    dialog.adjustSize()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    assert dialog.grab().save(str(artifacts / "train_dialog_risk_gb.png"))
 
 
 def test_wide_screen_screenshots(qtbot, workspace, artifacts):

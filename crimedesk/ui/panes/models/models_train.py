@@ -45,21 +45,25 @@ VERDICT_DAYS = 7  # every backtest origin is scored on the week after it
 WINDOWS = ("train_days", "backtest_origins", "origin_step_days")
 
 
+def backtest_days(values: dict[str, Any]) -> int | None:
+    """Days of incidents a backtest with these windows needs (None for a kind without them):
+    the training window, the origins' steps, the scored week and any horizon."""
+    if not set(WINDOWS) <= values.keys():
+        return None
+    steps = values["origin_step_days"] * (values["backtest_origins"] - 1)
+    return int(values["train_days"] + steps + VERDICT_DAYS + values.get("horizon_days", 0))
+
+
 def fit_windows(values: dict[str, Any], span_days: int) -> dict[str, Any]:
     """``values`` with fewer backtest origins, then a shorter training window, until the backtest
-    (training window, the origins' steps, the scored week and any horizon) fits ``span_days``."""
-    if not set(WINDOWS) <= values.keys():
-        return values
+    fits ``span_days`` (or the window is down to one day)."""
     fitted = dict(values)
-    extra = VERDICT_DAYS + int(fitted.get("horizon_days", 0))
-
-    def needed() -> int:
-        return fitted["train_days"] + extra + fitted["origin_step_days"] * (fitted["backtest_origins"] - 1)
-
-    while needed() > span_days and fitted["backtest_origins"] > 1:
+    needed = backtest_days(fitted)
+    while needed is not None and needed > span_days and fitted["backtest_origins"] > 1:
         fitted["backtest_origins"] -= 1
-    if needed() > span_days:
-        fitted["train_days"] = max(1, span_days - extra)
+        needed = backtest_days(fitted)
+    if needed is not None and needed > span_days:
+        fitted["train_days"] = max(1, fitted["train_days"] - (needed - span_days))
     return fitted
 
 
@@ -250,9 +254,16 @@ class TrainDialog(QDialog):
         if span is None:
             self.span_note.setText("")
             return
-        self.span_note.setText(f"{span:,} days of incidents; backtest windows are fitted to them.")
         if self.form is not None:
             self.form.fit_windows(span)
+        needed = None if self.form is None else backtest_days(self.form.values())
+        if needed is None:
+            note = f"{span:,} days of incidents."
+        elif needed > span:
+            note = f"{span:,} days of incidents: too few, this kind's backtest needs {needed} or more."
+        else:
+            note = f"{span:,} days of incidents; backtest windows are fitted to them."
+        self.span_note.setText(note)
 
     def _kind_changed(self, kind: str) -> None:
         if self.form is not None and self.form.spec.kind == kind:

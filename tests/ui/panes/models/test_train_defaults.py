@@ -99,3 +99,13 @@ def test_fit_windows_keeps_what_fits_and_leaves_other_kinds_alone():
     assert fit_windows(hotspot, 83)["backtest_origins"] == 3
     assert fit_windows(hotspot, 28) == hotspot | {"backtest_origins": 1, "train_days": 21}
     assert fit_windows({"freq": "W", "horizon": 4}, 28) == {"freq": "W", "horizon": 4}
+    assert fit_windows(hotspot, 3)["train_days"] == 1  # as short as it goes; the dialog says too few
+
+
+def test_too_few_days_for_any_backtest_are_said(qtbot):
+    state = FilterState.from_dict({"date_from": "2017-01-01", "date_to": "2017-01-03"})
+    dialog = TrainDialog(state.snapshot, "hotspots_gistar")
+    qtbot.addWidget(dialog)
+    assert dialog.span_note.text() == "3 days of incidents: too few, this kind's backtest needs 8 or more."
+    dialog.select_kind("ets")
+    assert dialog.span_note.text() == "3 days of incidents."
