@@ -61,6 +61,8 @@ class ChartBox(QWidget):
         every count is 0 (pyqtgraph would centre a flat zero line, showing -0.5 incidents)."""
         limits = {f"{axis}Min": 0.0}
         self.plot.vb.setLimits(**limits)
+        # the 0 label sits on the axis's edge, which pyqtgraph would leave out
+        self.plot.getAxis("left" if axis == "y" else "bottom").setStyle(hideOverlappingLabels=False)
         if top > 0:
             self.plot.enableAutoRange(axis=axis)
         elif axis == "y":
