@@ -76,6 +76,8 @@ def test_every_pane_fits_laptop_screens(qtbot, workspace, artifacts):
         outside = visit_tabs(qtbot, workspace, artifacts if width == 1366 else None, f"{width}x{height}")
         assert not any(outside.values()), (width, height, outside)
     assert workspace.dashboard.kpis.columns == 4  # two rows of cards at 1280 px
+    table = workspace.dashboard.compstat.view
+    assert table.rowAt(table.viewport().height() - 1) >= 3  # four regions in view at 1280×800, not two
     assert "US" in workspace.ucr.chart.curves
 
 

@@ -108,6 +108,8 @@ class CompStatTable(QWidget):
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # Citywide last
         self.view.verticalHeader().hide()
+        # compact rows: on a 1280×800 screen the table has about 80 px, room for 4 regions, not 2
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._region_chosen)
