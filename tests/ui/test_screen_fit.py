@@ -78,6 +78,10 @@ def test_every_pane_fits_laptop_screens(qtbot, workspace, artifacts):
     assert workspace.dashboard.kpis.columns == 4  # two rows of cards at 1280 px
     table = workspace.dashboard.compstat.view
     assert table.rowAt(table.viewport().height() - 1) >= 3  # four regions in view at 1280×800, not two
+    split = workspace.dashboard.split  # the analyst can trade the trend's height for CompStat rows
+    window.tabs.setCurrentWidget(workspace.dashboard)
+    split.setSizes([150, sum(split.sizes()) - 150])
+    qtbot.waitUntil(lambda: table.rowAt(table.viewport().height() - 1) >= 8, timeout=3000)
     assert "US" in workspace.ucr.chart.curves
 
 

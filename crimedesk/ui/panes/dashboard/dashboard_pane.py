@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.analytics.closed_range import closed_range
@@ -72,20 +72,17 @@ class DashboardPane(QWidget):
         subscribe_while_alive(self, state.subscribe, lambda _snapshot, _changed: self.refresh())
 
     def _build(self) -> None:
-        charts = QWidget()
-        grid = QGridLayout(charts)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.trend, 0, 0)
-        grid.addWidget(self.offenses, 0, 1)
-        grid.addWidget(self.hours, 1, 0)
-        grid.addWidget(self.compstat, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(charts)
+        self.split = QSplitter(Qt.Orientation.Vertical)  # drag it to give CompStat more rows
+        for left, right in ((self.trend, self.offenses), (self.hours, self.compstat)):
+            row = QWidget()
+            pair = QHBoxLayout(row)
+            pair.setContentsMargins(0, 0, 0, 0)
+            pair.addWidget(left, stretch=3)
+            pair.addWidget(right, stretch=2)
+            self.split.addWidget(row)
         layout = QVBoxLayout(self)
         layout.addWidget(self.kpis)
-        layout.addWidget(split, stretch=1)
+        layout.addWidget(self.split, stretch=1)
 
     def refresh(self) -> None:
         """Re-query every part for the current filters."""
