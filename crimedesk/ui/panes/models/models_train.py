@@ -9,7 +9,7 @@ with its help line as the tooltip; kinds are listed by their display names.
 Defaults fit the data the model will use: the dates widen the filtered period back to a year of
 the store's history (not before its first incident), and the backtest windows of a kind that has
 them (training window, origins, origin step) shrink until they fit the days chosen, so the
-defaults never fail with "the backtest needs N days".
+defaults never fail with "the backtest needs N days" (the dialog says when no window fits).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from crimedesk.models.registry import KindSpec, ParamInfo, param_infos
 HISTORY_DAYS = 364  # a year of history by default: 52 whole weeks
 VERDICT_DAYS = 7  # every backtest origin is scored on the week after it
 WINDOWS = ("train_days", "backtest_origins", "origin_step_days")
+MIN_TRAIN_DAYS = 28  # the training window shrinks to four weeks before the backtest loses origins
 
 
 def backtest_days(values: dict[str, Any]) -> int | None:
@@ -55,15 +56,21 @@ def backtest_days(values: dict[str, Any]) -> int | None:
 
 
 def fit_windows(values: dict[str, Any], span_days: int) -> dict[str, Any]:
-    """``values`` with fewer backtest origins, then a shorter training window, until the backtest
-    fits ``span_days`` (or the window is down to one day)."""
+    """``values`` shrunk until the backtest fits ``span_days``: first the training window, down to
+    four weeks (the backtest's origins are what its verdict rests on), then the origins, then the
+    training window again, to one day at the least."""
     fitted = dict(values)
-    needed = backtest_days(fitted)
-    while needed is not None and needed > span_days and fitted["backtest_origins"] > 1:
-        fitted["backtest_origins"] -= 1
+
+    def excess() -> int:
         needed = backtest_days(fitted)
-    if needed is not None and needed > span_days:
-        fitted["train_days"] = max(1, fitted["train_days"] - (needed - span_days))
+        return 0 if needed is None else max(0, needed - span_days)
+
+    if excess():
+        fitted["train_days"] = max(min(fitted["train_days"], MIN_TRAIN_DAYS), fitted["train_days"] - excess())
+    while excess() and fitted["backtest_origins"] > 1:
+        fitted["backtest_origins"] -= 1
+    if excess():
+        fitted["train_days"] = max(1, fitted["train_days"] - excess())
     return fitted
 
 

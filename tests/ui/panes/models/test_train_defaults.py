@@ -17,7 +17,7 @@ from crimedesk.models.frame import incidents_frame
 from crimedesk.models.hotspots.kind import backtest_origins
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.models.models_pane import ModelsPane
-from crimedesk.ui.panes.models.models_train import TrainDialog, editor_value, fit_windows
+from crimedesk.ui.panes.models.models_train import TrainDialog, backtest_days, editor_value, fit_windows
 
 MONTHS = ("10", "11", "12")  # October to December 2017
 
@@ -81,13 +81,14 @@ def test_shorter_dates_shrink_the_backtest_windows_to_fit(qtbot, autumn_store):
     dialog.date_from.setDate(QDate(2017, 11, 1))
     assert dialog.form is not None
     editors = dialog.form.editors
-    assert [editor_value(editors[n]) for n in ("train_days", "backtest_origins")] == [54, 1]
+    assert [editor_value(editors[n]) for n in ("train_days", "backtest_origins")] == [33, 4]  # 61 days
     backtest_fits(autumn_store, dialog)
     dialog.date_from.setDate(QDate(2017, 8, 1))  # before the data: only its 92 days count
     assert [editor_value(editors[n]) for n in ("train_days", "backtest_origins")] == [56, 4]
     dialog.select_kind("risk_gb")  # 120 training days + 7 scored + 7 × 7 origin steps do not fit 92
     assert dialog.form is not None
-    assert editor_value(dialog.form.editors["train_days"]) + 7 + 1 <= 92
+    risk = dialog.form.values()
+    assert (risk["train_days"], risk["backtest_origins"], backtest_days(risk)) == (35, 8, 92)
     dialog.select_kind("ets")  # no backtest windows: its defaults stay
     assert dialog.form is not None
     assert dialog.form.values() == {n: getattr(model_spec("ets").params(), n) for n in dialog.form.editors}
@@ -96,7 +97,9 @@ def test_shorter_dates_shrink_the_backtest_windows_to_fit(qtbot, autumn_store):
 def test_fit_windows_keeps_what_fits_and_leaves_other_kinds_alone():
     hotspot = {"train_days": 56, "backtest_origins": 4, "origin_step_days": 7, "cell_size": 150.0}
     assert fit_windows(hotspot, 84) == hotspot
-    assert fit_windows(hotspot, 83)["backtest_origins"] == 3
+    assert fit_windows(hotspot, 83) == hotspot | {"train_days": 55}  # the origins stay
+    assert fit_windows(hotspot, 60) == hotspot | {"train_days": 32}
+    assert fit_windows(hotspot, 55) == hotspot | {"train_days": 28, "backtest_origins": 3}
     assert fit_windows(hotspot, 28) == hotspot | {"backtest_origins": 1, "train_days": 21}
     assert fit_windows({"freq": "W", "horizon": 4}, 28) == {"freq": "W", "horizon": 4}
     assert fit_windows(hotspot, 3)["train_days"] == 1  # as short as it goes; the dialog says too few
