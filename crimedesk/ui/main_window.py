@@ -5,7 +5,7 @@ Behaviour (what the actions do, when panes refresh) is wired by :mod:`crimedesk.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -18,6 +18,14 @@ from PySide6.QtWidgets import (
 
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
+FIRST_SIZE = QSize(1500, 950)  # before a saved layout exists
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window's size: 1500 × 950, or the screen's free area when that is smaller (a
+    1366 × 768 laptop), so the window never starts larger than the screen."""
+    return FIRST_SIZE.boundedTo(available)
+
 
 class MainWindow(QMainWindow):
     closing = Signal()
@@ -28,7 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("MainWindow")
         self.setWindowTitle(f"crimedesk — {store_name}")
-        self.resize(1500, 950)
+        self.resize(first_size(self.screen().availableGeometry().size()))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for title, pane in panes.items():

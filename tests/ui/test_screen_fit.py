@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ui.main_window import first_size
 from crimedesk.ui.workspace import Workspace
 
 # the map's view too: its legend and layer control sit in its corners
@@ -141,3 +142,12 @@ def test_the_welcome_page_shows_its_whole_text_on_a_laptop(qtbot, sqlite_store, 
     assert QRect(QPoint(0, 0), window.size()).contains(QRect(text.mapTo(window, QPoint(0, 0)), text.size()))
     assert not controls_outside(window)
     assert window.grab().save(str(artifacts / "screen_welcome_1366x768.png"))
+
+
+def test_the_first_window_never_starts_larger_than_the_screen(qtbot, sqlite_store, tmp_path):
+    assert first_size(QSize(1366, 740)) == QSize(1366, 740)  # a laptop's free area under its panel
+    assert first_size(QSize(1920, 1040)) == QSize(1500, 950)
+    workspace = Workspace(sqlite_store, tmp_path / "settings.json")
+    qtbot.addWidget(workspace.window)
+    free = workspace.window.screen().availableGeometry().size()
+    assert workspace.window.height() <= free.height()  # the test screen is 800 × 800
