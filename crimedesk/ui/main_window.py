@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crimedesk.ui.widgets.plain_text import PlainLabel
+from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
 FIRST_SIZE = QSize(1500, 950)  # before a saved layout exists
 
@@ -59,7 +59,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.menuBar().addMenu("&View").addAction(self.filter_dock.toggleViewAction())
-        self.store_label = PlainLabel(store_name)
+        self.store_label = PlainLabel(store_name)  # a long path is cut: the title and tooltip hold it
+        self.store_label.setToolTip(as_rich_text(store_name))
+        self.store_label.setMaximumWidth(240)
+        self.store_label.setMinimumWidth(1)  # the label's text never sets the window's width
         self.dataset_label = PlainLabel()
         self.counts_label = PlainLabel()
         self.message_label = PlainLabel()  # a long message is cut (whole in its tooltip), never widens

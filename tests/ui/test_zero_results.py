@@ -11,6 +11,10 @@ DOWNTOWN = "001"  # police district 001 (Central), by the source's codes
 FAR_SOUTH = (-87.70, 41.65, -87.52, 41.70)  # a rectangle around the city's south end (lon/lat)
 
 
+def dashboard_note(workspace: Workspace) -> str:
+    return workspace.dashboard.trend.status.text()
+
+
 @pytest.fixture
 def workspace(qtbot, chicago_sample_store, tmp_path) -> Workspace:
     workspace = Workspace(chicago_sample_store, tmp_path / "settings.json")
@@ -30,7 +34,10 @@ def test_regions_and_a_drawn_shape_that_do_not_meet_say_so(qtbot, workspace, art
     qtbot.waitUntil(lambda: window.message_label.text() != "", timeout=10_000)
     message = window.message_label.text()
     assert message.startswith("No incident matches: the chosen regions (")
-    assert "the shape drawn on the map (" in message and message.endswith("no incident lies in all of them.")
+    assert " and the drawn shape (" in message and message.endswith(") have none in common.")
+    assert dashboard_note(workspace) == "No incidents"
+    label = window.message_label  # wide enough at 1366 px, beside a long store path
+    assert label.width() >= label.fontMetrics().horizontalAdvance(message)
     assert window.grab().save(str(artifacts / "zero_reason.png"))
 
     state.update(bbox=None)  # the next count that finds incidents clears it
@@ -42,9 +49,7 @@ def test_a_place_filter_empty_by_itself_is_named(qtbot, workspace):
     state, window = workspace.state, workspace.window
     state.update(region_layer_id="district", region_ids={DOWNTOWN}, text="NO SUCH BLOCK ANYWHERE")
     qtbot.waitUntil(lambda: window.message_label.text() != "", timeout=10_000)
-    assert window.message_label.text() == (
-        "No incident matches: none is in the location text, even without the other place filters."
-    )
+    assert window.message_label.text() == ("No incident matches: none is in the location text, even alone.")
 
 
 def test_no_data_axes_start_at_zero(qtbot, workspace):

@@ -49,9 +49,10 @@ class TrendChart(ChartBox):
             pen = pg.mkPen("#000", width=2, style=Qt.PenStyle.DashLine)
             self.plot.plot(x, frame["ma28"].to_numpy(float), pen=pen, name="28-day avg", connect="finite")
         counts = frame[[c for c in [*CATEGORIES, "total"] if c in frame]].to_numpy(float)
-        self.count_axis_from_zero("y", float(np.nanmax(counts)) if counts.size else 0.0)
-        note = "Click a line to filter by its category" if len(frame) else "No incidents"
-        if "ma28" in frame and frame["ma28"].isna().all() and len(frame):
+        top = float(np.nanmax(counts)) if counts.size else 0.0
+        self.count_axis_from_zero("y", top)
+        note = "Click a line to filter by its category" if top > 0 else "No incidents"
+        if "ma28" in frame and frame["ma28"].isna().all() and top > 0:
             note += " · 28-day average needs 28 days of data"
         self.show_note(note)
 

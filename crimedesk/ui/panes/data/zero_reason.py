@@ -15,7 +15,7 @@ from crimedesk.domain.filters import FilterSnapshot
 # each spatial filter: what it is called, and the values that turn it off
 SPATIAL: dict[str, tuple[str, dict[str, Any]]] = {
     "regions": ("the chosen regions", {"region_ids": frozenset()}),
-    "shape": ("the shape drawn on the map", {"bbox": None, "polygon_wkt": None}),
+    "shape": ("the drawn shape", {"bbox": None, "polygon_wkt": None}),
     "text": ("the location text", {"text": ""}),
 }
 
@@ -41,6 +41,6 @@ def zero_reason(conn: Connection, f: FilterSnapshot) -> str | None:
         alone[name] = count_incidents(conn, replace(f, **others))
     empty = [name for name in active if alone[name] == 0]
     if empty:
-        return f"none is in {SPATIAL[empty[0]][0]}, even without the other place filters"
+        return f"none is in {SPATIAL[empty[0]][0]}, even alone"
     each = " and ".join(f"{SPATIAL[name][0]} ({alone[name]:,})" for name in active)
-    return f"{each} each match incidents, but no incident lies in all of them"
+    return f"{each} have none in common"
