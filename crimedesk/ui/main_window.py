@@ -6,7 +6,7 @@ Behaviour (what the actions do, when panes refresh) is wired by :mod:`crimedesk.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -61,8 +61,6 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu("&View").addAction(self.filter_dock.toggleViewAction())
         self.store_label = PlainLabel(store_name)  # a long path is cut: the title and tooltip hold it
         self.store_label.setToolTip(as_rich_text(store_name))
-        self.store_label.setMaximumWidth(240)
-        self.store_label.setMinimumWidth(1)  # the label's text never sets the window's width
         self.dataset_label = PlainLabel()
         self.counts_label = PlainLabel()
         self.message_label = PlainLabel()  # a long message is cut (whole in its tooltip), never widens
@@ -75,6 +73,11 @@ class MainWindow(QMainWindow):
     def show_welcome(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.welcome if on else self.tabs)
         self.filter_dock.setVisible(not on)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The store's path takes at most a fifth of the status bar, leaving a message room."""
+        self.store_label.setMaximumWidth(event.size().width() // 5)
+        super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
