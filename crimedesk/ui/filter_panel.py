@@ -30,6 +30,7 @@ from crimedesk.domain.categories import CATEGORIES
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.multiselect import MultiSelect
 
 PRESET_LABELS = {
@@ -232,7 +233,7 @@ class FilterPanel(QWidget):
         )
 
     def _failed(self, exc: Exception) -> None:
-        self.error.emit(f"Could not load filter choices: {exc}")
+        self.error.emit(error_sentence("the filter choices could not be loaded", exc))
 
 
 def _date_edit() -> QDateEdit:

@@ -5,11 +5,26 @@ Behaviour (what the actions do, when panes refresh) is wired by :mod:`crimedesk.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
-from crimedesk.ui.widgets.plain_text import PlainLabel
+from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
+
+FIRST_SIZE = QSize(1500, 950)  # before a saved layout exists
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window's size: 1500 × 950, or the screen's free area when that is smaller (a
+    1366 × 768 laptop), so the window never starts larger than the screen."""
+    return FIRST_SIZE.boundedTo(available)
 
 
 class MainWindow(QMainWindow):
@@ -21,7 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("MainWindow")
         self.setWindowTitle(f"crimedesk — {store_name}")
-        self.resize(1500, 950)
+        self.resize(first_size(self.screen().availableGeometry().size()))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for title, pane in panes.items():
@@ -44,10 +59,12 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.menuBar().addMenu("&View").addAction(self.filter_dock.toggleViewAction())
-        self.store_label = PlainLabel(store_name)
+        self.store_label = PlainLabel(store_name)  # a long path is cut: the title and tooltip hold it
+        self.store_label.setToolTip(as_rich_text(store_name))
         self.dataset_label = PlainLabel()
         self.counts_label = PlainLabel()
-        self.message_label = PlainLabel()
+        self.message_label = PlainLabel()  # a long message is cut (whole in its tooltip), never widens
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.store_label)
         self.statusBar().addWidget(self.dataset_label)
         self.statusBar().addWidget(self.message_label, stretch=1)
@@ -56,6 +73,11 @@ class MainWindow(QMainWindow):
     def show_welcome(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.welcome if on else self.tabs)
         self.filter_dock.setVisible(not on)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The store's path takes at most a fifth of the status bar, leaving a message room."""
+        self.store_label.setMaximumWidth(event.size().width() // 5)
+        super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

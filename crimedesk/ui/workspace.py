@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QLabel, QWidget
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.config.secrets import shown_url
 from crimedesk.config.settings import Settings, WindowLayout, load_settings, update_settings
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
+from crimedesk.storage.schema import ucr_counts
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
@@ -33,6 +35,7 @@ from crimedesk.ui.filter_panel import FilterPanel
 from crimedesk.ui.main_window import MainWindow
 from crimedesk.ui.panes.dashboard.dashboard_pane import DashboardPane
 from crimedesk.ui.panes.data.data_pane import DataPane
+from crimedesk.ui.panes.data.zero_reason import active_spatial, zero_reason
 from crimedesk.ui.panes.map.map_pane import MapPane
 from crimedesk.ui.panes.models.models_pane import ModelsPane
 from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
@@ -51,6 +54,7 @@ DEFAULT_PRESET = "last_28"
 class StoreFacts:
     summary: StoreSummary
     latest: date | None
+    has_ucr: bool  # FBI UCR figures on file (a store may hold only those)
 
 
 def _placeholder(text: str) -> QLabel:
@@ -93,7 +97,9 @@ class Workspace(QObject):
         self.window = MainWindow(self.filter_panel, panes, self.welcome, name)
         self.facts: StoreFacts | None = None
         self.closed = False
+        self.error_source: QObject | None = None  # the pane whose error the status bar shows
         self._store_query = LatestQuery(self._show_store, self.show_error, self)
+        self._zero_query = LatestQuery(self._show_zero_reason, self.show_error, self)
         self._mirror_job: Job | None = None
         self._connect()
         self._restore_window(saved.window)
@@ -113,7 +119,10 @@ class Workspace(QObject):
         self.welcome.portal_button.clicked.connect(lambda: open_portal_dialog(self.engine, w, self.reload))
         self.welcome.boundaries_button.clicked.connect(self.open_boundaries)
         for source in (self.filter_panel, self.dashboard, self.data, self.ucr, self.models):
-            source.error.connect(self.show_error)
+            source.error.connect(lambda text, s=source: self.show_error(text, s))
+        for source in (self.dashboard, self.ucr, self.models):  # their next success clears their error
+            source.recovered.connect(lambda s=source: self.clear_error(s))
+        self.data.model.count_loaded.connect(self._data_loaded)
         self.data.model.count_loaded.connect(self._filtered_count)
         w.closing.connect(self.save)
         w.closing.connect(self._detach)
@@ -125,7 +134,8 @@ class Workspace(QObject):
         def query() -> StoreFacts:
             with engine.connect() as conn:
                 latest = latest_occurrence(conn)
-            return StoreFacts(store_summary(engine), latest)
+                has_ucr = conn.execute(select(ucr_counts.c.year).limit(1)).first() is not None
+            return StoreFacts(store_summary(engine), latest, has_ucr)
 
         self._store_query.run(query)
         if self.mirror is None:
@@ -162,10 +172,13 @@ class Workspace(QObject):
             return
         self.facts = facts
         s = facts.summary
-        self.window.show_welcome(s.is_empty)
+        self.window.show_welcome(s.is_empty and not facts.has_ucr)
         sources = ", ".join(s.by_source) or "no data"
         self.window.dataset_label.setText(f"Dataset: {sources} · {s.total_incidents:,} incidents")
+        self.ucr.refresh()  # a UCR import shows at once, even on the tab in front
         if s.is_empty:
+            if facts.has_ucr:
+                self.window.tabs.setCurrentWidget(self.ucr)  # the figures there are all it holds
             return
         self.filter_panel.set_latest(facts.latest)
         self.filter_panel.load_choices()
@@ -179,10 +192,29 @@ class Workspace(QObject):
             self.dashboard.refresh()
             self.data.model.set_filters(self.state.snapshot)
         self.data.uploads.refresh()
+        self.models.refresh()  # the Train dialog's dates follow the store's new extent
 
     def _filtered_count(self, count: int) -> None:
         total = self.facts.summary.total_incidents if self.facts else 0
         self.window.counts_label.setText(f"{count:,} of {total:,} incidents match the filters")
+        snapshot = self.state.snapshot
+        if count == 0 and len(active_spatial(snapshot)) > 1:
+            engine = self.engine
+
+            def why() -> str | None:
+                with engine.connect() as conn:
+                    return zero_reason(conn, snapshot)
+
+            self._zero_query.run(lambda: (snapshot, why()))
+
+    def _show_zero_reason(self, found: tuple[FilterSnapshot, str | None]) -> None:
+        """Say why the place filters match nothing, until the next count (as the Data pane's note)."""
+        snapshot, reason = found
+        if reason and snapshot == self.state.snapshot and not self.closed:
+            text = f"No incident matches: {reason}."
+            self.error_source = self.data
+            self.window.message_label.setText(text)
+            self.window.message_label.setToolTip(as_rich_text(text))
 
     def open_import(self) -> ImportDialog:
         dialog = ImportDialog(self.engine, parent=self.window)
@@ -211,6 +243,7 @@ class Workspace(QObject):
         """The window is going: late answers from background work must not reach its widgets."""
         self.closed = True
         self.data.model.count_loaded.disconnect(self._filtered_count)
+        self.data.model.count_loaded.disconnect(self._data_loaded)
 
     def save(self) -> None:
         """Keep the window layout and the filters (only those parts of the settings file)."""
@@ -231,11 +264,23 @@ class Workspace(QObject):
         except binascii.Error:
             log.warning("the saved window layout is not base64; the default layout is used")
 
-    def show_error(self, message: object) -> None:
+    def show_error(self, message: object, source: QObject | None = None) -> None:
+        """Show ``message`` in the status bar until ``source`` (a pane) next succeeds."""
         text = str(message)
         log.error("%s", text)
+        self.error_source = source
         self.window.message_label.setText(f"⚠ {text}")
         self.window.message_label.setToolTip(as_rich_text(text))
+
+    def _data_loaded(self, _count: int) -> None:
+        self.clear_error(self.data)
+
+    def clear_error(self, source: QObject) -> None:
+        """``source`` works again: its error message goes (another pane's stays)."""
+        if self.error_source is source:
+            self.error_source = None
+            self.window.message_label.setText("")
+            self.window.message_label.setToolTip("")
 
 
 def _base64(data: QByteArray) -> str:

@@ -35,6 +35,7 @@ class ChartBox(QWidget):
         self.title = QLabel(f"<b>{title}</b>")
         self.status = PlainLabel()
         self.status.setStyleSheet("color: #666")
+        self.status.setWordWrap(True)  # a long note wraps instead of widening the window
         self.widget = pg.PlotWidget(plotItem=plot)
         self.plot: pg.PlotItem = self.widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -54,6 +55,20 @@ class ChartBox(QWidget):
         self.widget.addAction(export)
         self.widget.scene().sigMouseMoved.connect(self._mouse_moved)
         self.widget.scene().sigMouseClicked.connect(self._mouse_clicked)
+
+    def count_axis_from_zero(self, axis: str, top: float) -> None:
+        """Counts start at 0 on ``axis`` ("x" or "y"): never a negative margin, and 0 to 1 when
+        every count is 0 (pyqtgraph would centre a flat zero line, showing -0.5 incidents)."""
+        limits = {f"{axis}Min": 0.0}
+        self.plot.vb.setLimits(**limits)
+        # the 0 label sits on the axis's edge, which pyqtgraph would leave out
+        self.plot.getAxis("left" if axis == "y" else "bottom").setStyle(hideOverlappingLabels=False)
+        if top > 0:
+            self.plot.enableAutoRange(axis=axis)
+        elif axis == "y":
+            self.plot.setYRange(0, 1, padding=0)
+        else:
+            self.plot.setXRange(0, 1, padding=0)
 
     def tooltip_at(self, point: QPointF) -> str:
         """Text for the data point under ``point`` (data coordinates), or ""."""

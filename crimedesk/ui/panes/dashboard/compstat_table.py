@@ -98,6 +98,7 @@ class CompStatTable(QWidget):
         self.layer: str | int = "district"
         self.title = PlainLabel("CompStat")  # a layer's name is data: never HTML
         self.title.setStyleSheet("font-weight: bold")
+        self.title.setWordWrap(True)
         self.model = CompStatModel(_columns(), _colour)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -107,6 +108,8 @@ class CompStatTable(QWidget):
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # Citywide last
         self.view.verticalHeader().hide()
+        # compact rows: on a 1280×800 screen the table has about 80 px, room for 4 regions, not 2
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._region_chosen)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.analytics.closed_range import closed_range
@@ -29,6 +29,7 @@ from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
 from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
 from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.error_text import error_sentence
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,18 @@ class ShowsErrors(Protocol):
 
 
 PARTS = ("kpis", "trend", "offenses", "hours", "compstat")
+PART_NAMES = {
+    "kpis": "key figures",
+    "trend": "trend",
+    "offenses": "top offense types",
+    "hours": "hour-of-week grid",
+    "compstat": "CompStat table",
+}
 
 
 class DashboardPane(QWidget):
     error = Signal(str)
+    recovered = Signal()  # every part that had failed shows an answer again
 
     def __init__(
         self,
@@ -60,6 +69,7 @@ class DashboardPane(QWidget):
         self.hours = HourGrid()
         self.compstat = CompStatTable(state)
         self.refreshes = 0
+        self.failed: set[str] = set()
         self.shown: dict[str, FilterSnapshot | None] = dict.fromkeys(PARTS)
         self._runners = {part: self._runner(part) for part in PARTS}
         self._build()
@@ -68,20 +78,17 @@ class DashboardPane(QWidget):
         subscribe_while_alive(self, state.subscribe, lambda _snapshot, _changed: self.refresh())
 
     def _build(self) -> None:
-        charts = QWidget()
-        grid = QGridLayout(charts)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.trend, 0, 0)
-        grid.addWidget(self.offenses, 0, 1)
-        grid.addWidget(self.hours, 1, 0)
-        grid.addWidget(self.compstat, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(charts)
+        self.split = QSplitter(Qt.Orientation.Vertical)  # drag it to give CompStat more rows
+        for left, right in ((self.trend, self.offenses), (self.hours, self.compstat)):
+            row = QWidget()
+            pair = QHBoxLayout(row)
+            pair.setContentsMargins(0, 0, 0, 0)
+            pair.addWidget(left, stretch=3)
+            pair.addWidget(right, stretch=2)
+            self.split.addWidget(row)
         layout = QVBoxLayout(self)
         layout.addWidget(self.kpis)
-        layout.addWidget(split, stretch=1)
+        layout.addWidget(self.split, stretch=1)
 
     def refresh(self) -> None:
         """Re-query every part for the current filters."""
@@ -121,6 +128,10 @@ class DashboardPane(QWidget):
 
     def _show(self, part: str, snapshot: FilterSnapshot, result: Any) -> None:
         self.shown[part] = snapshot
+        if part in self.failed:
+            self.failed.discard(part)
+            if not self.failed:
+                self.recovered.emit()
         if result is None:  # empty store: nothing to show yet
             return
         shows: dict[str, Callable[[Any], None]] = {
@@ -141,7 +152,8 @@ class DashboardPane(QWidget):
             "hours": self.hours,
         }
         widgets.get(part, self.compstat).show_error(exc)
-        self.error.emit(f"Dashboard {part}: {exc}")
+        self.failed.add(part)
+        self.error.emit(error_sentence(f"the dashboard's {PART_NAMES[part]} could not be computed", exc))
 
     def _category_clicked(self, name: str) -> None:
         self.state.update(categories=frozenset() if name == "total" else {name})

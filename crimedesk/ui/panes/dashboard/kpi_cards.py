@@ -3,8 +3,8 @@ earlier (CompStat's rule); a count is tinted only when its change is significant
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from crimedesk.analytics.kpis import COUNTS, SHARES, Kpi, KpiReport
@@ -76,6 +76,9 @@ class KpiCard(QFrame):
 
 
 class KpiCards(QWidget):
+    """The cards in one row, or in two rows of half as many when one row would not fit (a
+    1366 px laptop screen), so the dashboard never forces the window wider."""
+
     category_clicked = Signal(str)  # "total" for all categories
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -84,12 +87,35 @@ class KpiCards(QWidget):
         self.period = PlainLabel()
         self.period.setStyleSheet("color: #666")
         self.period.setWordWrap(True)
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for i, card in enumerate(self.cards.values()):
-            layout.addWidget(card, 0, i)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        for card in self.cards.values():
             card.clicked.connect(self.category_clicked)
-        layout.addWidget(self.period, 1, 0, 1, len(self.cards))
+        self.columns = 0
+        self._arrange(len(self.cards))
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for i, card in enumerate(self.cards.values()):
+            self.grid.addWidget(card, i // columns, i % columns)  # re-adding moves the card
+        self.grid.addWidget(self.period, (len(self.cards) - 1) // columns + 1, 0, 1, columns)
+        self.updateGeometry()
+
+    def _width_for(self, columns: int) -> int:
+        widths = [card.minimumSizeHint().width() for card in self.cards.values()]
+        per_column = [max(widths[i::columns]) for i in range(columns)]
+        return sum(per_column) + self.grid.horizontalSpacing() * (columns - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the two-row arrangement."""
+        return QSize(self._width_for(len(self.cards) // 2), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        one_row = self._width_for(len(self.cards)) <= event.size().width()
+        self._arrange(len(self.cards) if one_row else len(self.cards) // 2)
+        super().resizeEvent(event)
 
     def show_report(self, report: KpiReport) -> None:
         for name, kpi in report.kpis.items():

@@ -34,6 +34,7 @@ class OffenseBars(ChartBox):
             self.plot.addItem(bars)
         self.plot.getAxis("left").setTicks([list(enumerate(_short(n) for n in names))])
         self.plot.setYRange(-0.5, max(len(names), 1) - 0.5, padding=0.02)
+        self.count_axis_from_zero("x", float(self.frame["count"].max()) if names else 0.0)
         self.show_note("Click a bar to filter by its offense type" if names else "No incidents")
 
     def bar_at(self, point: QPointF) -> int | None:

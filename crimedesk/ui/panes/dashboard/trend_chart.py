@@ -28,7 +28,7 @@ class TrendChart(ChartBox):
         self.bucket.addItems(BUCKETS)
         self.header.addWidget(self.bucket)
         self.bucket.currentTextChanged.connect(self.bucket_changed)
-        self.plot.addLegend(offset=(10, 10), colCount=3)
+        self.legend = _legend_above(self.plot)
         self.plot.setLabel("left", "incidents")
         self.plot.showGrid(y=True, alpha=0.2)
 
@@ -51,8 +51,11 @@ class TrendChart(ChartBox):
         if "ma28" in frame and frame["ma28"].notna().any():
             pen = pg.mkPen("#000", width=2, style=Qt.PenStyle.DashLine)
             self.plot.plot(x, frame["ma28"].to_numpy(float), pen=pen, name="28-day avg", connect="finite")
-        note = "Click a line to filter by its category" if len(frame) else "No incidents"
-        if "ma28" in frame and frame["ma28"].isna().all() and len(frame):
+        counts = frame[[c for c in [*CATEGORIES, "total"] if c in frame]].to_numpy(float)
+        top = float(np.nanmax(counts)) if counts.size else 0.0
+        self.count_axis_from_zero("y", top)
+        note = "Click a line to filter by its category" if top > 0 else "No incidents"
+        if "ma28" in frame and frame["ma28"].isna().all() and top > 0:
             note += " · 28-day average needs 28 days of data"
         self.show_note(note)
 
@@ -70,6 +73,18 @@ class TrendChart(ChartBox):
         if "ma28" in row and pd.notna(row["ma28"]):
             parts.append(f"28-day avg {row['ma28']:.1f}")
         return f"{self.frame.index[i]:%Y-%m-%d}: " + ", ".join(parts)
+
+
+def _legend_above(plot: pg.PlotItem) -> pg.LegendItem:
+    """A one-row legend in the plot's title row, above the lines: inside the plot it hid them."""
+    legend = pg.LegendItem(colCount=6, labelTextSize="8pt")
+    plot.layout.removeItem(plot.titleLabel)
+    plot.titleLabel.hide()
+    plot.layout.addItem(legend, 0, 1)
+    plot.layout.setRowMaximumHeight(0, 40)
+    plot.layout.setRowMinimumHeight(0, 20)
+    plot.legend = legend  # PlotItem.plot(name=...) adds each curve to it
+    return legend
 
 
 def _seconds(index: pd.Index) -> np.ndarray:

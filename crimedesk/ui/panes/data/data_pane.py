@@ -30,6 +30,7 @@ from crimedesk.ui.panes.data.incident_model import IncidentTableModel
 from crimedesk.ui.panes.data.uploads_view import UploadsView
 from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.error_text import error_sentence
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class DataPane(QTabWidget):
 
     def _failed(self, exc: Exception) -> None:
         log.error("incident details failed: %s", exc)
-        self.error.emit(f"Incident details: {exc}")
+        self.error.emit(error_sentence("the incident's details could not be loaded", exc))
 
 
 def _details(engine: Engine, incident_id: int) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from crimedesk.analytics.incident_table import TABLE_COLUMNS, count_incidents, i
 from crimedesk.domain.display_text import display_text
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ui.runtime.workers import Job, submit
+from crimedesk.ui.widgets.error_text import error_sentence
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_ROWS = 200
@@ -136,7 +137,7 @@ class IncidentTableModel(QAbstractTableModel):
     @Slot(object)
     def _failed(self, exc: Exception) -> None:
         self._requests.pop(self.sender(), None)
-        self.error.emit(f"Incident table: {exc}")
+        self.error.emit(error_sentence("the incident table could not be loaded", exc))
 
     def _forget_pages(self) -> None:
         self._generation += 1

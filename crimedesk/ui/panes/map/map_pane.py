@@ -286,21 +286,29 @@ class MapPane(QWidget):
         self.view.page().runJavaScript(f"crimedesk.removeOverlay({json.dumps(name)})")
 
     def export_png(self, path: Path, width: int, height: int, settle_ms: int = 800) -> QImage:
-        """Save the map as a ``width`` × ``height`` PNG (the view is resized while it renders)."""
-        old_min, old_max = self.view.minimumSize(), self.view.maximumSize()
-        self.view.setFixedSize(width, height)
-        self.view.page().runJavaScript("crimedesk.invalidateSize()")
-        loop = QEventLoop()
-        QTimer.singleShot(settle_ms, loop.quit)
-        loop.exec()
-        image = self.view.grab().toImage()
-        self.view.setMinimumSize(old_min)
-        self.view.setMaximumSize(old_max)
-        self.view.page().runJavaScript("crimedesk.invalidateSize()")
+        """Save the map as a ``width`` × ``height`` PNG. The view leaves the pane's layout while it
+        renders at that size, so neither the pane nor the window changes size."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        position = layout.indexOf(self.view)
+        layout.removeWidget(self.view)
+        self.view.resize(width, height)
+        try:
+            image = self._render_view(settle_ms)
+        finally:
+            layout.insertWidget(position, self.view, 1)
+            self.view.page().runJavaScript("crimedesk.invalidateSize()")
         saved = image.save(str(path), "PNG")  # type: ignore[call-overload]  # stub wants bytes, Qt wants str
         if not saved:
             raise OSError(f"could not write {path}")
         return image
+
+    def _render_view(self, settle_ms: int) -> QImage:
+        self.view.page().runJavaScript("crimedesk.invalidateSize()")
+        loop = QEventLoop()
+        QTimer.singleShot(settle_ms, loop.quit)
+        loop.exec()
+        return self.view.grab().toImage()
 
 
 def _collect(

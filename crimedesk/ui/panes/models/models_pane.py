@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from crimedesk.analytics.extent import occurrence_extent
 from crimedesk.mapping.overlays import ProjectedShapes, projected_geojson
 from crimedesk.models.catalog import load_builtin_kinds, model_spec, recorded_kind
 from crimedesk.models.experiments import Experiment, delete_experiment, list_experiments, promote
@@ -31,6 +33,7 @@ from crimedesk.ui.panes.models.experiments_table import ExperimentsTable
 from crimedesk.ui.panes.models.models_train import TrainDialog
 from crimedesk.ui.panes.models.training_controller import TrainingController
 from crimedesk.ui.runtime.workers import LatestQuery, submit
+from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ log = logging.getLogger(__name__)
 
 class ModelsPane(QWidget):
     error = Signal(str)
+    recovered = Signal()  # a training run succeeded after an error
     experiments_loaded = Signal()
 
     def __init__(
@@ -51,6 +55,7 @@ class ModelsPane(QWidget):
         self.engine, self.state = engine, state
         self.show_on_map = show_on_map  # receives (layer name, GeoJSON) for the map pane
         self.dialog: TrainDialog | None = None
+        self.extent: tuple[date, date] | None = None  # the store's first and last incident day
         self._list_query = LatestQuery(self._show_experiments, self._failed, self)
         self._select_after: int | None = None
         self._build()
@@ -105,15 +110,17 @@ class ModelsPane(QWidget):
     def refresh(self) -> None:
         engine = self.engine
 
-        def listing() -> list[Experiment]:
+        def listing() -> tuple[list[Experiment], tuple[date, date] | None]:
             found = list_experiments(engine)
             if found:  # the rows show each kind's declarations: import them here, not on the UI thread
                 load_builtin_kinds()
-            return found
+            with engine.connect() as conn:
+                return found, occurrence_extent(conn)
 
         self._list_query.run(listing)
 
-    def _show_experiments(self, experiments: list[Experiment]) -> None:
+    def _show_experiments(self, result: tuple[list[Experiment], tuple[date, date] | None]) -> None:
+        experiments, self.extent = result
         keep = self._select_after if self._select_after is not None else self.table.selected_id()
         self._select_after = None
         self.table.show_experiments(experiments, keep)
@@ -197,7 +204,8 @@ class ModelsPane(QWidget):
 
     def open_train_dialog(self, kind: str | None = None) -> TrainDialog:
         selected = self.table.selected()
-        dialog = TrainDialog(self.state.snapshot, kind or (selected.model_kind if selected else None), self)
+        chosen = kind or (selected.model_kind if selected else None)
+        dialog = TrainDialog(self.state.snapshot, chosen, self, extent=self.extent)
         dialog.accepted.connect(
             lambda: self.trainer.train(dialog.request(), model_spec(dialog.selected_kind()).display_name)
         )
@@ -213,6 +221,7 @@ class ModelsPane(QWidget):
     def _trained(self, exp: Experiment) -> None:
         name = model_spec(exp.model_kind).display_name
         self._select_after = exp.id
+        self.recovered.emit()
         self._training_done(f"Experiment {exp.id} ({name}) finished in {exp.duration_s:.1f} s")
 
     def _train_failed(self, exc: Any) -> None:
@@ -226,7 +235,7 @@ class ModelsPane(QWidget):
         self.refresh()
 
     def _failed(self, exc: Any) -> None:
-        text = f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else str(exc)
+        text = error_sentence("", exc)
         self.status.setStyleSheet("color: #b00")
         self.status.setText(f"⚠ {text}")
         self.error.emit(text)

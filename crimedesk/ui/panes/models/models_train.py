@@ -5,12 +5,17 @@ under ``from __future__ import annotations``): int → QSpinBox, float → QDoub
 QCheckBox, str → QComboBox of its declared choices, anything else → QLineEdit (tuples
 comma-separated, as :meth:`KindSpec.make_params` parses them). Rows show the field's label and unit,
 with its help line as the tooltip; kinds are listed by their display names.
+
+Defaults fit the data the model will use: the dates widen the filtered period back to a year of
+the store's history (not before its first incident), and the backtest windows of a kind that has
+them (training window, origins, origin step) shrink until they fit the days chosen, so the
+defaults never fail with "the backtest needs N days" (the dialog says when no window fits).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -34,6 +39,52 @@ from PySide6.QtWidgets import (
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.catalog import model_kinds
 from crimedesk.models.registry import KindSpec, ParamInfo, param_infos
+
+HISTORY_DAYS = 364  # a year of history by default: 52 whole weeks
+VERDICT_DAYS = 7  # every backtest origin is scored on the week after it
+WINDOWS = ("train_days", "backtest_origins", "origin_step_days")
+MIN_TRAIN_DAYS = 28  # the training window shrinks to four weeks before the backtest loses origins
+
+
+def backtest_days(values: dict[str, Any]) -> int | None:
+    """Days of incidents a backtest with these windows needs (None for a kind without them):
+    the training window, the origins' steps, the scored week and any horizon."""
+    if not set(WINDOWS) <= values.keys():
+        return None
+    steps = values["origin_step_days"] * (values["backtest_origins"] - 1)
+    return int(values["train_days"] + steps + VERDICT_DAYS + values.get("horizon_days", 0))
+
+
+def fit_windows(values: dict[str, Any], span_days: int) -> dict[str, Any]:
+    """``values`` shrunk until the backtest fits ``span_days``: first the training window, down to
+    four weeks (the backtest's origins are what its verdict rests on), then the origins, then the
+    training window again, to one day at the least."""
+    fitted = dict(values)
+
+    def excess() -> int:
+        needed = backtest_days(fitted)
+        return 0 if needed is None else max(0, needed - span_days)
+
+    if excess():
+        fitted["train_days"] = max(min(fitted["train_days"], MIN_TRAIN_DAYS), fitted["train_days"] - excess())
+    while excess() and fitted["backtest_origins"] > 1:
+        fitted["backtest_origins"] -= 1
+    if excess():
+        fitted["train_days"] = max(1, fitted["train_days"] - excess())
+    return fitted
+
+
+def default_dates(snapshot: FilterSnapshot, extent: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The filtered period widened back to a year of history, within the store's ``extent``
+    (first and last incident day); the filtered dates as they are when the extent is unknown."""
+    if extent is None:
+        if snapshot.date_from is None or snapshot.date_to is None:
+            return None
+        return snapshot.date_from, snapshot.date_to
+    first, last = extent
+    end = min(snapshot.date_to or last, last)
+    start = min(snapshot.date_from or first, end - timedelta(days=HISTORY_DAYS - 1))
+    return max(start, first), end
 
 
 def editor_for(info: ParamInfo) -> QWidget:
@@ -102,6 +153,14 @@ class ParamsForm(QGroupBox):
     def values(self) -> dict[str, Any]:
         return {name: editor_value(editor) for name, editor in self.editors.items()}
 
+    def fit_windows(self, span_days: int) -> None:
+        """Set the backtest windows to the kind's defaults fitted to ``span_days``."""
+        defaults = {info.name: info.default for info in param_infos(self.spec.params)}
+        for name, value in fit_windows(defaults, span_days).items():
+            editor = self.editors[name]
+            if name in WINDOWS and isinstance(editor, QSpinBox):
+                editor.setValue(value)
+
 
 @dataclasses.dataclass(frozen=True)
 class TrainRequest:
@@ -115,10 +174,17 @@ class TrainDialog(QDialog):
     """Pick a kind, edit its parameters, seed and training dates; :meth:`request` reads them."""
 
     def __init__(
-        self, snapshot: FilterSnapshot, kind: str | None = None, parent: QWidget | None = None
+        self,
+        snapshot: FilterSnapshot,
+        kind: str | None = None,
+        parent: QWidget | None = None,
+        extent: tuple[date, date] | None = None,
     ) -> None:
+        """``extent`` is the store's first and last incident day (None when not known)."""
         super().__init__(parent)
         self.setWindowTitle("Train a model")
+        self.extent = extent
+        self.form: ParamsForm | None = None
         self.kinds = model_kinds()
         self.kind = QComboBox()
         for name, spec in self.kinds.items():
@@ -130,12 +196,18 @@ class TrainDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         self.limit_dates = QCheckBox("Train on incidents from")
         self.date_from, self.date_to = QDateEdit(), QDateEdit()
-        for edit, value in ((self.date_from, snapshot.date_from), (self.date_to, snapshot.date_to)):
+        dates_shown = default_dates(snapshot, extent)
+        start, end = dates_shown or (date.today(), date.today())
+        for edit, value in ((self.date_from, start), (self.date_to, end)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate(value.year, value.month, value.day) if value else QDate.currentDate())
-        self.limit_dates.setChecked(snapshot.date_from is not None or snapshot.date_to is not None)
+            edit.setDate(QDate(value.year, value.month, value.day))
+            edit.dateChanged.connect(lambda _day: self._fit_to_span())
+        self.limit_dates.setChecked(dates_shown is not None)
         self.limit_dates.toggled.connect(self._dates_toggled)
+        self.span_note = QLabel()
+        self.span_note.setWordWrap(True)
+        self.span_note.setStyleSheet("color: #666")
         self._dates_toggled(self.limit_dates.isChecked())
         dates = QHBoxLayout()
         for widget in (self.limit_dates, self.date_from, QLabel("to"), self.date_to):
@@ -146,7 +218,7 @@ class TrainDialog(QDialog):
         top.addRow("", self.description)
         top.addRow("Seed", self.seed)
         top.addRow("Dates", dates)
-        self.form: ParamsForm | None = None
+        top.addRow("", self.span_note)
         self.form_holder = QVBoxLayout()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -172,6 +244,33 @@ class TrainDialog(QDialog):
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
         self.date_to.setEnabled(on)
+        self._fit_to_span()
+
+    def span_days(self) -> int | None:
+        """Days of incidents the model will get: the chosen dates within the store's extent."""
+        first, last = self.extent or (None, None)
+        if self.limit_dates.isChecked():
+            start: date = self.date_from.date().toPython()  # type: ignore[assignment]
+            end: date = self.date_to.date().toPython()  # type: ignore[assignment]
+            first, last = max(start, first or start), min(end, last or end)
+        return None if first is None or last is None else max(0, (last - first).days + 1)
+
+    def _fit_to_span(self) -> None:
+        """Backtest windows follow the dates: the kind's defaults, shrunk to fit the days chosen."""
+        span = self.span_days()
+        if span is None:
+            self.span_note.setText("")
+            return
+        if self.form is not None:
+            self.form.fit_windows(span)
+        needed = None if self.form is None else backtest_days(self.form.values())
+        if needed is None:
+            note = f"{span:,} days of incidents."
+        elif needed > span:
+            note = f"{span:,} days of incidents: too few, this kind's backtest needs {needed} or more."
+        else:
+            note = f"{span:,} days of incidents; backtest windows are fitted to them."
+        self.span_note.setText(note)
 
     def _kind_changed(self, kind: str) -> None:
         if self.form is not None and self.form.spec.kind == kind:
@@ -183,6 +282,7 @@ class TrainDialog(QDialog):
             self.form.deleteLater()
         self.form = ParamsForm(spec)
         self.form_holder.addWidget(self.form)
+        self._fit_to_span()
 
     def request(self) -> TrainRequest:
         assert self.form is not None

@@ -36,6 +36,7 @@ from crimedesk.domain.display_text import html_text
 from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.multiselect import MultiSelect
 from crimedesk.ui.widgets.plain_text import rich_label
 
@@ -50,6 +51,7 @@ EMPTY_TEXT = (
 
 class UcrPane(QWidget):
     error = Signal(str)
+    recovered = Signal()  # figures shown again after an error
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +76,7 @@ class UcrPane(QWidget):
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setStyleSheet("color: #666; font-size: 13pt")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
         self.caveat_rows = pd.DataFrame(columns=["year", "state_abbr", "caveats"])
         self._states_query = LatestQuery(self._show_states, self._failed, self)
@@ -147,6 +150,7 @@ class UcrPane(QWidget):
             self.query()
 
     def _show_series(self, result: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+        self.recovered.emit()
         frame, self.caveat_rows = result
         note = DEFINITION_NOTES.get(self.selected_crime())
         self.note.setText(note or "")
@@ -171,4 +175,4 @@ class UcrPane(QWidget):
         log.error("UCR query failed: %s", exc)
         self.stack.setCurrentIndex(1)
         self.chart.show_error(exc)
-        self.error.emit(f"UCR: {exc}")
+        self.error.emit(error_sentence("the FBI UCR figures could not be read", exc))

@@ -12,6 +12,7 @@ from crimedesk.models.experiments import Experiment, list_experiments, load_expe
 from crimedesk.models.hotspots.map_polygons import hotspot_polygons
 from crimedesk.models.risk.map_cells import risk_cells
 from crimedesk.models.training import run_experiment
+from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.models.comparison_view import ComparisonView
 from crimedesk.ui.panes.models.experiments_table import COLUMNS
 from crimedesk.ui.panes.models.models_pane import ModelsPane
@@ -34,7 +35,8 @@ def table_ids(pane: ModelsPane) -> list[int]:
     return [int(pane.table.item(r, 0).text()) for r in range(pane.table.rowCount())]
 
 
-def test_train_dialog_has_an_editor_per_field_with_its_default(qtbot, state):
+def test_train_dialog_has_an_editor_per_field_with_its_default(qtbot):
+    state = FilterState.from_dict({"date_from": "2016-01-01", "date_to": "2016-12-31"})  # every default fits
     dialog = TrainDialog(state.snapshot, "ets")
     qtbot.addWidget(dialog)
     for kind in ("ets", "crime_type_rf", "risk_gb", "hotspots_dbscan", "hotspots_gistar"):
