@@ -50,6 +50,7 @@ def _start(tmp_path: Path, *flags: str) -> Iterator[TileServer]:
     finally:
         os.kill(proc.pid, 15)
         proc.wait(timeout=10)
+        proc.stdout.close()
 
 
 @pytest.fixture

@@ -104,25 +104,25 @@ def sql_count(engine, where: str) -> int:
         return conn.execute(query, {"a": start, "b": end}).scalar_one()
 
 
-def test_panel_names_codes_or_polygons_and_what_they_leave_out(qtbot, chicago_store, state, data_dir):
+def test_panel_names_codes_or_polygons_and_what_they_leave_out(qtbot, chicago_sample_store, state, data_dir):
     """A district by its code and by its polygon differ; the panel says which one is chosen."""
     layer = import_boundary_layer(
-        chicago_store,
+        chicago_sample_store,
         data_dir / "chicago_police_districts_2012.geojson",
         layer_name="Police districts",
         id_field="DIST_NUM",
     ).layer_id
-    panel, _ = make_panel(qtbot, chicago_store, state)
+    panel, _ = make_panel(qtbot, chicago_sample_store, state)
     assert panel.basis.isHidden()
     panel.layer.setCurrentIndex(panel.layer.findData("district"))
     panel.layer.activated.emit(panel.layer.currentIndex())  # click -> state
     assert state.region_layer_id == "district"
-    no_code = sql_count(chicago_store, "district is null")
+    no_code = sql_count(chicago_sample_store, "district is null")
     qtbot.waitUntil(lambda: "source's district codes" in panel.basis.text(), timeout=10_000)
     assert panel.basis.text().endswith(f"; {no_code:,} incidents with no code are in none of them")
 
     state.update(region_layer_id=layer, region_ids=frozenset())  # state -> widget
-    unmappable = sql_count(chicago_store, "mappable = false")
+    unmappable = sql_count(chicago_sample_store, "mappable = false")
     qtbot.waitUntil(lambda: "points inside polygons" in panel.basis.text(), timeout=10_000)
     assert unmappable > 0 and panel.basis.text() == (
         "Regions: Police districts boundaries (points inside polygons);"

@@ -300,7 +300,7 @@ def test_show_on_map_hands_hotspot_polygons_to_the_map(qtbot, tmp_path, chicago_
 
 
 def test_an_experiment_of_a_kind_no_longer_registered_is_listed_without_a_comparison(
-    qtbot, chicago_store, state
+    qtbot, chicago_sample_store, state
 ):
     from crimedesk.storage.schema import experiments
 
@@ -318,10 +318,10 @@ def test_an_experiment_of_a_kind_no_longer_registered_is_listed_without_a_compar
         "metrics_json": '{"verdict": "whatever", "beats_baselines": true}',
         "promoted": False,
     }
-    with chicago_store.begin() as conn:
+    with chicago_sample_store.begin() as conn:
         conn.execute(experiments.insert().values(record))
-    pane = open_pane(qtbot, chicago_store, state, show_on_map=lambda name, geojson: None)
-    [exp] = list_experiments(chicago_store)
+    pane = open_pane(qtbot, chicago_sample_store, state, show_on_map=lambda name, geojson: None)
+    [exp] = list_experiments(chicago_sample_store)
     assert pane.table.item(0, COLUMNS.index("kind")).text() == "retired_kind"
     assert pane.table.item(0, COLUMNS.index("headline")).text() == ""
     pane.table.select_experiment(exp.id)
