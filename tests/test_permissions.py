@@ -261,4 +261,7 @@ def test_a_killed_process_run_only_mirror_is_removed_at_the_next_start(pg_store,
         opened.temporary.cleanup()
         alive.stdin.close()
         alive.wait(timeout=30)
+        for holder in holders:
+            holder.stdout.close()
+        killed.stdin.close()
     assert not paths[1].parent.exists()  # and deletes it when it ends

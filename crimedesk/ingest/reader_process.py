@@ -120,7 +120,9 @@ def _received(receiving: Connection, child: subprocess.Popen) -> Iterator[Prepar
                 payload.table = _table(_receive_table(receiving))
                 if payload.encoded is not None:
                     payload.encoded = replace(payload.encoded, table=_table(_receive_table(receiving)))
-        except EOFError:
+        except (EOFError, OSError) as exc:  # OSError: the pipe ended in the middle of a message
+            if isinstance(exc, OSError) and child.poll() is None:
+                raise
             raise ProcessEnded(
                 f"the process reading the file ended unexpectedly (exit code {child.wait()});"
                 " nothing was imported"
