@@ -17,9 +17,12 @@ from sklearn.base import clone
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.features.grid import Grid
 from crimedesk.models.evaluation.metrics import hit_rate, pai, pei_star
+from crimedesk.models.evaluation.paired import against_baseline
 from crimedesk.models.hotspots.predictors import HotspotPredictor
 
 COVERAGES: tuple[float, ...] = (0.01, 0.05, 0.10)
+SIGNIFICANCE = 0.05
+PAIRED_FIELDS = ("p_value", "wins", "losses", "ties", "origins", "mean", "ci_low", "ci_high", "baseline_mean")
 METRICS: tuple[str, ...] = ("hit_rate", "pai", "pei_star")
 
 Progress = Callable[[float, str], None]
@@ -97,25 +100,44 @@ def summarise(
     return summary.reset_index()
 
 
-def backtest_metrics(summary: pd.DataFrame, model: str, horizon_days: int = 1) -> dict[str, object]:
-    """What an experiment stores: the summary rows (NaN as null) and the verdict on PAI at
-    ``horizon_days`` of ``model`` against the best other method (a baseline) of the summary."""
+def backtest_metrics(
+    summary: pd.DataFrame, model: str, results: pd.DataFrame, horizon_days: int = 1
+) -> dict[str, object]:
+    """What an experiment stores: the summary rows (NaN as null), the paired comparison of ``model``
+    with the best other method (a baseline) on PAI at ``horizon_days``, origin by origin, and the
+    verdict: the model beats the baseline only when its mean PAI is higher and the paired test
+    (Wilcoxon signed-rank over the origins) says so at p < 0.05."""
     scored = summary[summary["horizon_days"] == horizon_days].set_index("method")
     best_baseline = scored.drop(index=model)["pai"].idxmax()
-    beats = scored.loc[model, "pai"] > scored.loc[best_baseline, "pai"]
+    at_horizon = results[results["horizon_days"] == horizon_days]
+    compared = against_baseline(at_horizon, best_baseline, "pai", by=("horizon_days",))
+    paired = compared[compared["method"] == model].iloc[0]
+    higher = scored.loc[model, "pai"] > scored.loc[best_baseline, "pai"]
+    beats = bool(higher and paired["p_value"] < SIGNIFICANCE)
     when = {1: "next-day", 7: "next-week"}.get(horizon_days, f"{horizon_days}-day")
-    verdict = (
-        f"{model} beats {best_baseline} on {when} PAI"
-        if beats
-        else f"baseline {best_baseline} is at least as good on {when} PAI: prefer it"
-    )
+    if beats:
+        verdict = f"{model} beats {best_baseline} on {when} PAI (paired p = {paired['p_value']:.3f})"
+    else:
+        verdict = (
+            f"baseline {best_baseline} is at least as good on {when} PAI"
+            f" (paired p = {paired['p_value']:.3f}): prefer it"
+        )
     records = summary.astype(object).where(summary.notna(), None).to_dict(orient="records")
     return {
         "backtest": records,
-        "beats_baselines": bool(beats),
+        "paired": {"baseline": best_baseline} | {k: _plain(paired[k]) for k in PAIRED_FIELDS},
+        "beats_baselines": beats,
         "verdict": verdict,
         "verdict_horizon_days": horizon_days,
     }
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready number (numpy scalars to Python, NaN to None)."""
+    number = float(value)  # type: ignore[arg-type]
+    if number != number:
+        return None
+    return int(number) if isinstance(value, (int, np.integer)) else number
 
 
 def study_area(history: pd.DataFrame, grid: Grid) -> np.ndarray:

@@ -51,18 +51,29 @@ def grid_headline(metrics: Mapping[str, Any], kind: str) -> Headline:
     model = next(r["pai"] for r in scored if r["method"] == kind)
     best = max((r for r in scored if r["method"] != kind), key=lambda r: _or_minus(r["pai"]))
     name, when = BASELINES.get(best["method"], best["method"]), horizon_words(days)
+    paired = _paired_words(metrics.get("paired"))
     if metrics["beats_baselines"]:
         sentence = (
             f"PAI over the {when}: {_pai(model)}, against {_pai(best['pai'])} for the {name}, "
-            "the best baseline."
+            f"the best baseline{paired}."
         )
     else:
         sentence = (
             f"A baseline wins: the {name} reaches a PAI of {_pai(best['pai'])} over the {when}, "
-            f"against {_pai(model)} for the model; prefer the baseline."
+            f"against {_pai(model)} for the model{paired}; prefer the baseline."
         )
     score = f"PAI {_pai(model)}" + ("" if days == 1 else f" ({days}-day)")
     return Headline(score, sentence, not metrics["beats_baselines"])
+
+
+def _paired_words(paired: Mapping[str, Any] | None) -> str:
+    """ " (wins 5, losses 3 of 8 origins; paired p = 0.38)", or nothing for runs recorded before."""
+    if not paired or paired.get("p_value") is None:
+        return ""
+    return (
+        f" (wins {paired['wins']}, losses {paired['losses']} of {paired['origins']} origins;"
+        f" paired p = {paired['p_value']:.2f})"
+    )
 
 
 def _scaled(value: float | None, scale: float) -> float | None:

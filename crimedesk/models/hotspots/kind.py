@@ -134,7 +134,7 @@ def train_hotspots(
     start = end - params.train_days * DAY
     latest = events[events["occurred_from"] >= start]
     hotspots = HotspotMap(kind, epsg, start, end, fit(latest).reset_index(drop=True))
-    return Trained(hotspots, backtest_metrics(summary, kind, VERDICT_HORIZON_DAYS))
+    return Trained(hotspots, backtest_metrics(summary, kind, results, VERDICT_HORIZON_DAYS))
 
 
 def backtest_origins(

@@ -64,7 +64,7 @@ def train_risk(
     )
     summary = summarise(results)
     progress(0.9, "refitting on all data")
-    return Trained(scorer.fit(events), backtest_metrics(summary, "risk_gb"))
+    return Trained(scorer.fit(events), backtest_metrics(summary, "risk_gb", results))
 
 
 register(

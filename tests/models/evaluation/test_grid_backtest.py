@@ -112,3 +112,24 @@ def _next_day_count(events: pd.DataFrame) -> int:
         events["occurred_from"] < FIRST_ORIGIN + pd.Timedelta(days=1)
     )
     return int(day.sum())
+
+
+def test_the_verdict_needs_a_paired_test_to_crown_a_model(results: pd.DataFrame) -> None:
+    from scipy import stats
+
+    from crimedesk.models.evaluation.grid_backtest import backtest_metrics
+
+    at_5 = results[results["coverage"] == 0.05]
+    metrics = backtest_metrics(summarise(at_5), "prospective", at_5, horizon_days=1)
+    paired = metrics["paired"]
+    day = at_5[at_5["horizon_days"] == 1].pivot(index="origin", columns="method", values="pai")
+    baseline = paired["baseline"]
+    assert baseline == day.drop(columns="prospective").mean().idxmax()
+    both = day[["prospective", baseline]].dropna()
+    differences = both["prospective"] - both[baseline]
+    expected_p = stats.wilcoxon(differences).pvalue if (differences != 0).any() else 1.0
+    assert paired["p_value"] == pytest.approx(expected_p)
+    assert paired["origins"] == len(both) and paired["wins"] == int((differences > 0).sum())
+    higher = both["prospective"].mean() > both[baseline].mean()
+    assert metrics["beats_baselines"] == (higher and expected_p < 0.05)
+    assert f"paired p = {expected_p:.3f}" in metrics["verdict"]

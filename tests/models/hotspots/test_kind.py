@@ -60,7 +60,9 @@ def test_scored_on_held_out_weeks_against_the_naive_grid_at_equal_area(trained, 
         assert naive["coverage"] == pytest.approx(model["coverage"], abs=0.5 / 250)
     assert metrics["verdict_horizon_days"] == 7 and "next-week PAI" in metrics["verdict"]
     best = max(rows[b, 7]["pai"] for b in ("naive_count", "retrospective_kde"))
-    assert metrics["beats_baselines"] == (rows[kind, 7]["pai"] > best)
+    paired = metrics["paired"]
+    assert paired["origins"] == 4 and paired["wins"] + paired["losses"] + paired["ties"] == 4
+    assert metrics["beats_baselines"] == (rows[kind, 7]["pai"] > best and paired["p_value"] < 0.05)
 
 
 @pytest.mark.parametrize("kind", KINDS)
