@@ -13,6 +13,7 @@ times are fetched. Otherwise its rows are walked one by one, comparing whole row
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from sqlalchemy import Connection
 from crimedesk.domain.columns import IMPORTED_COLUMNS
 from crimedesk.domain.timecodec import from_seconds
 from crimedesk.storage import bulk
+from crimedesk.storage.dbapi import dbapi_cursor
 
 COMPARED = tuple(c for c in IMPORTED_COLUMNS if c not in ("source", "source_key"))
 UPDATED = COMPARED.index("source_updated_at")
@@ -146,14 +148,14 @@ def _stored_times(conn: Connection, source: str, keys: list[str]) -> tuple[pa.Ar
     return pa.array(found_keys, pa.string()), np.array(ids, dtype=np.int64), pa.array(times, pa.int64())
 
 
-def _stored_rows(conn: Connection, source: str, keys: list[str], columns: tuple[str, ...]) -> list[tuple]:
+def _stored_rows(conn: Connection, source: str, keys: list[str], columns: tuple[str, ...]) -> Sequence[tuple]:
     """``columns`` of the stored incidents of ``source`` among ``keys``, as the driver returns them,
     in one query (the keys bound as one parameter, see ``bulk.any_of``): no result rows are built
     but the driver's tuples."""
     among, bound = bulk.any_of(conn, keys)
     where = f"source = {bulk.placeholder(conn)} AND source_key {among}"
     sql = f"SELECT {', '.join(columns)} FROM incidents WHERE {where}"
-    with closing(conn.connection.driver_connection.cursor()) as cursor:
+    with closing(dbapi_cursor(conn)) as cursor:
         cursor.execute(sql, (source, bound))
         return cursor.fetchall()
 

@@ -57,7 +57,8 @@ class ImportResult:
 def start(engine: Engine, facts: FileFacts, profile: Profile, user: str) -> int:
     with engine.begin() as conn:
         return conn.execute(
-            imports.insert().values(
+            imports.insert()
+            .values(
                 file_name=facts.path.name,
                 sha256=facts.sha256,
                 size_bytes=facts.size_bytes,
@@ -69,7 +70,8 @@ def start(engine: Engine, facts: FileFacts, profile: Profile, user: str) -> int:
                 pid=os.getpid(),
                 host=socket.gethostname(),
             )
-        ).inserted_primary_key[0]
+            .returning(imports.c.id)
+        ).scalar_one()
 
 
 def finish(conn: Connection, import_id: int, counts: Counts) -> str:

@@ -72,22 +72,23 @@ class LineCounter:
     ) -> tuple[np.ndarray, list[BadRow]]:
         """Number the records up to ``end``: the lines of ``good``, and the waiting rows placed."""
         start = self.next_record
-        placed = [self.waiting.pop(number) for number in sorted(self.waiting) if number < end]
+        placed = [(number, self.waiting.pop(number)) for number in sorted(self.waiting) if number < end]
         newlines = np.zeros(end - start, dtype=np.int64)
         newlines[good - start] = good_newlines
-        for row in placed:
-            newlines[row.line_number - start] = row.text.count("\n")
+        for number, row in placed:
+            newlines[number - start] = row.text.count("\n")
         lines = np.arange(start, end) + self.extra_newlines + np.cumsum(newlines) - newlines
-        for row in placed:
-            row.line_number = int(lines[row.line_number - start])
+        for number, row in placed:
+            row.line_number = int(lines[number - start])
         self.next_record = end
         self.extra_newlines += int(newlines.sum())
-        return lines[good - start], placed
+        return lines[good - start], [row for _, row in placed]
 
     def _good_records(self, count: int) -> np.ndarray:
         if not self.waiting:
             return np.arange(self.next_record, self.next_record + count, dtype=np.int64)
-        good, record = [], self.next_record
+        good: list[int] = []
+        record = self.next_record
         while len(good) < count:
             if record not in self.waiting:
                 good.append(record)

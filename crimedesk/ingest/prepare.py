@@ -33,7 +33,7 @@ class Prepared:
     unmappable: int = 0
     corrected: int = 0
     table: pa.Table | None = None  # accepted incidents (domain.columns.IMPORTED_COLUMNS)
-    key_hashes: np.ndarray | None = None
+    key_hashes: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))  # the table's keys hashed
     encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
     lines: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the table's line numbers

@@ -14,12 +14,11 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
-from isal import igzip
-from isal.igzip_lib import IsalError
+from isal import igzip, igzip_lib
 
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.profiles.base import normalize_header
@@ -49,6 +48,9 @@ SNIFF_BYTES = 1 << 20
 BLOCK_SIZE = 4 << 20
 MAX_BLOCK_SIZE = 64 << 20
 GZIP_MAGIC = b"\x1f\x8b"
+# isal's stub declares ``IsalError: Exception`` (an instance); at run time it is the class raised
+# for a damaged gzip stream.
+IsalError = cast("type[Exception]", igzip_lib.IsalError)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,9 @@ class UcrWriter:
                 updated += 1
                 row_id = old[0]
             else:
-                row_id = self.conn.execute(ucr_counts.insert().values(values)).inserted_primary_key[0]
+                row_id = self.conn.execute(
+                    ucr_counts.insert().values(values).returning(ucr_counts.c.id)
+                ).scalar_one()
                 inserted += 1
             self.stored[key] = (row_id, content)
         return Written(inserted, updated, unchanged)

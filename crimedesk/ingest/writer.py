@@ -75,7 +75,7 @@ class IncidentWriter:
             bulk.insert_arrow(self.conn, "incidents", stamped, {"import_id": self.import_id})
             return ids
         # SQLite numbers the rows itself: max(id) + 1, ... within this write transaction.
-        stamp = {"import_id": self.import_id}
+        stamp: dict[str, object] = {"import_id": self.import_id}
         if encoded is None:
             encoded = encode_rows(inserts, distinct=DISTINCT_COLUMNS)
         rows = encoded.with_constants(stamp)
@@ -99,7 +99,9 @@ class IncidentWriter:
 
     def _forget_deferred(self, incident_ids: np.ndarray) -> None:
         """Drop the kept pairs of incidents that are being updated (their regions are located again)."""
-        for layer_id, parts in (self.deferred or {}).items():
+        if self.deferred is None:
+            return
+        for layer_id, parts in self.deferred.items():
             kept = [~np.isin(ids, incident_ids) for ids, _ in parts]
             self.deferred[layer_id] = [
                 (ids[k], positions[k]) for (ids, positions), k in zip(parts, kept, strict=True)

@@ -20,15 +20,20 @@ def source_key(batch: Batch, key: tuple[str, ...]) -> pa.Array:
 def copy_columns(batch: Batch, context: ImportContext) -> None:
     profile = context.profile
     empty = pa.nulls(len(batch), pa.string())
+    if profile.categorize is None:
+        raise ValueError(f"profile {profile.name} reads incidents but names no way to categorize them")
     for canonical in SOURCE_TEXT_COLUMNS:
-        name = profile.columns.get(canonical)
-        present = name is not None and batch.has(name)
-        batch.values[canonical] = blank_to_null(batch.column(name)) if present else empty
+        name = _present(batch, profile.columns.get(canonical))
+        batch.values[canonical] = blank_to_null(batch.column(name)) if name is not None else empty
     for canonical in ("arrest", "domestic"):
-        name = profile.booleans.get(canonical)
-        present = name is not None and batch.has(name)
+        name = _present(batch, profile.booleans.get(canonical))
         batch.values[canonical] = (
-            to_bool(batch.column(name)) if present else np.full(len(batch), None, object)
+            to_bool(batch.column(name)) if name is not None else np.full(len(batch), None, object)
         )
     batch.values["source_key"] = source_key(batch, profile.key)
     batch.values["category"] = profile.categorize(batch)
+
+
+def _present(batch: Batch, name: str | None) -> str | None:
+    """``name`` when the profile names a column and the batch holds it, else None."""
+    return name if name is not None and batch.has(name) else None

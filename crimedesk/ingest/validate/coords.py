@@ -61,6 +61,8 @@ def _from_projected(batch: Batch, spec: CoordSpec, lon: np.ndarray, lat: np.ndar
 
 def validate(batch: Batch, context: ImportContext) -> None:
     spec = context.profile.coords
+    if spec is None:
+        raise ValueError(f"profile {context.profile.name} reads incidents but names no coordinate columns")
     lat, bad_lat = _read(batch, spec.lat)
     lon, bad_lon = _read(batch, spec.lon)
     invalid = bad_lat | bad_lon
@@ -77,21 +79,27 @@ def validate(batch: Batch, context: ImportContext) -> None:
     batch.flag(swapped, Quality.COORDS_SWAPPED)
     batch.flag(outside, Quality.COORDS_OUTSIDE_AREA)
     mappable = present & ~zero & ~outside
-    _project(batch, context, lon, lat, mappable)
+    _project(batch, context, spec.metric_epsg, lon, lat, mappable)
     batch.values.update(latitude=lat, longitude=lon, mappable=mappable)
 
 
 def _project(
-    batch: Batch, context: ImportContext, lon: np.ndarray, lat: np.ndarray, mappable: np.ndarray
+    batch: Batch,
+    context: ImportContext,
+    spec_epsg: int | None,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    mappable: np.ndarray,
 ) -> None:
+    """x/y in metres of the mappable rows, in the profile's ``spec_epsg`` or, when it names none,
+    the UTM zone of the import's first mappable rows (kept for the whole import)."""
     x = np.full(len(batch), np.nan)
     y = np.full(len(batch), np.nan)
-    if context.metric_epsg is None and mappable.any():
-        spec_epsg = context.profile.coords.metric_epsg
-        context.metric_epsg = spec_epsg or utm_epsg(
-            float(np.median(lon[mappable])), float(np.median(lat[mappable]))
-        )
     if mappable.any():
+        if context.metric_epsg is None:
+            context.metric_epsg = spec_epsg or utm_epsg(
+                float(np.median(lon[mappable])), float(np.median(lat[mappable]))
+            )
         x[mappable], y[mappable] = transformer(4326, context.metric_epsg).transform(
             lon[mappable], lat[mappable]
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pyarrow.compute as pc
 
 from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
@@ -17,7 +20,9 @@ def validate(batch: Batch, _context: ImportContext) -> None:
         lengths = pc.fill_null(pc.utf8_length(batch.values[name]), 0).to_numpy(zero_copy_only=False)
         too_long = lengths > limit
         if too_long.any():
-            batch.reject(
-                too_long,
-                lambda i, n=name, ln=lengths, lim=limit: f"{n} is {ln[i]:,} characters (limit {lim})",
-            )
+            batch.reject(too_long, _too_long_reason(name, lengths, limit))
+
+
+def _too_long_reason(name: str, lengths: np.ndarray, limit: int) -> Callable[[int], str]:
+    """The rejection reason for row ``i`` of a column whose text ``lengths`` exceed ``limit``."""
+    return lambda i: f"{name} is {lengths[i]:,} characters (limit {limit})"
