@@ -1,7 +1,7 @@
 """mypy over crimedesk/ with the [tool.mypy] settings of pyproject.toml must find nothing.
 
-Marked ``types`` (``pytest -m types`` runs it alone). It fails until the whole package is
-mypy-clean; the errors it prints are the list still to fix.
+Marked ``types`` (``pytest -m types`` runs it alone). When it fails, the errors it prints are
+the list to fix.
 """
 
 import subprocess
