@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 import pandas as pd
 from PySide6.QtCore import Qt
 
-from crimedesk.ingest.mappings import save_mapping
+from crimedesk.ingest.mappings import load_mappings, save_mapping
 from crimedesk.ingest.source import inspect_file
 from crimedesk.ui.dialogs.column_mapping_editor import MappingEditor
 from tests.generic_csv import MAPPING, write_generic_csv
@@ -115,3 +115,20 @@ def test_the_preview_reads_the_file_with_the_chosen_delimiter_and_encoding(
     assert editor.frame.empty
     editor.form.encoding.setCurrentText("Sniffed")
     _previewed(qtbot, editor)
+
+
+def test_sharing_a_builtin_source_is_saved_only_when_the_form_says_so(qtbot, store, chicago_sample, tmp_path):
+    editor = _editor(qtbot, store, write_generic_csv(chicago_sample, tmp_path / "generic.csv"))
+    editor.form.source.setText("chicago")
+    _previewed(qtbot, editor)
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: "already the source of chicago" in editor.status.text(), timeout=10_000)
+    with store.connect() as conn:
+        assert load_mappings(conn) == []
+    editor.form.same_source_as.setCurrentText("chicago")
+    _previewed(qtbot, editor)
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        editor.save_button.click()
+    with store.connect() as conn:
+        (saved,) = load_mappings(conn)
+    assert (saved.source, saved.same_source_as) == ("chicago", "chicago")
