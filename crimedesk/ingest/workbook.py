@@ -38,6 +38,14 @@ def open_sheet(data: bytes, name: str, sheet: str | None) -> CalamineSheet:
         raise ImportFileError(f"{name}: the Excel workbook cannot be read ({exc})") from exc
 
 
+def sheet_names(path: Path) -> tuple[str, ...]:
+    """The workbook's sheets, in their order."""
+    try:
+        return tuple(CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())).sheet_names)
+    except CalamineError as exc:
+        raise ImportFileError(f"{path.name}: the Excel workbook cannot be read ({exc})") from exc
+
+
 def sheet_header(path: Path, sheet: str | None) -> tuple[CalamineSheet, tuple[str, ...]]:
     """The sheet and its first row, the column names."""
     chosen = open_sheet(path.read_bytes(), path.name, sheet)

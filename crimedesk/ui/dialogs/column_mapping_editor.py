@@ -26,9 +26,10 @@ from sqlalchemy import Engine
 
 from crimedesk.domain.display_text import html_text
 from crimedesk.domain.errors import ImportFileError
-from crimedesk.ingest.mappings import ColumnMapping, save_mapping
+from crimedesk.ingest.mappings import ColumnMapping, load_mappings, save_mapping
 from crimedesk.ingest.preview import REASON, preview, shown_columns
-from crimedesk.ingest.source import FileFacts
+from crimedesk.ingest.profiles import all_profiles
+from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ui.dialogs.column_mapping_form import MappingForm
 from crimedesk.ui.runtime.workers import LatestQuery, submit
 from crimedesk.ui.widgets.frame_model import FrameModel
@@ -48,6 +49,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def shareable_sources(engine: Engine) -> tuple[str, ...]:
+    """The built-in profiles, then the saved mappings, whose source a mapping may say it shares."""
+    with engine.connect() as conn:
+        saved = [m.name for m in load_mappings(conn)]
+    return (*sorted(all_profiles()), *saved)
+
+
+def facts_as_mapped(facts: FileFacts, mapping: ColumnMapping) -> FileFacts:
+    """The file read with the mapping's delimiter and encoding where it names them (text files only)."""
+    sniffed = facts.text_format
+    wanted = (mapping.delimiter or sniffed.delimiter, mapping.encoding or sniffed.encoding)
+    if facts.sheet is not None or wanted == (sniffed.delimiter, sniffed.encoding):
+        return facts
+    return inspect_file(facts.path, *wanted)
+
+
 class MappingEditor(QDialog):
     saved = Signal(object)  # ColumnMapping
 
@@ -58,7 +75,7 @@ class MappingEditor(QDialog):
         self.engine, self.facts = engine, facts
         self.header = rich_label(f"<b>Columns in the file:</b> {html_text(', '.join(facts.header))}")
         self.header.setWordWrap(True)
-        self.form = MappingForm(facts.header)
+        self.form = MappingForm(facts.header, shareable_sources(engine))
         self.table = QTableView()
         self.table.verticalHeader().hide()
         self.status = PlainLabel()
@@ -103,7 +120,7 @@ class MappingEditor(QDialog):
             self.save_button.setEnabled(False)
             return
         facts = self.facts
-        self._preview.run(lambda: preview(facts, mapping, PREVIEW_ROWS))
+        self._preview.run(lambda: preview(facts_as_mapped(facts, mapping), mapping, PREVIEW_ROWS))
 
     def _show_preview(self, frame: pd.DataFrame) -> None:
         self.frame = frame

@@ -1,10 +1,14 @@
 """The fields of a ColumnMapping as widgets: one source-column picker per canonical field.
 
 Pickers start on the file's column whose normalised name equals the canonical one, so a file
-that already uses canonical names needs only its date format and key.
+that already uses canonical names needs only its date format and key. The time zone, the
+source shared on purpose (``same_source_as``), the delimiter and the encoding are the mapping's
+own fields: "Sniffed" leaves the last two to the engine (``crimedesk.ingest.textformat``).
 """
 
 from __future__ import annotations
+
+from zoneinfo import available_timezones
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,6 +29,7 @@ from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.domain.display_text import html_text
 from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.profiles.base import normalize_header
+from crimedesk.ingest.textformat import DELIMITERS, ENCODINGS
 from crimedesk.ingest.validate.dates import pretty_format
 from crimedesk.ui.widgets.multiselect import MultiSelect
 from crimedesk.ui.widgets.plain_text import rich_label
@@ -33,6 +38,25 @@ NONE = "—"
 DEFAULT_FORMAT = "%m/%d/%Y %H:%M"
 OPTIONAL = ("occurred_time", "latitude", "longitude", "x", "y", "arrest", "domestic", "category_column")
 TEXT_FIELDS = tuple(c for c in SOURCE_TEXT_COLUMNS if c != "offense_type")
+SNIFFED = "Sniffed"
+DELIMITER_LABELS = {"\t": "tab"}  # shown names of delimiters that have no visible character
+
+
+def format_combo(values: tuple[str, ...]) -> QComboBox:
+    """ "Sniffed" then ``values`` (delimiters shown by name when invisible); the value as item data."""
+    combo = QComboBox()
+    combo.addItem(SNIFFED, None)
+    for value in values:
+        combo.addItem(DELIMITER_LABELS.get(value, value), value)
+    return combo
+
+
+def delimiter_combo() -> QComboBox:
+    return format_combo(DELIMITERS)
+
+
+def encoding_combo() -> QComboBox:
+    return format_combo(ENCODINGS)
 
 
 class MappingForm(QWidget):
@@ -40,7 +64,10 @@ class MappingForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, header: tuple[str, ...], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, header: tuple[str, ...], sources: tuple[str, ...] = (), parent: QWidget | None = None
+    ) -> None:
+        """``sources``: the built-in profiles and saved mappings a mapping may share a source with."""
         super().__init__(parent)
         self.header = header
         self.name, self.source = QLineEdit(), QLineEdit()
@@ -63,6 +90,16 @@ class MappingForm(QWidget):
         self.categories.horizontalHeader().setStretchLastSection(True)
         self.categories.setMaximumHeight(110)
         self.add_category = QPushButton("Add value")
+        self.time_zone = QComboBox()
+        self.time_zone.setEditable(True)
+        self.time_zone.addItems(["", *sorted(available_timezones())])
+        self.time_zone.setToolTip(
+            "The source's IANA time zone: empty for none; needed when the format has %z"
+        )
+        self.same_source_as = QComboBox()
+        self.same_source_as.addItems([NONE, *sources])
+        self.same_source_as.setToolTip("Share the source of a built-in profile or saved mapping, on purpose")
+        self.delimiter, self.encoding = delimiter_combo(), encoding_combo()
         self._build()
         self._show_pretty()
         for edit in (self.name, self.source, self.date_format):
@@ -71,6 +108,9 @@ class MappingForm(QWidget):
         self.key.selection_changed.connect(self.changed)
         self.epsg.valueChanged.connect(self.changed)
         self.categories.cellChanged.connect(self.changed)
+        self.time_zone.currentTextChanged.connect(self.changed)
+        for combo in (self.same_source_as, self.delimiter, self.encoding):
+            combo.currentIndexChanged.connect(self.changed)
         self.add_category.clicked.connect(lambda: self.add_category_row("", CATEGORIES[0]))
 
     def _combo(self, field: str, *, required: bool) -> QComboBox:
@@ -87,11 +127,15 @@ class MappingForm(QWidget):
         left, right = QFormLayout(), QFormLayout()
         left.addRow("Mapping name", self.name)
         left.addRow("Source label", self.source)
+        left.addRow("Same source as", self.same_source_as)
+        left.addRow("Delimiter", self.delimiter)
+        left.addRow("Encoding", self.encoding)
         left.addRow("Key (one or more)", self.key)
         left.addRow("Occurred date", c["occurred"])
         left.addRow("Time column", c["occurred_time"])
         left.addRow("Date format", self.date_format)
         left.addRow("", self.pretty)
+        left.addRow("Time zone", self.time_zone)
         left.addRow("Offense type", c["offense_type"])
         for label, field in (("Latitude", "latitude"), ("Longitude", "longitude"), ("X", "x"), ("Y", "y")):
             left.addRow(label, c[field])
@@ -152,6 +196,12 @@ class MappingForm(QWidget):
             arrest=column("arrest"),
             domestic=column("domestic"),
             category_column=column("category_column"),
+            time_zone=self.time_zone.currentText().strip() or None,
+            same_source_as=None
+            if self.same_source_as.currentText() == NONE
+            else self.same_source_as.currentText(),
+            delimiter=self.delimiter.currentData(),
+            encoding=self.encoding.currentData(),
         )
 
     def _category_values(self) -> dict[str, str]:

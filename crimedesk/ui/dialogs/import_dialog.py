@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +22,20 @@ from sqlalchemy import Engine
 
 from crimedesk.domain.errors import ImportBusy, ProcessEnded, ProfileNotFoundError
 from crimedesk.ingest.history import REJECTED_ALL, ImportResult
-from crimedesk.ingest.pipeline import choose_profile, import_file
+from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.rejected import list_rejected
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.storage.import_lock import abandon_dead_imports
 from crimedesk.ui.dialogs.column_mapping_editor import MappingEditor
+from crimedesk.ui.dialogs.read_format import Detection, ReadFormatRow, detect
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
 from crimedesk.ui.runtime.child_process import run_in_child
 from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 log = logging.getLogger(__name__)
-FILE_TYPES = "CSV files (*.csv *.csv.gz *.txt);;All files (*)"
+FILE_TYPES = "CSV files and Excel workbooks (*.csv *.csv.gz *.txt *.xlsx);;All files (*)"
 
 
 class ImportDialog(TaskDialog):
@@ -53,6 +55,7 @@ class ImportDialog(TaskDialog):
         self.browse = QPushButton("Browse…")
         self.detected = PlainLabel("No file chosen")
         self.detected.setWordWrap(True)
+        self.read_format = ReadFormatRow()
         self.map_columns = QPushButton("Map columns…")
         self.map_columns.setToolTip("No built-in profile fits: say which column holds what")
         self.map_columns.hide()
@@ -62,7 +65,7 @@ class ImportDialog(TaskDialog):
         self.wait = self.buttons.addButton("Wait", QDialogButtonBox.ButtonRole.ActionRole)
         self.wait.setToolTip("Start this import as soon as the running one ends")
         self.wait.hide()
-        self._detect = LatestQuery(self._show_profile, self._detect_failed, self)
+        self._detect = LatestQuery(self._show_detection, self._detect_failed, self)
         self._inspect = LatestQuery(self._edit_mapping, self._detect_failed, self)
         self._build()
         self.browse.clicked.connect(self._ask_file)
@@ -70,6 +73,7 @@ class ImportDialog(TaskDialog):
         self.start.clicked.connect(lambda: self.start_import())
         self.wait.clicked.connect(lambda: self.start_import(wait=True))
         self.map_columns.clicked.connect(self.open_mapping_editor)
+        self.read_format.changed.connect(self.detect_again)
 
     def _build(self) -> None:
         row = QHBoxLayout()
@@ -77,6 +81,7 @@ class ImportDialog(TaskDialog):
         row.addWidget(self.browse)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.read_format)
         layout.addWidget(self.detected)
         layout.addWidget(self.map_columns)
         layout.addWidget(self.progress)
@@ -84,17 +89,28 @@ class ImportDialog(TaskDialog):
         layout.addWidget(self.buttons)
 
     def choose_file(self, path: Path) -> None:
-        """Inspect ``path`` and detect its profile on a worker (hashing a big file takes a while)."""
+        """Inspect ``path`` and detect its profile on a worker (hashing a big file takes a while);
+        the encoding, delimiter and sheet go back to the engine's choice."""
         self.path.setText(str(path))
+        self.read_format.clear()
+        self.detect_again()
+
+    def detect_again(self) -> None:
+        """Read the chosen file again as the encoding, delimiter and sheet combos say."""
+        path, options, engine = Path(self.path.text()), self.read_format.options(), self.engine
+        self.profile = None
         self.start.setEnabled(False)
         self.map_columns.hide()
         self.detected.setText(f"Reading {path.name}…")
-        engine = self.engine
-        self._detect.run(lambda: choose_profile(engine, inspect_file(path), None))
+        self._detect.run(lambda: detect(engine, path, options))
 
-    def _show_profile(self, profile: Profile) -> None:
-        self.profile = profile
-        self.detected.setText(f"Detected profile: {profile.title} (source {profile.source})")
+    def _show_detection(self, detection: Detection) -> None:
+        self.read_format.show_detection(detection)
+        if isinstance(detection.found, Exception):
+            self._detect_failed(detection.found)
+            return
+        self.profile = detection.found
+        self.detected.setText(f"Detected profile: {self.profile.title} (source {self.profile.source})")
         self.start.setEnabled(True)
 
     def _detect_failed(self, exc: Exception) -> None:
@@ -104,12 +120,12 @@ class ImportDialog(TaskDialog):
 
     def open_mapping_editor(self) -> None:
         """Read the file's header (on a worker), then open the column-mapping editor on it."""
-        path = Path(self.path.text())
-        self._inspect.run(lambda: inspect_file(path))
+        path, options = Path(self.path.text()), self.read_format.options()
+        self._inspect.run(lambda: inspect_file(path, options.delimiter, options.encoding, options.sheet))
 
     def _edit_mapping(self, facts: FileFacts) -> None:
         self.editor = MappingEditor(self.engine, facts, parent=self)
-        self.editor.saved.connect(lambda _mapping: self.choose_file(facts.path))
+        self.editor.saved.connect(lambda _mapping: self.detect_again())
         self.editor.show()
 
     def start_import(self, wait: bool = False) -> None:
@@ -117,6 +133,7 @@ class ImportDialog(TaskDialog):
         if self.profile is None:
             return
         engine, path, profile, user = self.engine, Path(self.path.text()), self.profile.name, self.user
+        read = self.read_format.options()
         url = engine.url.render_as_string(hide_password=False)
         self.start.setEnabled(False)
         self.browse.setEnabled(False)
@@ -125,7 +142,7 @@ class ImportDialog(TaskDialog):
         self.message.setText("Importing…")
 
         def task(progress: Any, cancel: Any) -> tuple[ImportResult, list[Any]]:
-            options = {"profile": profile, "user": user, "wait": wait}
+            options = {"profile": profile, "user": user, "wait": wait, **asdict(read)}
             try:
                 result = run_in_child(import_file, url, path, progress=progress, cancel=cancel, **options)
             except ProcessEnded:
