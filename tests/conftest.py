@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -11,11 +12,15 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu"
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.memkeyring.MemoryKeyring")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import keyring
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = Path(os.environ.get("CRIMEDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+import crimedesk.config.secrets as secrets  # noqa: E402
+from tests.memkeyring import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.stores"]
 
@@ -54,3 +59,17 @@ def nypd_sample(data_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def ucr_table(data_dir: Path) -> Path:
     return data_dir / "fbi_ucr_estimated_crimes_1979_2019.csv"
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A settings file of the test's own (CRIMEDESK_SETTINGS, so the CLI's too), an empty keyring
+    and no session passwords, so no test sees another's secrets."""
+    path = tmp_path / "config" / "settings.json"
+    monkeypatch.setenv("CRIMEDESK_SETTINGS", str(path))
+    monkeypatch.delenv("CRIMEDESK_DB", raising=False)
+    monkeypatch.setattr(secrets, "_session", {})
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield path
+    keyring.set_keyring(previous)

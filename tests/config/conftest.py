@@ -18,25 +18,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-import crimedesk.config.secrets as secrets
-from tests.memkeyring import MemoryKeyring
-
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 TEST_PASSWORD = "Zq7-crimedesk-test-pw-5Kx"
 
 
 @pytest.fixture(autouse=True)
-def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Each test has its own settings file (CRIMEDESK_SETTINGS), an empty keyring and no session
-    passwords, so no test sees another's secrets."""
-    path = tmp_path / "config" / "settings.json"
-    monkeypatch.setenv("CRIMEDESK_SETTINGS", str(path))
-    monkeypatch.delenv("CRIMEDESK_DB", raising=False)
-    monkeypatch.setattr(secrets, "_session", {})
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield path
-    keyring.set_keyring(previous)
+def _own_settings(settings_file: Path) -> Path:
+    """Every test here has its own settings file, keyring and session passwords (tests/conftest.py)."""
+    return settings_file
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-import crimedesk.config.secrets as secrets
 from crimedesk.cli import app
 from crimedesk.config.secrets import get_secret
 from crimedesk.config.settings import Settings, load_settings, save_settings
@@ -18,7 +17,6 @@ from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
 from crimedesk.ui.dialogs.settings_dialog import NO_KEYRING_NOTE, SettingsDialog, ask_password
 from tests.ingest.helpers import count
-from tests.memkeyring import MemoryKeyring
 
 
 def test_import_dialog_detects_imports_and_reports_counts(qtbot, sqlite_store, bad_chicago, artifacts):
@@ -74,19 +72,6 @@ def test_cancel_leaves_the_store_unchanged(qtbot, sqlite_store, chicago_full):
 
 PG = "postgresql+psycopg://analyst@db.example:5433/crimes"
 PASSWORD = "Dlg-s3cret-71"
-
-
-@pytest.fixture
-def settings_file(tmp_path, monkeypatch):
-    """A settings file of the test's own (the CLI's too), an empty keyring, no session passwords."""
-    path = tmp_path / "config" / "settings.json"
-    monkeypatch.setenv("CRIMEDESK_SETTINGS", str(path))
-    monkeypatch.delenv("CRIMEDESK_DB", raising=False)
-    monkeypatch.setattr(secrets, "_session", {})
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield path
-    keyring.set_keyring(previous)
 
 
 def settings_dialog(qtbot, settings_file, current_url: str) -> SettingsDialog:
