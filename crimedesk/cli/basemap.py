@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from crimedesk.cli.common import DbOption, console, fail, run_cancellable
+from crimedesk.cli.common import DbOption, console, fail, opened_store, run_cancellable
 from crimedesk.mapping.basemap import (
     MAX_TILES,
     OSM_ATTRIBUTION,
@@ -18,7 +18,6 @@ from crimedesk.mapping.basemap import (
     layer_bbox,
     prepare_basemap,
 )
-from crimedesk.storage.engine import make_engine
 
 basemap_app = typer.Typer(
     help="Offline basemaps: prepare an MBTiles file of your area.", no_args_is_help=True
@@ -41,14 +40,11 @@ def prepare_command(
     db: DbOption = None,
 ) -> None:
     """Show the tile count and size, then download (Ctrl-C stops; running it again resumes)."""
-    engine = make_engine(db)
     try:
-        with engine.connect() as conn:
+        with opened_store(db) as engine, engine.connect() as conn:
             bbox = layer_bbox(conn, layer) if layer else data_bbox(conn)
     except BasemapError as exc:
         raise fail(str(exc)) from None
-    finally:
-        engine.dispose()
     plan = TilePlan(bbox, min_zoom, max_zoom)
     where = f"layer {layer}" if layer else "the data's extent"
     console.print(

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crimedesk.cli.common import DbOption, console, err_console, fail, run_cancellable
+from crimedesk.cli.common import DbOption, console, err_console, fail, opened_store, run_cancellable
 from crimedesk.regions.store import BoundaryImportResult, delete_layer, import_boundary_layer, list_layers
-from crimedesk.storage.engine import make_engine
 
 boundaries_app = typer.Typer(
     help="Boundary layers (districts, beats, precincts...): import a file, list or delete layers.",
@@ -36,8 +35,7 @@ def import_command(
 
     Ctrl-C cancels: the import rolls back and the command exits with code 130.
     """
-    engine = make_engine(db)
-    try:
+    with opened_store(db) as engine:
         result = run_cancellable(
             file.name,
             lambda progress, cancel: import_boundary_layer(
@@ -52,8 +50,6 @@ def import_command(
                 cancel=cancel,
             ),
         )
-    finally:
-        engine.dispose()
     _print_result(layer, result)
 
 
@@ -75,12 +71,8 @@ def _print_result(layer: str, result: BoundaryImportResult) -> None:
 @boundaries_app.command("list")
 def list_command(db: DbOption = None) -> None:
     """List the boundary layers in the store."""
-    engine = make_engine(db)
-    try:
-        with engine.connect() as conn:
-            layers = list_layers(conn)
-    finally:
-        engine.dispose()
+    with opened_store(db) as engine, engine.connect() as conn:
+        layers = list_layers(conn)
     table = Table("name", "regions", "joined", "id field", "compared with", "CRS", "loaded")
     table.columns[0].no_wrap = True
     for info in layers:
@@ -99,11 +91,8 @@ def list_command(db: DbOption = None) -> None:
 @boundaries_app.command("delete")
 def delete_command(name: Annotated[str, typer.Argument(help="Layer name.")], db: DbOption = None) -> None:
     """Delete a boundary layer with its regions and incident joins."""
-    engine = make_engine(db)
-    try:
+    with opened_store(db) as engine:
         deleted = delete_layer(engine, name)
-    finally:
-        engine.dispose()
     if not deleted:
         raise fail(f"no boundary layer named {name!r}")
     console.print(f"deleted layer {name!r}")

@@ -22,7 +22,6 @@ from crimedesk.models.catalog import model_kinds, model_spec, recorded_kind
 from crimedesk.models.experiments import Experiment, get_experiment, list_experiments, load_experiment_model
 from crimedesk.models.frame import incidents_frame
 from crimedesk.models.training import run_experiment
-from crimedesk.storage.engine import make_engine
 
 if TYPE_CHECKING:
     from crimedesk.models.nearrepeat.knox import KnoxResult
@@ -185,17 +184,14 @@ def knox(
     words = words_.FilterWords(
         date_from, date_to, categories, offense_types, layer, regions, mappable_only=True
     )
-    engine = make_engine(db)
     try:
-        with engine.connect() as conn:
+        with opened_store(db) as engine, engine.connect() as conn:
             frame = incidents_frame(
                 conn, words.snapshot(conn), columns=("occurred_from", "x", "y", "mappable")
             )
         spatial, temporal = _edges(distances), _edges(days)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    finally:
-        engine.dispose()
     events = frame[frame["mappable"]]
     if len(events) < 2:
         raise fail("fewer than two mappable incidents match these filters")
