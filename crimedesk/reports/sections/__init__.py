@@ -1,0 +1,1 @@
+"""Report sections: each module registers one :class:`~crimedesk.reports.sections.base.Section`."""

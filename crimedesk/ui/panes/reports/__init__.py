@@ -1,0 +1,1 @@
+"""The Reports tab: PDF reports for command staff, previewed, saved, printed and listed."""
