@@ -3,6 +3,7 @@
 #
 #   bash installer/setup.sh          # to run the app
 #   bash installer/setup.sh --dev    # to run the tests (adds test tools, starts local PostgreSQL)
+#   bash installer/setup.sh --pg-password-rule   # only: local PostgreSQL asks crimedesk_scram_test members for passwords
 #
 # Idempotent: a second run skips every step whose inputs did not change (apt packages present,
 # pyproject.toml hash in .venv/.setup-stamp, package-lock.json hash in node_modules/.setup-stamp).
@@ -11,11 +12,13 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DEV=0
+ONLY_RULE=0
 for arg in "$@"; do
     case "$arg" in
         --dev) DEV=1 ;;
-        -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "setup: unknown option $arg (use --dev or --help)" >&2; exit 2 ;;
+        --pg-password-rule) ONLY_RULE=1 ;;
+        -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "setup: unknown option $arg (use --dev, --pg-password-rule or --help)" >&2; exit 2 ;;
     esac
 done
 
@@ -139,10 +142,50 @@ start_postgres() {
     die "PostgreSQL $version/main started but does not answer on 127.0.0.1:5432"
 }
 
+# The local test cluster trusts 127.0.0.1, so it accepts any password. Logins in this group must
+# give theirs (SCRAM): the wrong-password test (tests/ui/auth/test_wrong_password.py) uses one.
+SCRAM_GROUP=crimedesk_scram_test
+SCRAM_RULE="host all +$SCRAM_GROUP 127.0.0.1/32 scram-sha-256"
+
+superuser_sql() { psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 -Atqc "$1"; }
+
+require_passwords_of_test_group() {
+    if ! command -v pg_isready >/dev/null || ! pg_isready -q -h 127.0.0.1 -p 5432; then
+        say "postgresql: not answering on 127.0.0.1:5432; no password rule added"
+        return
+    fi
+    local hba
+    if ! hba=$(superuser_sql "SHOW hba_file"); then
+        say "postgresql: cannot connect as postgres without a password; no password rule added"
+        return
+    fi
+    superuser_sql "DO \$\$ BEGIN CREATE ROLE $SCRAM_GROUP NOLOGIN;
+        EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" || die "cannot create role $SCRAM_GROUP as postgres"
+    if grep -qxF "$SCRAM_RULE" "$hba"; then
+        say "postgresql: $hba asks $SCRAM_GROUP members for passwords already"
+        return
+    fi
+    say "postgresql: adding '$SCRAM_RULE' to $hba, before its other rules, and reloading"
+    local edited
+    edited=$(mktemp)
+    awk -v rule="$SCRAM_RULE" '!done && $0 !~ /^[[:space:]]*(#|$)/ { print rule; done = 1 } { print }
+        END { if (!done) print rule }' "$hba" >"$edited"
+    as_root tee "$hba" <"$edited" >/dev/null  # tee keeps the file's owner and mode
+    rm -f "$edited"
+    superuser_sql "SELECT pg_reload_conf()" >/dev/null
+}
+
+if [ "$ONLY_RULE" -eq 1 ]; then
+    require_passwords_of_test_group
+    exit 0
+fi
 say "repository $(pwd)$([ "$DEV" -eq 1 ] && echo ' (dev)')"
 install_system_packages
 create_venv
 install_python_packages
 install_web_assets
-if [ "$DEV" -eq 1 ]; then start_postgres; fi
+if [ "$DEV" -eq 1 ]; then
+    start_postgres
+    require_passwords_of_test_group
+fi
 say "done"
