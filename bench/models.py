@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/models.py
 
-Hotspots: next-day and next-week hit rate and PAI at 5% of the area, 150 m cells, district 011,
-10 weekly origins (Jul–Sep 2017). Hotspot maps (DBSCAN, Gi*; default parameters, 56-day windows,
-same origins) in district 011 and the whole city: hit rate and PAI at their own area next to the
+Hotspots (bench/hotspot_study.py): naive grid, random, retrospective KDE, prospective, SEPP
+(Mohler 2015) and risk_gb × next day / next week × all crime / burglary × city / district 011, on 90
+daily origins (Jul 3 – Sep 30, 2017): mean hit rate and PAI at 5 % with 95 % intervals and the
+paired p-value against the naive grid, and the peak memory of every training run. Hotspot maps
+(DBSCAN, Gi*; default parameters, 56-day windows, 10 weekly origins Jul–Sep 2017) in district 011 and the whole city: hit rate and PAI at their own area next to the
 naive count grid and retrospective KDE selecting an equal area, and the naive grid at 5%. Forecasts:
 weekly counts of three districts, 6 rolling origins × 4 weeks ahead, MAE and MASE (vs seasonal
 naive lag 52, in-sample scale). Classification: category of districts 011 + 008, Jan–Apr 2017 →
@@ -33,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from bench._common import DATA, peak_rss_mb, report, run_child
+from bench.hotspot_study import backtest_child, print_study
 
 CHICAGO = DATA / "chicago_crimes_2016_2017.csv.gz"
 CACHE_DIR = Path(tempfile.gettempdir()) / "crimedesk_bench"
@@ -46,46 +49,12 @@ def chicago() -> pd.DataFrame:
     return cached_chicago(CHICAGO, CACHE_DIR)
 
 
-def hotspots(frame: pd.DataFrame) -> None:
-    from crimedesk.features.grid import Grid
-    from crimedesk.models.evaluation.grid_backtest import rolling_backtest, summarise
-    from crimedesk.models.hotspots.predictors import (
-        NaiveCountGrid,
-        ProspectiveHotspot,
-        RandomBaseline,
-        RetrospectiveKDE,
-    )
-    from crimedesk.models.risk.scorer import RiskScorer
-    from tests.models.chicago_frame import district_slice
-
-    events = district_slice(frame, ["011"], "2016-01-01", "2017-10-01")
-    grid = Grid.from_points(events["x"], events["y"], 150.0).masked_to_points(events["x"], events["y"])
-    methods = {
-        "random": RandomBaseline(),
-        "naive_count_365d": NaiveCountGrid(),
-        "retrospective_kde": RetrospectiveKDE(),
-        "prospective": ProspectiveHotspot(),
-        "risk_gb": RiskScorer(grid=grid),
-    }
-    origins = pd.date_range("2017-07-03", periods=10, freq="7D")
-    started = time.perf_counter()
-    summary = summarise(rolling_backtest(events, grid, methods, origins, (1, 7), (0.05,)))
-    print(f"\n## Hotspots: district 011, {grid.active.sum()} active 150 m cells, {len(origins)} origins")
-    table = summary.pivot(index="method", columns="horizon_days", values=["hit_rate", "pai", "pei_star"])
-    table.columns = [f"{m}_{'day' if h == 1 else 'week'}" for m, h in table.columns]
-    print(table.sort_values("pai_day", ascending=False).round(3).to_string())
-    print(f"backtest {time.perf_counter() - started:.1f} s (all methods, refitted at every origin)")
-    started = time.perf_counter()
-    RiskScorer(grid=grid).fit(events)
-    print(f"risk_gb one fit: {time.perf_counter() - started:.1f} s")
-
-
 def hotspot_maps(frame: pd.DataFrame) -> None:
     """The registered hotspot kinds (default parameters) against the grid baselines at equal area."""
     from crimedesk.features.grid import Grid
     from crimedesk.models.evaluation.area_backtest import equal_area_backtest
     from crimedesk.models.evaluation.grid_backtest import rolling_backtest, summarise
-    from crimedesk.models.hotspots.kind import FITS, DBSCANParams, GiStarParams
+    from crimedesk.models.hotspots.kind import DBSCANParams, GiStarParams, _hotspot_fit
     from crimedesk.models.hotspots.predictors import NaiveCountGrid
     from tests.models.chicago_frame import district_slice
 
@@ -100,7 +69,7 @@ def hotspot_maps(frame: pd.DataFrame) -> None:
         params = {"hotspots_dbscan": DBSCANParams(), "hotspots_gistar": GiStarParams()}
         tables = []
         for kind, chosen in params.items():
-            fit = FITS[kind](chosen, grid)
+            fit = _hotspot_fit(chosen, grid)
             results = equal_area_backtest(events, grid, kind, fit, origins, chosen.train_days)
             summary = summarise(
                 results, by=("method", "horizon_days"), metrics=("coverage", "hit_rate", "pai")
@@ -200,7 +169,7 @@ def main() -> None:
         f"peak RSS {figures['peak_mb']:.0f} MB, {figures['locations']:,} distinct locations, "
         f"{figures['clusters']} clusters"
     )
-    hotspots(frame)
+    print_study(Path(__file__), CACHE)
     hotspot_maps(frame)
     classification(frame)
     forecasts(frame)
@@ -208,4 +177,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    dbscan_child() if "--dbscan" in sys.argv else main()
+    if "--dbscan" in sys.argv:
+        dbscan_child()
+    elif "--hotspot-backtest" in sys.argv:
+        cache, scope, crime, method, out = sys.argv[2:7]
+        backtest_child(Path(cache), scope, crime, method, Path(out))
+    else:
+        main()

@@ -13,13 +13,19 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from sqlalchemy import Engine, RowMapping, delete, select, update
+from sqlalchemy import Connection, Engine, RowMapping, delete, select, update
 
+from crimedesk.auth import audit
+from crimedesk.auth.permissions import requires, resolved
+from crimedesk.auth.roles import Action
+from crimedesk.auth.user import User
 from crimedesk.models.persistence import artifact_files, load_model
 from crimedesk.storage.schema import experiments
+
+if TYPE_CHECKING:  # the Models pane lists experiments before the window paints; pandas only to compare
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,16 @@ class Experiment:
     metrics: dict[str, Any] | None
     artifact_path: str | None
     promoted: bool
+    username: str = ""  # who trained it
 
 
 def get_experiment(engine: Engine, experiment_id: int) -> Experiment:
     with engine.connect() as conn:
-        row = conn.execute(select(experiments).where(experiments.c.id == experiment_id)).mappings().first()
+        return get_experiment_in(conn, experiment_id)
+
+
+def get_experiment_in(conn: Connection, experiment_id: int) -> Experiment:
+    row = conn.execute(select(experiments).where(experiments.c.id == experiment_id)).mappings().first()
     if row is None:
         raise KeyError(f"no experiment {experiment_id}")
     return _experiment(row)
@@ -67,10 +78,13 @@ def compare(engine: Engine, ids: list[int]) -> pd.DataFrame:
     for exp in (get_experiment(engine, i) for i in ids):
         scalars = {k: v for k, v in (exp.metrics or {}).items() if isinstance(v, int | float | str | bool)}
         rows.append({"id": exp.id, "kind": exp.model_kind, "seed": exp.seed, "status": exp.status} | scalars)
+    import pandas as pd
+
     return pd.DataFrame(rows)
 
 
-def promote(engine: Engine, experiment_id: int) -> Experiment:
+@requires(Action.PROMOTE_MODEL)
+def promote(engine: Engine, experiment_id: int, user: User | None = None) -> Experiment:
     """Make this (successful) experiment the one used for its task; un-promotes the previous one."""
     exp = get_experiment(engine, experiment_id)
     if exp.status != "ok":
@@ -78,14 +92,19 @@ def promote(engine: Engine, experiment_id: int) -> Experiment:
     with engine.begin() as conn:
         conn.execute(update(experiments).where(experiments.c.task == exp.task).values(promoted=False))
         conn.execute(update(experiments).where(experiments.c.id == experiment_id).values(promoted=True))
+        details = {"name": exp.name, "kind": exp.model_kind, "task": exp.task}
+        audit.record(conn, resolved(user), Action.PROMOTE_MODEL, "experiment", experiment_id, details)
     return get_experiment(engine, experiment_id)
 
 
-def delete_experiment(engine: Engine, experiment_id: int) -> None:
+@requires(Action.DELETE_EXPERIMENT)
+def delete_experiment(engine: Engine, experiment_id: int, user: User | None = None) -> None:
     """Remove the record and its artifact files."""
     exp = get_experiment(engine, experiment_id)
     with engine.begin() as conn:
         conn.execute(delete(experiments).where(experiments.c.id == experiment_id))
+        details = {"name": exp.name, "kind": exp.model_kind, "status": exp.status}
+        audit.record(conn, resolved(user), Action.DELETE_EXPERIMENT, "experiment", experiment_id, details)
     if exp.artifact_path:
         for path in artifact_files(Path(exp.artifact_path)):
             path.unlink()
@@ -94,7 +113,13 @@ def delete_experiment(engine: Engine, experiment_id: int) -> None:
 def load_experiment_model(exp: Experiment) -> Any:
     if not exp.artifact_path:
         raise ValueError(f"experiment {exp.id} has no saved model (status {exp.status!r})")
-    return load_model(Path(exp.artifact_path))
+    path = Path(exp.artifact_path)
+    if not path.exists():
+        raise ValueError(
+            f"experiment {exp.id}'s model file {path} is missing (removed, or the store was moved"
+            " without its models): train it again"
+        )
+    return load_model(path)
 
 
 def _experiment(row: RowMapping) -> Experiment:
@@ -116,4 +141,5 @@ def _experiment(row: RowMapping) -> Experiment:
         metrics=json.loads(values["metrics_json"]) if values["metrics_json"] else None,
         artifact_path=values["artifact_path"],
         promoted=bool(values["promoted"]),
+        username=values["username"],
     )

@@ -11,13 +11,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 KERAS_ATTRIBUTE = "keras_model_"
 
 
 def save_model(model: Any, stem: Path) -> Path:
     """Write ``model`` next to ``stem``; returns the .joblib path (the artifact's name)."""
+    import joblib  # here: the Models pane lists artifacts before the window paints
+
     stem.parent.mkdir(parents=True, exist_ok=True)
     target = stem.with_suffix(".joblib")
     keras_model = getattr(model, KERAS_ATTRIBUTE, None)
@@ -33,6 +33,8 @@ def save_model(model: Any, stem: Path) -> Path:
 
 def load_model(path: Path) -> Any:
     """Inverse of :func:`save_model` (given the .joblib path)."""
+    import joblib
+
     model = joblib.load(path)
     if hasattr(model, KERAS_ATTRIBUTE):
         import keras

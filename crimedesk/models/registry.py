@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
 from sqlalchemy import Engine
 
 from crimedesk.mapping.overlays import ProjectedShapes, projected_geojson
+
+if TYPE_CHECKING:  # the registry is read when the window is built; pandas only by the models
+    import pandas as pd
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -39,7 +41,7 @@ class TrainFn(Protocol):
     ) -> Trained: ...
 
 
-PredictFn = Callable[[Any, pd.DataFrame, Any], pd.DataFrame]
+PredictFn = Callable[[Any, "pd.DataFrame", Any], "pd.DataFrame"]
 
 
 def param(default: Any, label: str, help: str, unit: str = "", choices: Sequence[str] = ()) -> Any:

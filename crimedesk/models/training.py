@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import socket
 import subprocess
 import time
 from datetime import datetime
@@ -15,19 +17,25 @@ import pandas as pd
 from sqlalchemy import Engine, update
 
 import crimedesk
+from crimedesk.auth import audit
+from crimedesk.auth.permissions import requires, resolved
+from crimedesk.auth.roles import Action
+from crimedesk.auth.user import User
 from crimedesk.config.paths import data_dir
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.catalog import model_spec
-from crimedesk.models.experiments import Experiment, get_experiment
+from crimedesk.models.experiments import Experiment, get_experiment, get_experiment_in
 from crimedesk.models.frame import data_fingerprint, incidents_frame
 from crimedesk.models.persistence import save_model
 from crimedesk.models.registry import Cancel, Progress
+from crimedesk.storage.identity import store_id
 from crimedesk.storage.schema import experiments
 
 
-def models_dir() -> Path:
-    return data_dir() / "models"
+def models_dir(engine: Engine) -> Path:
+    """Where the store's model artifacts live: a folder of the store's own (see storage.identity)."""
+    return data_dir() / "models" / store_id(engine)
 
 
 def code_version() -> str:
@@ -42,6 +50,7 @@ def code_version() -> str:
     return f"{crimedesk.__version__}+{suffix}" if suffix else crimedesk.__version__
 
 
+@requires(Action.TRAIN_MODEL)
 def run_experiment(
     engine: Engine,
     kind: str,
@@ -51,6 +60,7 @@ def run_experiment(
     progress: Progress = lambda fraction, message: None,
     cancel: Cancel = lambda: False,
     name: str | None = None,
+    user: User | None = None,
 ) -> Experiment:
     """Train ``kind`` on the filtered incidents, score it, save it and record it; returns the record.
 
@@ -77,6 +87,9 @@ def run_experiment(
         "created_at": datetime.now().replace(microsecond=0),
         "status": "running",
         "promoted": False,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "username": resolved(user).name,
     }
     with engine.begin() as conn:
         inserted = conn.execute(experiments.insert().values(record)).inserted_primary_key
@@ -86,7 +99,7 @@ def run_experiment(
     try:
         np.random.seed(seed)
         trained = spec.train(frame, chosen, seed, progress, cancel)
-        artifact = save_model(trained.model, models_dir() / f"experiment_{experiment_id}")
+        artifact = save_model(trained.model, models_dir(engine) / f"experiment_{experiment_id}")
     except Exception as exc:
         status = "cancelled" if isinstance(exc, ImportCancelled) else "failed"
         _finish(engine, experiment_id, status=status, error=f"{type(exc).__name__}: {exc}", started=started)
@@ -98,18 +111,32 @@ def run_experiment(
         started=started,
         metrics_json=json.dumps(trained.metrics, default=_json_default),
         artifact_path=str(artifact),
+        audited=resolved(user),
     )
     progress(1.0, "experiment recorded")
     return get_experiment(engine, experiment_id)
 
 
-def _finish(engine: Engine, experiment_id: int, *, status: str, started: float, **values: Any) -> None:
+def _finish(
+    engine: Engine,
+    experiment_id: int,
+    *,
+    status: str,
+    started: float,
+    audited: User | None = None,
+    **values: Any,
+) -> None:
+    """Record how the run ended; a successful one is audited (``audited``) in the same transaction."""
     with engine.begin() as conn:
         conn.execute(
             update(experiments)
             .where(experiments.c.id == experiment_id)
             .values(status=status, duration_s=time.perf_counter() - started, **values)
         )
+        if audited is not None:
+            exp = get_experiment_in(conn, experiment_id)
+            details = {"name": exp.name, "kind": exp.model_kind, "metrics": exp.metrics}
+            audit.record(conn, audited, Action.TRAIN_MODEL, "experiment", experiment_id, details)
 
 
 def _json_default(value: Any) -> Any:

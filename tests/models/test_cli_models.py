@@ -28,8 +28,10 @@ def test_train_list_and_predict(db_url):
     )
     assert trained.exit_code == 0, trained.output
     assert "experiment 1: ok" in trained.output and "macro-F1 0." in trained.output
-    listed = runner.invoke(models_app, ["experiments", "--db", db_url])
+    listed = runner.invoke(models_app, ["experiments", "--db", db_url], env={"COLUMNS": "80"})
     assert "crime_type_rf" in listed.output and "classification" in listed.output
+    assert "macro-F1 0." in listed.output and "seed 2" in listed.output
+    assert max(len(line) for line in listed.output.splitlines()) <= 80
     predicted = runner.invoke(models_app, ["predict", "1", "--rows", "3", "--db", db_url])
     assert predicted.exit_code == 0, predicted.output
     assert "predicted" in predicted.output

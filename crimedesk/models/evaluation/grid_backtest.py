@@ -38,8 +38,13 @@ def rolling_backtest(
     coverages: Sequence[float] = COVERAGES,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    refit_days: int = 1,
 ) -> pd.DataFrame:
     """Tidy results: one row per (method, origin, horizon, coverage) with hit_rate, pai, pei_star.
+
+    Each model is refitted on the incidents before an origin once ``refit_days`` have passed since
+    its last fit; in between it keeps its learned parameters and only gets the newer incidents
+    (:meth:`HotspotPredictor.remember`), so every score still uses incidents before its origin only.
 
     At each origin the cells that can be flagged (the study area, A of PAI) are those holding an
     incident before the origin: no test-period incident can enlarge it. N counts every incident of
@@ -50,12 +55,18 @@ def rolling_backtest(
     """
     ordered, times = in_time_order(events)
     rows: list[dict[str, object]] = []
+    fitted: dict[str, HotspotPredictor] = {}
+    fitted_at: pd.Timestamp | None = None
     for origin in each_origin(origins, progress, cancel):
         start = int(np.searchsorted(times, np.datetime64(origin, "ns"), side="left"))
-        area = study_area(ordered.iloc[:start], grid)
+        history = ordered.iloc[:start]
+        area = study_area(history, grid)
         actuals = {h: _actual_counts(ordered, times, grid, start, origin, h) for h in horizons_days}
+        refit = fitted_at is None or origin - fitted_at >= pd.Timedelta(days=refit_days)
+        fitted_at = origin if refit else fitted_at
         for name, method in methods.items():
-            model = clone(method).fit(ordered.iloc[:start])
+            model = clone(method).fit(history) if refit else fitted[name].remember(history)
+            fitted[name] = model
             scores = model.predict_scores(grid, origin)[area]
             rows += [
                 _score_row(name, origin, h, c, scores, actuals[h], area, grid.active)

@@ -29,6 +29,13 @@ def season_length(index: pd.DatetimeIndex) -> int:
     return {"D": 7, "W": 52}.get(freq.rule_code.split("-")[0], 1)
 
 
+def fitted_season(index: pd.DatetimeIndex) -> int:
+    """The natural cycle when the series holds more than one of it, else 1: a short history (eight
+    months of weeks) is forecast without its yearly cycle rather than refused."""
+    season = season_length(index)
+    return season if index.size > season else 1
+
+
 class Forecaster(BaseEstimator):
     """Shared plumbing: remember the series' index, build future dates and residual intervals."""
 
@@ -39,7 +46,7 @@ class Forecaster(BaseEstimator):
         if index.freq is None:
             index = pd.DatetimeIndex(index, freq=pd.infer_freq(index))
         self.index_ = index
-        self.season_ = self.season or season_length(index)
+        self.season_ = self.season or fitted_season(index)
         return np.asarray(y, dtype=float)
 
     def _future(self, horizon: int) -> pd.DatetimeIndex:

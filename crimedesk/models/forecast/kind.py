@@ -20,6 +20,7 @@ from crimedesk.models.forecast.forecasters import (
     SarimaForecaster,
     SeasonalNaive,
 )
+from crimedesk.models.forecast.history import history_support
 from crimedesk.models.forecast.lstm import LSTMForecaster
 from crimedesk.models.registry import Cancel, KindSpec, Progress, Trained, param, register
 
@@ -67,6 +68,12 @@ def train_forecast(
     frame: pd.DataFrame, params: ForecastParams, seed: int, progress: Progress, cancel: Cancel, *, kind: str
 ) -> Trained:
     series = count_series(frame, params.freq)
+    support = history_support(series, params.backtest_origins)
+    if params.horizon > support.max_horizon:
+        raise ValueError(
+            f"the data holds {support.describe()} ({params.backtest_origins} backtest origins):"
+            f" a horizon of {params.horizon} does not fit (fewer origins allow a longer one)"
+        )
     origins = series.index[-params.horizon - params.backtest_origins + 1 :][: params.backtest_origins]
     contenders = {name: make_forecaster(name, params, seed) for name in ("seasonal_naive", "ets", kind)}
     long = rolling_forecasts(
@@ -86,6 +93,7 @@ def train_forecast(
         "beats_baselines": not verdict.baseline and verdict.model == kind,
         "verdict": verdict.message,
         "series": one_step_series(long),
+        "history": support.describe(),
     }
     return Trained(model, metrics)
 

@@ -26,6 +26,12 @@ class HotspotPredictor(BaseEstimator):
 
     def fit(self, events: pd.DataFrame) -> Self:
         """Remember incidents (columns ``occurred_from``, ``x``, ``y``) sorted by time."""
+        return HotspotPredictor.remember(self, events)
+
+    def remember(self, events: pd.DataFrame) -> Self:
+        """Replace the incidents scores are computed from, keeping what ``fit`` learned: a model
+        trained last week predicts today from today's incidents (what a backtest that refits
+        weekly does). For the base class this is all ``fit`` does."""
         ordered = events.sort_values("occurred_from", kind="stable")
         self.times_ = ordered["occurred_from"].to_numpy("datetime64[ns]")
         self.xy_ = ordered[["x", "y"]].to_numpy(dtype=float)

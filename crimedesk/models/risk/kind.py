@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from crimedesk.features.grid import Grid
@@ -36,6 +37,26 @@ def predict_risk(model: RiskScorer, frame: pd.DataFrame, params: RiskParams) -> 
     return next_day_scores(model, params.coverage)
 
 
+def scored_origins(times: pd.Series, count: int, step_days: int) -> pd.DatetimeIndex:
+    """Up to ``count`` backtest origins, ``step_days`` apart or more, the last a week before the data's
+    end, each moved back to the latest day holding an incident.
+
+    An origin is the start of the day it scores; a day without incidents has no PAI (NaN), and a
+    backtest of such origins only has nothing to compare (a sparse sample, one origin). Moving back
+    to a day with incidents is skipping the origins that would score NaN anyway: on a city's data,
+    where every day has incidents, the origins are the plain ``step_days`` ladder.
+    """
+    days = np.unique(times.dt.floor("D").to_numpy("datetime64[ns]"))
+    target = days[-1] - np.timedelta64(6, "D")  # a week before the day after the last incident
+    chosen: list[np.datetime64] = []
+    while len(chosen) < count and (at := np.searchsorted(days, target, side="right") - 1) >= 0:
+        chosen.insert(0, days[at])
+        target = days[at] - np.timedelta64(step_days, "D")
+    if not chosen:
+        raise ValueError("no day with incidents a week before the data's end: nothing to backtest")
+    return pd.DatetimeIndex(chosen)
+
+
 def train_risk(
     frame: pd.DataFrame, params: RiskParams, seed: int, progress: Progress, cancel: Cancel
 ) -> Trained:
@@ -49,10 +70,7 @@ def train_risk(
         max_iter=params.max_iter,
         random_state=seed,
     )
-    last = events["occurred_from"].max().floor("D") + pd.Timedelta(days=1)
-    step = pd.Timedelta(days=params.origin_step_days)
-    first = last - pd.Timedelta(days=7) - step * (params.backtest_origins - 1)
-    origins = pd.date_range(first, periods=params.backtest_origins, freq=step)
+    origins = scored_origins(events["occurred_from"], params.backtest_origins, params.origin_step_days)
     methods = {
         "risk_gb": scorer,
         "naive_count": NaiveCountGrid(),

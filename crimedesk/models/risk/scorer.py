@@ -61,16 +61,16 @@ class RiskScorer(HotspotPredictor):
         start = end - n_days * DAY
         table = counts_per_period(grid, events, start, DAY, n_days)
         days = np.arange(history, n_days - self.horizon_days + 1)
-        features = self._features(table, days, start, grid)
-        target = np.stack([table[d : d + self.horizon_days].sum(axis=0) for d in days])
         active = grid.active_cells
+        features = self._features(table, days, start, grid, active)
+        target = np.stack([table[d : d + self.horizon_days, active].sum(axis=0) for d in days])
         self.model_ = HistGradientBoostingRegressor(
             loss="poisson",
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             early_stopping=False,
             random_state=self.random_state,
-        ).fit(features[:, active].reshape(-1, features.shape[-1]), target[:, active].ravel())
+        ).fit(features.reshape(-1, features.shape[-1]), target.ravel())
         self.n_training_rows_ = days.size * active.size
         return self
 
@@ -86,15 +86,29 @@ class RiskScorer(HotspotPredictor):
         features = self._features(table, np.array([history]), start, grid)[0]
         return self.model_.predict(features)
 
-    def _features(self, table: np.ndarray, days: np.ndarray, start: pd.Timestamp, grid: Grid) -> np.ndarray:
-        """(len(days), cells, features): own and neighbourhood window sums, position, calendar."""
-        own = window_sums(table, self.windows)
-        near = neighbour_sums(own, grid, self.neighbour_radius)
-        cells = grid.n_cells
-        col, row = np.meshgrid(np.arange(grid.nx), np.arange(grid.ny))
-        position = np.broadcast_to(np.column_stack([col.ravel(), row.ravel()]), (days.size, cells, 2))
+    def _features(
+        self,
+        table: np.ndarray,
+        days: np.ndarray,
+        start: pd.Timestamp,
+        grid: Grid,
+        cells: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """(len(days), len(cells), features): own and neighbourhood window sums, position, calendar.
+
+        Only ``cells`` (default all) are built: a training set holds the active cells alone, and a
+        city's grid has many inactive ones, so the whole grid's features are never held at once."""
+        chosen = np.arange(grid.n_cells) if cells is None else cells
+        k = len(self.windows)
         calendar = calendar_features(pd.DatetimeIndex(start + days * DAY)).drop(
             columns=["hour", "hour_sin", "hour_cos"]
         )
-        when = np.broadcast_to(calendar.to_numpy(float)[:, None, :], (days.size, cells, calendar.shape[1]))
-        return np.concatenate([own[days], near[days], position, when], axis=-1)
+        out = np.empty((days.size, chosen.size, 2 * k + 2 + calendar.shape[1]))
+        window_sums(table[:, chosen], self.windows, days, out=out[..., :k])
+        near = neighbour_sums(table, grid, self.neighbour_radius)[:, chosen]
+        window_sums(near, self.windows, days, out=out[..., k : 2 * k])
+        del near
+        out[..., 2 * k] = chosen % grid.nx  # column
+        out[..., 2 * k + 1] = chosen // grid.nx  # row
+        out[..., 2 * k + 2 :] = calendar.to_numpy(float)[:, None, :]
+        return out

@@ -9,12 +9,14 @@ import pytest
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.features.grid import Grid
 from crimedesk.models.evaluation.grid_backtest import rolling_backtest, study_area, summarise
+from crimedesk.models.evaluation.metrics import pai
 from crimedesk.models.hotspots.predictors import (
     NaiveCountGrid,
     ProspectiveHotspot,
     RandomBaseline,
     RetrospectiveKDE,
 )
+from crimedesk.models.hotspots.sepp import GridSEPP
 
 FIRST_ORIGIN = pd.Timestamp("2016-06-01")
 ORIGINS = pd.date_range(FIRST_ORIGIN, periods=14, freq="D")
@@ -133,3 +135,30 @@ def test_the_verdict_needs_a_paired_test_to_crown_a_model(results: pd.DataFrame)
     higher = both["prospective"].mean() > both[baseline].mean()
     assert metrics["beats_baselines"] == (higher and expected_p < 0.05)
     assert f"paired p = {expected_p:.3f}" in metrics["verdict"]
+
+
+def test_weekly_refits_keep_parameters_but_see_each_origins_incidents(
+    district_11_h1: pd.DataFrame, grid: Grid, results: pd.DataFrame
+) -> None:
+    # Methods without learned parameters score the same whatever the refit interval.
+    weekly = rolling_backtest(district_11_h1, grid, METHODS, ORIGINS, refit_days=7)
+    pd.testing.assert_frame_equal(weekly, results)
+    # A learned model: the third origin's scores come from the fit at the first origin and the
+    # incidents before the third (computed here by hand).
+    sepp = GridSEPP(grid=grid, train_days=60, iterations=10)
+    three = ORIGINS[:3]
+    scored = rolling_backtest(district_11_h1, grid, {"sepp": sepp}, three, (1,), (0.05,), refit_days=7)
+    before = {o: district_11_h1[district_11_h1["occurred_from"] < o] for o in three}
+    model = GridSEPP(grid=grid, train_days=60, iterations=10).fit(before[three[0]])
+    scores = model.remember(before[three[2]]).predict_scores(grid, three[2])
+    area = study_area(before[three[2]], grid)
+    actual = grid.counts(*_xy(district_11_h1, three[2], three[2] + pd.Timedelta(days=1)))
+    expected = pai(scores[area], actual[area], 0.05, total=actual[grid.active].sum())
+    assert scored["pai"].iloc[2] == pytest.approx(expected)
+    refitted = GridSEPP(grid=grid, train_days=60, iterations=10).fit(before[three[2]])
+    assert refitted.theta_ != model.theta_  # so the check above can tell a refit from a kept fit
+
+
+def _xy(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+    window = frame[(frame["occurred_from"] >= start) & (frame["occurred_from"] < end)]
+    return window["x"].to_numpy(), window["y"].to_numpy()

@@ -24,11 +24,11 @@ def _days(frame: pd.DataFrame) -> np.ndarray:
     return (stamps - stamps.min()) / 86_400
 
 
-def _brute_force(x, y, days, metric: str) -> np.ndarray:
+def _brute_force(x, y, days, metric: str, t_edges=T_EDGES) -> np.ndarray:
     """Every pair compared directly; time gaps in whole seconds, as the times were recorded."""
-    counts = np.zeros((len(S_EDGES) - 1, len(T_EDGES) - 1))
+    counts = np.zeros((len(S_EDGES) - 1, len(t_edges) - 1))
     seconds = np.round(days * 86_400).astype(np.int64)
-    edges = np.asarray(T_EDGES[1:]) * 86_400
+    edges = np.round(np.asarray(t_edges[1:]) * 86_400)
     for i in range(len(x)):
         dx, dy = x[i + 1 :] - x[i], y[i + 1 :] - y[i]
         d = np.abs(dx) + np.abs(dy) if metric == "manhattan" else np.sqrt(dx**2 + dy**2)
@@ -46,6 +46,15 @@ def test_observed_counts_equal_a_brute_force_count(burglaries, metric) -> None:
     result = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=9, metric=metric)
     np.testing.assert_array_equal(result.observed, _brute_force(x, y, days, metric))
     assert result.observed.sum() > 100  # the sample really holds near pairs
+
+
+def test_uneven_fractional_day_bands_equal_a_brute_force_count(burglaries) -> None:
+    """Edges of 6 h, 1.25 days, 3 days, 10 days: the look-up by their common unit stays exact."""
+    x, y, days = burglaries["x"].to_numpy(), burglaries["y"].to_numpy(), _days(burglaries)
+    edges = (0, 0.25, 1.25, 3, 10)
+    result = knox_test(x, y, days, S_EDGES, edges, permutations=9)
+    np.testing.assert_array_equal(result.observed, _brute_force(x, y, days, "euclidean", edges))
+    assert result.observed[:, 0].sum() > 0
 
 
 def test_band_edges_are_closed_on_the_right() -> None:

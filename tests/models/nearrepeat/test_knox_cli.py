@@ -37,3 +37,29 @@ def test_knox_command_explains_bad_filter_words(sqlite_store, chicago_sample):
     assert result.exit_code == 1 and "no region layer 'beats_2012'" in result.output
     result = runner.invoke(app, ["models", "knox", *db, "--days", "0,a"])
     assert result.exit_code == 1 and "band edges must be numbers" in result.output
+
+
+def test_knox_command_takes_hours_and_weekdays(sqlite_store, chicago_sample):
+    """``--hours 22-06 --weekdays sun,mon`` keeps the incidents pandas finds in the file itself."""
+    import pandas as pd
+
+    import_file(sqlite_store, chicago_sample)
+    raw = pd.read_csv(chicago_sample, dtype=str)
+    when = pd.to_datetime(raw["Date"], format="%m/%d/%Y %I:%M:%S %p")
+    night = (when.dt.hour >= 22) | (when.dt.hour < 6)
+    mask = night & when.dt.day_of_week.isin([6, 0]) & raw["Latitude"].notna()
+    args = ["models", "knox", "--db", str(sqlite_store.url), "--hours", "22-06", "--weekdays", "sun,Monday"]
+    result = CliRunner().invoke(app, [*args, "--days", "0,1", "--distances", "0,500", "--permutations", "9"])
+    assert result.exit_code == 0, result.output
+    assert mask.sum() > 0 and f"{mask.sum():,} incidents, 9 permutations" in result.output
+
+
+def test_knox_command_explains_bad_time_words(sqlite_store, chicago_sample):
+    import_file(sqlite_store, chicago_sample)
+    runner, db = CliRunner(), ["models", "knox", "--db", str(sqlite_store.url)]
+    result = runner.invoke(app, [*db, "--hours", "night"])
+    assert result.exit_code == 1 and "--hours takes first-end hours" in result.output
+    result = runner.invoke(app, [*db, "--hours", "6-6"])
+    assert result.exit_code == 1 and "not a range of the day" in result.output
+    result = runner.invoke(app, [*db, "--weekdays", "fri,xyz"])
+    assert result.exit_code == 1 and "'xyz' is not a day of the week" in result.output

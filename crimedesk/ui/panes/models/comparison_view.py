@@ -7,7 +7,7 @@ Text from the store (names, errors) is shown as plain text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 
 from crimedesk.models.catalog import recorded_kind
 from crimedesk.models.experiments import Experiment
-from crimedesk.ui.panes.models.models_forecast_chart import ForecastChart
+from crimedesk.ui.widgets.deferred import DeferredWidget
+
+if TYPE_CHECKING:  # pyqtgraph: imported when a forecast is first shown, not at start-up
+    from crimedesk.ui.panes.models.models_forecast_chart import ForecastChart
 
 PROMPT = "Select an experiment to see how it compares with its baselines"
 BASELINE_WINS_STYLE = "color: #b00; font-weight: bold"
@@ -39,8 +42,8 @@ class ComparisonView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.chart = ForecastChart()
-        self.chart.hide()
+        self.chart_slot: DeferredWidget[ForecastChart] = DeferredWidget(_forecast_chart)
+        self.chart_slot.hide()
         self.note = _plain_label("color: #666")
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -48,16 +51,20 @@ class ComparisonView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.headline)
         layout.addWidget(self.table, stretch=1)
-        layout.addWidget(self.chart, stretch=2)
+        layout.addWidget(self.chart_slot, stretch=2)
         layout.addWidget(self.note)
         self.show_experiment(None)
+
+    @property
+    def chart(self) -> ForecastChart:
+        return self.chart_slot.widget()
 
     def show_experiment(self, exp: Experiment | None) -> None:
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.note.setText("")
-        self.chart.hide()
+        self.chart_slot.hide()
         self.headline.setStyleSheet("font-weight: bold")
         if exp is None:
             self.title.setText(PROMPT)
@@ -82,7 +89,7 @@ class ComparisonView(QWidget):
         series = spec.forecast_series(exp.metrics) if spec.forecast_series else None
         if series:
             self.chart.show_series(series, exp.model_kind)
-            self.chart.show()
+            self.chart_slot.show()
             notes.append(
                 "One-step-ahead forecasts on the backtest origins; the band is the model's interval."
             )
@@ -114,6 +121,12 @@ class ComparisonView(QWidget):
             for r in range(self.table.rowCount())
         ]
         return [[item.text() if item is not None else "" for item in row] for row in items]
+
+
+def _forecast_chart() -> ForecastChart:
+    from crimedesk.ui.panes.models.models_forecast_chart import ForecastChart
+
+    return ForecastChart()
 
 
 def format_cell(value: Any) -> str:

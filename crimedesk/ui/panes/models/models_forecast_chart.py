@@ -7,6 +7,8 @@ from datetime import date
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from crimedesk.ui.widgets.chart_box import CountAxis
+
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
 
 
@@ -19,7 +21,7 @@ class ForecastChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(), "left": CountAxis("left")})
         self.plot.setBackground("w")
         self.plot.addLegend(offset=(10, 10))
         self.plot.setLabel("left", "incidents")

@@ -1,4 +1,5 @@
-"""Models pane: the experiments table, the selected run's comparison view and the training bar.
+"""Models pane: the experiments table, the selected run's comparison view, the training bar and
+the near-repeat (Knox) section.
 
 Training, listing, promoting, deleting and preparing a map output all run on workers; the pane
 shows only the newest list. What a kind sends to the map is its declared ``map_output``.
@@ -25,11 +26,18 @@ from sqlalchemy import Engine
 
 from crimedesk.analytics.extent import occurrence_extent
 from crimedesk.mapping.overlays import ProjectedShapes, projected_geojson
-from crimedesk.models.catalog import load_builtin_kinds, model_spec, recorded_kind
+from crimedesk.models.catalog import (
+    DEFAULT_KIND,
+    STUDY_HEADLINE,
+    load_builtin_kinds,
+    model_spec,
+    recorded_kind,
+)
 from crimedesk.models.experiments import Experiment, delete_experiment, list_experiments, promote
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.models.comparison_view import ComparisonView
 from crimedesk.ui.panes.models.experiments_table import ExperimentsTable
+from crimedesk.ui.panes.models.knox_section import KnoxSection
 from crimedesk.ui.panes.models.models_train import TrainDialog
 from crimedesk.ui.panes.models.training_controller import TrainingController
 from crimedesk.ui.runtime.workers import LatestQuery, submit
@@ -73,6 +81,8 @@ class ModelsPane(QWidget):
         self.promote_button.clicked.connect(self.promote_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.map_button.clicked.connect(self.show_selected_on_map)
+        self.study = PlainLabel(STUDY_HEADLINE)
+        self.study.setWordWrap(True)
         self.status = PlainLabel()
         self.status.setStyleSheet("color: #666")
         self.trainer = TrainingController(self.engine)
@@ -99,9 +109,13 @@ class ModelsPane(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.details)
+        self.knox = KnoxSection(self.engine, self.state, self.show_on_map)
+        split.addWidget(self.knox)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.study)
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(split, stretch=1)
@@ -164,7 +178,7 @@ class ModelsPane(QWidget):
         layer, noun, experiment_id, shapes = result
         geojson = projected_geojson(shapes)  # here, not on the worker: pyproj on pool threads crashed
         self.status.setText(
-            f"{len(geojson['features'])} {noun} of experiment {experiment_id} sent to the map"
+            f"{len(geojson['features']):,} {noun} of experiment {experiment_id} sent to the map"
         )
         assert self.show_on_map is not None
         self.show_on_map(layer, geojson)
@@ -204,7 +218,7 @@ class ModelsPane(QWidget):
 
     def open_train_dialog(self, kind: str | None = None) -> TrainDialog:
         selected = self.table.selected()
-        chosen = kind or (selected.model_kind if selected else None)
+        chosen = kind or (selected.model_kind if selected else DEFAULT_KIND)
         dialog = TrainDialog(self.state.snapshot, chosen, self, extent=self.extent)
         dialog.accepted.connect(
             lambda: self.trainer.train(dialog.request(), model_spec(dialog.selected_kind()).display_name)

@@ -264,13 +264,31 @@ class TrainDialog(QDialog):
         if self.form is not None:
             self.form.fit_windows(span)
         needed = None if self.form is None else backtest_days(self.form.values())
-        if needed is None:
+        forecast = self._fit_forecast(span)
+        if forecast is not None:
+            note = f"{span:,} days of incidents: {forecast}."
+        elif needed is None:
             note = f"{span:,} days of incidents."
         elif needed > span:
             note = f"{span:,} days of incidents: too few, this kind's backtest needs {needed} or more."
         else:
             note = f"{span:,} days of incidents; backtest windows are fitted to them."
         self.span_note.setText(note)
+
+    def _fit_forecast(self, span: int) -> str | None:
+        """A forecast kind's horizon limited to what ``span`` days support; the sentence saying
+        what that is (None for other kinds)."""
+        editors = {} if self.form is None else self.form.editors
+        if not {"freq", "horizon", "backtest_origins"} <= editors.keys():
+            return None
+        values = editor_value(editors["freq"]), editor_value(editors["backtest_origins"])
+        from crimedesk.models.forecast.history import span_support  # sklearn: not at start-up
+
+        support = span_support(span, *values)
+        horizon = editors["horizon"]
+        assert isinstance(horizon, QSpinBox)
+        horizon.setMaximum(max(1, support.max_horizon))
+        return support.describe()
 
     def _kind_changed(self, kind: str) -> None:
         if self.form is not None and self.form.spec.kind == kind:
@@ -282,7 +300,21 @@ class TrainDialog(QDialog):
             self.form.deleteLater()
         self.form = ParamsForm(spec)
         self.form_holder.addWidget(self.form)
+        for name in ("freq", "backtest_origins"):
+            editor = self.form.editors.get(name)
+            if isinstance(editor, QComboBox):
+                editor.currentTextChanged.connect(self._forecast_changed)
+            elif isinstance(editor, QSpinBox):
+                editor.valueChanged.connect(self._forecast_changed)
         self._fit_to_span()
+
+    def _forecast_changed(self) -> None:
+        """Counts per day or week, or the origins, changed: the horizon's limit and note follow
+        (the windows keep the analyst's values)."""
+        span = self.span_days()
+        support = None if span is None else self._fit_forecast(span)
+        if support is not None:
+            self.span_note.setText(f"{span:,} days of incidents: {support}.")
 
     def request(self) -> TrainRequest:
         assert self.form is not None

@@ -10,9 +10,16 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.models.experiments import Experiment
-from crimedesk.models.training import run_experiment
 from crimedesk.ui.panes.models.models_train import TrainRequest
 from crimedesk.ui.runtime.workers import Job, submit
+
+
+def run_experiment(*args: Any, **kwargs: Any) -> Experiment:
+    """:func:`crimedesk.models.training.run_experiment`, imported on the first run: it brings
+    pandas and the model libraries, which the window must not wait for (issue 18)."""
+    from crimedesk.models import training
+
+    return training.run_experiment(*args, **kwargs)
 
 
 class TrainingController(QWidget):

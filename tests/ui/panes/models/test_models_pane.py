@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, Q
 
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.mapping.overlays import projected_geojson
-from crimedesk.models.catalog import model_kinds, model_spec
+from crimedesk.models.catalog import DEFAULT_KIND, STUDY_HEADLINE, model_kinds, model_spec
 from crimedesk.models.experiments import Experiment, list_experiments, load_experiment_model
 from crimedesk.models.hotspots.map_polygons import hotspot_polygons
 from crimedesk.models.risk.map_cells import risk_cells
@@ -332,3 +332,17 @@ def test_an_experiment_of_a_kind_no_longer_registered_is_listed_without_a_compar
     )
     assert pane.details.table.rowCount() == 0
     assert pane.promote_button.isEnabled() and not pane.map_button.isEnabled()
+
+
+def test_pane_says_what_the_study_found_and_trains_the_naive_grid_by_default(
+    qtbot, chicago_sample_store, state, tmp_path
+):
+    pane = open_pane(qtbot, chicago_sample_store, state)
+    assert pane.study.text() == STUDY_HEADLINE and pane.study.isVisible()
+    assert "no model beats the naive count grid" in pane.study.text()
+    pane.grab().save(str(tmp_path / "models_pane.png"))
+    pane.table.clearSelection()
+    qtbot.mouseClick(pane.train_button, Qt.MouseButton.LeftButton)
+    assert pane.dialog is not None and pane.dialog.selected_kind() == DEFAULT_KIND == "naive_count"
+    assert pane.dialog.kind.currentText() == model_spec("naive_count").display_name
+    pane.dialog.reject()

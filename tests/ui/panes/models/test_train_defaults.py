@@ -89,9 +89,15 @@ def test_shorter_dates_shrink_the_backtest_windows_to_fit(qtbot, autumn_store):
     assert dialog.form is not None
     risk = dialog.form.values()
     assert (risk["train_days"], risk["backtest_origins"], backtest_days(risk)) == (35, 8, 92)
-    dialog.select_kind("ets")  # no backtest windows: its defaults stay
+    dialog.select_kind("ets")  # no backtest windows: its defaults stay, but for a horizon that fits
     assert dialog.form is not None
-    assert dialog.form.values() == {n: getattr(model_spec("ets").params(), n) for n in dialog.form.editors}
+    defaults = {n: getattr(model_spec("ets").params(), n) for n in dialog.form.editors}
+    assert dialog.form.values() == defaults | {"horizon": 1}  # 13 weeks cannot hold 6 origins
+    assert "13 weeks of counts: too few for a backtest from 6 origins" in dialog.span_note.text()
+    dialog.form.editors["freq"].setCurrentText("D")  # 92 days: the weekly cycle, a longer horizon
+    assert "92 days of counts, with its weekly cycle of days; horizon at most 79" in dialog.span_note.text()
+    dialog.form.editors["horizon"].setValue(30)
+    assert editor_value(dialog.form.editors["horizon"]) == 30
 
 
 def test_fit_windows_keeps_what_fits_and_leaves_other_kinds_alone():
@@ -111,4 +117,7 @@ def test_too_few_days_for_any_backtest_are_said(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.span_note.text() == "3 days of incidents: too few, this kind's backtest needs 8 or more."
     dialog.select_kind("ets")
-    assert dialog.span_note.text() == "3 days of incidents."
+    assert (
+        dialog.span_note.text()
+        == "3 days of incidents: 0 weeks of counts: too few for a backtest from 6 origins."
+    )
