@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/ingest.py              # SQLite + PostgreSQL + baselines, 3 rounds
     .venv/bin/python bench/ingest.py --no-pg --rounds 1
+    .venv/bin/python bench/ingest.py --size 7m     # the tiled history (bench/history.py), 3 variants
+    .venv/bin/python bench/ingest.py --size 7m --variant keyless   # one of them
 
 crimedesk's figure is end to end: detection, validation, cleaning, projection, de-duplication,
 the district region join (the district layer is loaded first) and the commit. It also imports
@@ -50,7 +52,7 @@ def crimedesk_import(url: str, again: bool = False) -> None:
     if again:
         import_file(engine, CHICAGO)
     started = time.perf_counter()
-    result = import_file(engine, CHICAGO)
+    result = import_file(engine, CHICAGO, again=again)  # the same bytes: read again only when asked
     seconds = time.perf_counter() - started
     assert result.counts.reconciles() and result.counts.rows_read == ROWS, result.summary()
     assert result.counts.unchanged == (ROWS if again else 0), result.summary()
@@ -138,6 +140,104 @@ def main(with_pg: bool, rounds: int) -> None:
         print(f"PostgreSQL: {ROWS / pg:,.0f} rows/s (median; target >= 60,000)")
 
 
+def crimedesk_import_file(url: str, path: str, rows: str) -> None:
+    """One first import of a history file (bench/history.py) into a fresh store."""
+    from crimedesk.ingest.pipeline import import_file
+    from crimedesk.regions.store import import_boundary_layer
+    from crimedesk.storage.engine import make_engine
+
+    engine = make_engine(url)
+    import_boundary_layer(
+        engine, DISTRICTS, layer_name="districts", id_field="DIST_NUM", incident_field="district"
+    )
+    started = time.perf_counter()
+    result = import_file(engine, path)
+    seconds = time.perf_counter() - started
+    assert result.counts.reconciles() and result.counts.rows_read == int(rows), result.summary()
+    report(
+        seconds=seconds,
+        peak_mb=peak_rss_mb(),
+        reader_peak_mb=children_peak_rss_mb(),
+        rejected=result.counts.rejected,
+        summary=result.summary(),
+    )
+
+
+def duckdb_read_file(path: str, csv_path: str) -> None:
+    import duckdb
+
+    started = time.perf_counter()
+    with duckdb.connect(path) as conn:
+        conn.execute(f"CREATE TABLE crimes AS SELECT * FROM read_csv('{csv_path}')")
+        rows = conn.execute("SELECT count(*) FROM crimes").fetchone()[0]
+    report(seconds=time.perf_counter() - started, peak_mb=peak_rss_mb(), rows=rows)
+
+
+def psql_copy(url: str, csv_path: Path, columns: int) -> dict:
+    """``\\copy`` of the raw CSV into a table of text columns, by psql, timed from here."""
+    import subprocess
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    fields = ", ".join(f"c{i} text" for i in range(columns))
+    subprocess.run(["psql", dsn, "-qc", f"CREATE TABLE raw_copy ({fields})"], check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        ["psql", dsn, "-qc", f"\\copy raw_copy FROM '{csv_path}' WITH (FORMAT csv, HEADER true)"], check=True
+    )
+    return {"seconds": time.perf_counter() - started}  # psql's memory is not the question here
+
+
+def scale_round(size: str, variant: str, with_pg: bool) -> dict[str, dict]:
+    from bench.history import expected_rows, history_path
+
+    path = history_path(size, variant)
+    rows = str(expected_rows(size, variant)["rows"])
+    me = Path(__file__)
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = {
+            "crimedesk (SQLite)": run_child(
+                me, "crimedesk-file", f"sqlite:///{tmp}/s.sqlite", str(path), rows
+            ),
+            "DuckDB read_csv": run_child(me, "duckdb-file", f"{tmp}/duck.db", str(path)),
+        }
+    if with_pg:
+        for name, measure in (("crimedesk (PostgreSQL)", "pg"), ("psql \\copy", "copy")):
+            url, handle = create_pg_database()
+            try:
+                if measure == "pg":
+                    figures[name] = run_child(me, "crimedesk-file", url, str(path), rows)
+                else:
+                    columns = len(path.open().readline().split(","))
+                    figures[name] = psql_copy(url, path, columns)
+            finally:
+                drop_pg_database(handle)
+    return figures
+
+
+def scale_main(size: str, variants: tuple[str, ...], with_pg: bool) -> None:
+    """Variants of the tiled history, each measured once (they take minutes at 7 M)."""
+    import os
+
+    from bench.history import expected_rows
+
+    for variant in variants:
+        figures = scale_round(size, variant, with_pg)
+        rows = expected_rows(size, variant)["rows"]
+        print(f"history {size}, {variant}: {rows:,} rows; load average {os.getloadavg()[0]:.2f}")
+        print("  " + figures["crimedesk (SQLite)"]["summary"])
+        for name, got in figures.items():
+            peak = f"  peak {got['peak_mb']:,.0f} MB" if "peak_mb" in got else ""
+            reader = f", reading process {got['reader_peak_mb']:,.0f} MB" if "reader_peak_mb" in got else ""
+            print(
+                f"  {name:24s} {got['seconds']:7.2f} s {rows / got['seconds']:>10,.0f} rows/s{peak}{reader}"
+            )
+        ratio = figures["crimedesk (SQLite)"]["seconds"] / figures["DuckDB read_csv"]["seconds"]
+        print(f"  SQLite / DuckDB read_csv: {ratio:.2f}x (target <= 2)")
+        if with_pg:
+            pg = figures["crimedesk (PostgreSQL)"]["seconds"] / figures["psql \\copy"]["seconds"]
+            print(f"  PostgreSQL / psql \\copy: {pg:.2f}x (target <= 3)")
+
+
 if __name__ == "__main__":
     children = {
         "crimedesk": crimedesk_import,
@@ -148,6 +248,16 @@ if __name__ == "__main__":
     }
     if len(sys.argv) == 3 and sys.argv[1] in children:  # one measurement, in its own process
         children[sys.argv[1]](sys.argv[2])
+    elif sys.argv[1:2] == ["crimedesk-file"]:
+        crimedesk_import_file(*sys.argv[2:])
+    elif sys.argv[1:2] == ["duckdb-file"]:
+        duckdb_read_file(*sys.argv[2:])
+    elif "--size" in sys.argv:
+        from bench.history import VARIANTS
+
+        chosen = sys.argv[sys.argv.index("--variant") + 1] if "--variant" in sys.argv else None
+        size = sys.argv[sys.argv.index("--size") + 1]
+        scale_main(size, (chosen,) if chosen else VARIANTS, with_pg="--no-pg" not in sys.argv)
     else:
         rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
         main(with_pg="--no-pg" not in sys.argv, rounds=rounds)

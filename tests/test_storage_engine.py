@@ -152,3 +152,26 @@ def test_a_version_5_store_keeps_its_incident_regions_through_migration_6(tmp_pa
     assert indexes == {"ix_incident_regions_incident_id_layer_id"}
     with pytest.raises(IntegrityError), engine.begin() as conn:  # still one region per incident and layer
         conn.exec_driver_sql("INSERT INTO incident_regions VALUES (1, '099', 5)")
+
+
+def test_the_heads_read_from_the_scripts_are_alembics(store):
+    from alembic.script import ScriptDirectory
+
+    from crimedesk.storage.migrate import alembic_config, script_heads, store_revisions
+
+    assert script_heads() == set(ScriptDirectory.from_config(alembic_config(store)).get_heads())
+    assert store_revisions(store) == script_heads()  # a migrated store is recognised as current
+
+
+def test_an_older_store_is_still_upgraded(tmp_path):
+    from alembic import command
+
+    from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.migrate import alembic_config, script_heads, store_revisions
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}", migrate=False)
+    command.upgrade(alembic_config(engine), "0009")
+    assert store_revisions(engine) == {"0009"}
+    engine.dispose()
+    reopened = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    assert store_revisions(reopened) == script_heads()

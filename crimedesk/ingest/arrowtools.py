@@ -6,7 +6,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-EMPTY = pa.array(["", "NA"])  # NYPD writes the literal string "NA" for empty fields
+# NYPD writes the literal string "NA" for empty fields. Made without pa.array, which imports
+# pandas (80 MB) to check its argument: this module is loaded by every short CLI command.
+EMPTY = pa.StringArray.from_buffers(2, pa.py_buffer(np.array([0, 0, 2], np.int32)), pa.py_buffer(b"NA"))
 
 
 def blank_to_null(values: pa.Array) -> pa.Array:

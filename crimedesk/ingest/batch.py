@@ -40,9 +40,13 @@ class Batch:
 
     def reject(self, mask: np.ndarray, reason: str | Callable[[int], str]) -> None:
         """Reject the rows in ``mask``; ``reason`` may be a function of the row position."""
-        for row in np.flatnonzero(mask):
-            text = reason(int(row)) if callable(reason) else reason
-            self.reasons.setdefault(int(row), []).append(text)
+        rows = np.flatnonzero(mask).tolist()
+        if not callable(reason):
+            for row in rows:
+                self.reasons.setdefault(row, []).append(reason)
+            return
+        for row in rows:
+            self.reasons.setdefault(row, []).append(reason(row))
 
     def flag(self, mask: np.ndarray, bit: int) -> None:
         self.flags[mask] |= bit

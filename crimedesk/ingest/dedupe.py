@@ -47,30 +47,43 @@ class Plan:
 
 @dataclass
 class KeyTracker:
-    """Remembers which keys this import has written, as sorted 64-bit hashes."""
+    """Remembers which keys this import has written, as sorted runs of 64-bit hashes.
+
+    A run is merged with the last one only while that one is no larger (as a binary counter
+    carries), so a hash is copied O(log n) times over the import and a batch is looked up in
+    O(log n) runs: the cost per row stays flat at millions of rows, where re-sorting one array
+    of every hash per batch grew with the rows written.
+    """
 
     source: str
     source_had_rows: bool
-    seen: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    runs: list[np.ndarray] = field(default_factory=list)
 
     def record(self, hashes: np.ndarray) -> np.ndarray:
         """Remember a batch's key hashes; returns which rows may share their key with a row already
         written (by the store or an earlier batch) or with another row of this batch."""
         if self.source_had_rows:  # any key may be stored: every row is looked up, nothing to remember
             return np.ones(len(hashes), dtype=bool)
+        if not len(hashes):  # a batch whose rows were all rejected: nothing to remember
+            return np.zeros(0, dtype=bool)
         order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
         suspect = np.zeros(len(hashes), dtype=bool)
         same = ordered[1:] == ordered[:-1]
         suspect[1:] |= same
         suspect[:-1] |= same
-        if len(self.seen):
-            found = np.minimum(np.searchsorted(self.seen, ordered), len(self.seen) - 1)
-            suspect |= self.seen[found] == ordered
-        self.seen = np.sort(np.concatenate([self.seen, ordered]), kind="stable")  # merges two sorted runs
+        for run in self.runs:
+            found = np.minimum(np.searchsorted(run, ordered), len(run) - 1)
+            suspect |= run[found] == ordered
+        self._add(ordered)
         in_file_order = np.empty_like(suspect)
         in_file_order[order] = suspect
         return in_file_order
+
+    def _add(self, run: np.ndarray) -> None:
+        while self.runs and len(self.runs[-1]) <= len(run):
+            run = np.sort(np.concatenate([self.runs.pop(), run]), kind="stable")  # merges two sorted runs
+        self.runs.append(run)
 
 
 def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
@@ -81,7 +94,7 @@ def _stored(conn: Connection, source: str, keys: list[str]) -> dict[str, tuple]:
 UPDATE, UNCHANGED, CONFLICT = "update", "unchanged", "conflict"
 
 
-def _decide(new: tuple, old: tuple) -> str:
+def decide_version(new: tuple, old: tuple) -> str:
     """What a row does to the stored (or earlier) version of its key."""
     new_time, old_time = new[UPDATED], old[UPDATED]
     if new_time is None and old_time is not None:
@@ -173,7 +186,7 @@ def _resolve(conn: Connection, table: pa.Table, keys: np.ndarray, suspects: np.n
     for pos, row in zip(positions.tolist(), rows, strict=True):
         key, new = keys[pos], row
         old = stored.get(key)
-        decision = UPDATE if old is None else _decide(new, old[1:])
+        decision = UPDATE if old is None else decide_version(new, old[1:])
         if decision == UNCHANGED:
             plan.unchanged += 1
             continue

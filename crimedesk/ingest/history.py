@@ -7,11 +7,11 @@ import socket
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, exists, select, update
+from sqlalchemy import Connection, Engine, exists, func, select, text, update
 
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
-from crimedesk.storage.schema import imports
+from crimedesk.storage.schema import imports, incidents
 
 OK = "ok"
 REJECTED_ALL = "rejected_all"  # the file was read, but every row was rejected: nothing stored
@@ -26,11 +26,13 @@ class Counts:
     rejected: int = 0
     unmappable: int = 0
     corrected: int = 0
-    conflicts: int = 0  # rows without updated-on that would have replaced a record with one
+    conflicts: int = 0  # a key seen again in the file with other values, or no updated-on vs one
+    duplicates: int = 0  # exact repeats, within the file, of a row already read (not stored again)
+    far_off: int = 0  # suspect geocodes far outside the data's area (kept, counted as unmappable too)
 
     def reconciles(self) -> bool:
         written = self.inserted + self.updated + self.unchanged
-        return self.rows_read == written + self.rejected + self.conflicts
+        return self.rows_read == written + self.duplicates + self.conflicts + self.rejected
 
     def status(self) -> str:
         """OK, or REJECTED_ALL when rows were read and every one of them was rejected."""
@@ -49,8 +51,8 @@ class ImportResult:
         return (
             f"import {self.import_id} ({self.profile}): {c.rows_read:,} rows read = {c.inserted:,} inserted"
             f" + {c.updated:,} updated + {c.unchanged:,} unchanged + {c.rejected:,} rejected"
-            f" + {c.conflicts:,} conflicts;"
-            f" {c.unmappable:,} kept as unmappable, {c.corrected:,} corrected"
+            f" + {c.duplicates:,} duplicates + {c.conflicts:,} conflicts;"
+            f" {c.unmappable:,} kept as unmappable ({c.far_off:,} far off), {c.corrected:,} corrected"
         )
 
 
@@ -105,6 +107,42 @@ def source_imported_before(conn: Connection, source: str) -> bool:
     return bool(conn.execute(query).scalar())
 
 
+def identical_import(conn: Connection, facts: FileFacts, profile: Profile) -> tuple[int, datetime] | None:
+    """The last completed import of the same bytes (sha256) with the same profile: its id and
+    when it finished, or None. A workbook's sheets share its hash, so workbooks are never matched."""
+    if facts.sheet is not None:
+        return None
+    query = (
+        select(imports.c.id, imports.c.finished_at)
+        .where(
+            imports.c.sha256 == facts.sha256,
+            imports.c.profile == profile.name,
+            imports.c.status.in_((OK, REJECTED_ALL)),
+        )
+        .order_by(imports.c.id.desc())
+        .limit(1)
+    )
+    found = conn.execute(query).first()
+    return None if found is None else (found.id, found.finished_at)
+
+
 def claim_write_lock(conn: Connection, import_id: int) -> None:
-    """Write first so SQLite takes its lock now, not half-way through the import."""
-    conn.execute(update(imports).where(imports.c.id == import_id).values(status="running"))
+    """Write first so SQLite takes its lock now, not half-way through the import; record where
+    the incidents this import inserts will begin (see crimedesk.ingest.deletion)."""
+    floor = incident_id_floor(conn)
+    conn.execute(
+        update(imports).where(imports.c.id == import_id).values(status="running", incident_id_floor=floor)
+    )
+
+
+def incident_id_floor(conn: Connection) -> int:
+    """The highest incident id stored or reserved so far: every id handed out later is above it
+    (PostgreSQL's sequence only grows; SQLite numbers new rows max(id) + 1 in the write lock)."""
+    highest = conn.execute(select(func.coalesce(func.max(incidents.c.id), 0))).scalar_one()
+    if conn.dialect.name != "postgresql":
+        return int(highest)
+    sequence = conn.execute(text("SELECT pg_get_serial_sequence('incidents', 'id')")).scalar_one()
+    reserved = conn.execute(
+        text(f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")
+    ).scalar_one()
+    return max(int(highest), int(reserved))

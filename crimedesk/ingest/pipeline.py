@@ -1,8 +1,8 @@
 """Import a file: detect its profile, stream it in batches through the stages, store it atomically.
 
-Rows read = inserted + updated + unchanged + rejected, for every import; the whole import is one
-transaction, so an error or a cancel leaves the store as it was (the attempt itself is recorded
-in ``imports`` with its status and error).
+Rows read = inserted + updated + unchanged + duplicates + conflicts + rejected, for every
+import; the whole import is one transaction, so an error or a cancel leaves the store as it was
+(the attempt itself is recorded in ``imports`` with its status and error).
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ import numpy as np
 import pyarrow as pa
 from sqlalchemy import Connection, Engine
 
-from crimedesk.domain.errors import ImportCancelled, ImportFileError
+from crimedesk.auth import audit
+from crimedesk.auth.permissions import requires, resolved
+from crimedesk.auth.roles import Action
+from crimedesk.auth.user import User
+from crimedesk.domain.errors import AlreadyImported, ImportCancelled, ImportFileError
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.ingest import conflicts, history, ucr_writer
 from crimedesk.ingest.dedupe import KeyTracker
@@ -59,25 +63,30 @@ def choose_profile(engine: Engine, facts: FileFacts, profile: str | Profile | No
     return chosen
 
 
+@requires(Action.IMPORT)
 def import_file(
     engine: Engine,
     path: str | Path,
     *,
     profile: str | Profile | None = None,
-    user: str = "local",
+    user: User | None = None,
     wait: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelFn = never_cancel,
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    again: bool = False,
 ) -> ImportResult:
     """Import ``path`` into the store; raises ImportFileError / ImportCancelled with the store unchanged.
 
     One import runs at a time per store: while another runs this raises ImportBusy naming it, or
     with ``wait`` waits for it (``cancel`` still stops the wait). ``delimiter`` and ``encoding``
     are sniffed from the file when not given (source.text_format); ``sheet`` is the sheet of an
-    Excel workbook (the first when not given).
+    Excel workbook (the first when not given). A file already imported with the same profile
+    (same bytes) raises AlreadyImported and stores nothing, unless ``again`` asks to read it again.
+    ``user`` is who imports (None: the user the store is opened as); an analyst or admin. The
+    import and its audit row commit together.
     """
     facts = inspect_file(Path(path), delimiter, encoding, sheet)
     chosen = choose_profile(engine, facts, profile)
@@ -90,19 +99,28 @@ def import_file(
         facts = inspect_file(Path(path), *wanted)  # a column mapping's format, not the sniffed one
     with engine.connect() as conn:
         check_source(conn, chosen)
+        earlier = None if again else history.identical_import(conn, facts, chosen)
+    if earlier is not None:
+        raise AlreadyImported(
+            f"{facts.path.name} was imported already, unchanged (import {earlier[0]},"
+            f" {earlier[1]:%Y-%m-%d %H:%M}); nothing was stored again."
+            " To read it anyway: crimedesk import --again."
+        )
     with holding_import_lock(engine, wait=wait, progress=progress, cancel=cancel):
-        return _import_locked(engine, facts, chosen, user, progress, cancel)
+        return _import_locked(engine, facts, chosen, resolved(user), progress, cancel)
 
 
 def _import_locked(
-    engine: Engine, facts: FileFacts, chosen: Profile, user: str, progress: ProgressFn, cancel: CancelFn
+    engine: Engine, facts: FileFacts, chosen: Profile, user: User, progress: ProgressFn, cancel: CancelFn
 ) -> ImportResult:
-    import_id = history.start(engine, facts, chosen, user)
+    import_id = history.start(engine, facts, chosen, user.name)
     try:
         with engine.begin() as conn:
             history.claim_write_lock(conn, import_id)
             counts = _run(conn, facts, chosen, import_id, progress, cancel)
             status = history.finish(conn, import_id, counts)
+            details = {"file": facts.path.name, "profile": chosen.name, "status": status, **vars(counts)}
+            audit.record(conn, user, Action.IMPORT, "import", import_id, details)
     except ImportCancelled as exc:
         _record_end(engine, import_id, "cancelled", str(exc))
         raise
@@ -151,9 +169,11 @@ class _Store:
         c.rejected += len(prepared.rejected)
         c.unmappable += prepared.unmappable
         c.corrected += prepared.corrected
-        c.conflicts += len(written.conflicts)
+        c.duplicates += prepared.duplicates
+        c.far_off += prepared.far_off
+        c.conflicts += len(written.conflicts) + prepared.conflicts
         self.conflicts += [(int(prepared.lines[row]), reason) for row, reason in written.conflicts]
-        self._reject(prepared.rejected)
+        self._reject(prepared.rejected + prepared.listed)
 
     def write_conflicts(self, facts: FileFacts) -> None:
         """List the conflicts with the rejected rows, in file order (the file is read again)."""
@@ -186,7 +206,9 @@ def _run(
     with _batches(facts, profile, estimate, conn.dialect.name == "sqlite") as batches:
         store = _Store(conn, profile, import_id)
         dropped = (
-            bulk.drop_indexes_for_bulk_load(conn, int(estimate), keep_key_index=store.source_had_rows)
+            bulk.drop_indexes_for_bulk_load(
+                conn, _new_rows(estimate, store), keep_key_index=store.source_had_rows
+            )
             if profile.kind != UCR
             else []
         )
@@ -224,6 +246,13 @@ def _batches(
     if estimated_rows >= READ_IN_PROCESS_ROWS:
         return batches_read_in_process(facts, profile, encode_for_sqlite=sqlite)
     return nullcontext(Preparer(facts, profile).batches())
+
+
+def _new_rows(estimate: float, store: _Store) -> int:
+    """The rows an import may add, for the choice to drop the indexes: all of the file's on a first
+    import of its source; otherwise half, as an export imported again repeats many stored rows
+    (the estimate can be well above the true count: the indexes must not go on a re-import)."""
+    return int(estimate) // (2 if store.source_had_rows else 1)
 
 
 def _estimated_rows(facts: FileFacts) -> float:

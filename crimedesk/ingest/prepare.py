@@ -8,13 +8,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from crimedesk.domain.quality import CORRECTIONS
+from crimedesk.domain.quality import CORRECTIONS, Quality
 from crimedesk.ingest import ucr
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
 from crimedesk.ingest.lines import LineCounter
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
-from crimedesk.ingest.rows import DISTINCT_COLUMNS, accepted_table, key_hashes, record_text, rejected_records
+from crimedesk.ingest.repeats import Repeats, RepeatTracker, text_hashes
+from crimedesk.ingest.rows import (
+    DISTINCT_COLUMNS,
+    accepted_table,
+    key_hashes,
+    raw_line,
+    record_text,
+    rejected_records,
+)
 from crimedesk.ingest.source import BadRow, FileFacts, RowSink, check_unchanged, open_batches
 from crimedesk.ingest.textstream import byte_reason, escaped, unreadable_rows
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
@@ -37,13 +45,27 @@ class Prepared:
     encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
     lines: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the table's line numbers
+    duplicates: int = 0  # exact repeats of an earlier row of the file (kept out)
+    conflicts: int = 0  # rows whose key an earlier row of the file has, with other text (kept out)
+    far_off: int = 0  # stored rows whose point is far outside the data's area
+    listed: list[tuple[int | None, str, str]] = field(default_factory=list)  # not rejected, but listed
 
 
 class Preparer:
-    def __init__(self, facts: FileFacts, profile: Profile, encode_for_sqlite: bool = False) -> None:
-        """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows)."""
+    def __init__(
+        self,
+        facts: FileFacts,
+        profile: Profile,
+        encode_for_sqlite: bool = False,
+        repeats_per_batch: bool = False,
+    ) -> None:
+        """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows).
+        ``repeats_per_batch``: look for repeated keys within each batch only, as a feed does, where a
+        key seen in an earlier batch is a later version of the record (an update), not a repeat."""
         self.facts, self.profile, self.encode = facts, profile, encode_for_sqlite
+        self.repeats_per_batch = repeats_per_batch
         self.context = ImportContext(profile)
+        self.repeats = RepeatTracker()
         self.lines = LineCounter()
         self.names = [normalize_header(h) for h in facts.header]
 
@@ -85,6 +107,8 @@ class Preparer:
 
     def prepare(self, raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow]) -> Prepared:
         """``raw``'s good rows on ``lines`` and the malformed records ``bad`` (lines already set)."""
+        if self.repeats_per_batch:
+            self.repeats = RepeatTracker()
         batch = Batch(raw, lines)
         rejected = [(r.line_number, r.text, r.reason) for r in bad]
         prepared = Prepared(len(batch) + len(bad), rejected)
@@ -99,13 +123,53 @@ class Preparer:
         for stage in INCIDENT_STAGES:
             stage(batch, self.context)
         accepted = batch.accepted_mask()
-        prepared.unmappable = int((accepted & ~batch.values["mappable"]).sum())
-        prepared.corrected = int((accepted & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
-        prepared.table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
-        prepared.key_hashes = key_hashes(prepared.table)
-        prepared.lines = batch.lines[accepted]
+        table = accepted_table(batch, self.profile.source, self.context.metric_epsg)
+        hashes = key_hashes(table)
+        raw = batch.raw.filter(pa.array(accepted))
+        repeats = self.repeats.split(hashes, text_hashes(raw), batch.lines[accepted])
+        kept = np.flatnonzero(accepted)[~repeats.repeated]  # rows stored, as positions in the batch
+        self._list_repeats(prepared, raw, batch.lines[accepted], repeats, table.column("source_key"))
+        kept_mask = np.zeros(len(batch), dtype=bool)
+        kept_mask[kept] = True
+        prepared.unmappable = int((kept_mask & ~batch.values["mappable"]).sum())
+        prepared.corrected = int((kept_mask & ((batch.flags & int(CORRECTIONS)) != 0)).sum())
+        self._list_far_off(prepared, batch, kept_mask)
+        stored = pa.array(~repeats.repeated)
+        prepared.table = table if not repeats.repeated.any() else table.filter(stored)
+        prepared.key_hashes = hashes[~repeats.repeated]
+        prepared.lines = batch.lines[kept]
         if self.encode:
             prepared.encoded = encode_rows(prepared.table, distinct=DISTINCT_COLUMNS)
+
+    @staticmethod
+    def _list_repeats(
+        prepared: Prepared, raw: pa.RecordBatch, lines: np.ndarray, repeats: Repeats, keys: pa.ChunkedArray
+    ) -> None:
+        for row in np.flatnonzero(repeats.repeated).tolist():
+            first = int(repeats.first_line[row])
+            if repeats.same_text[row]:
+                prepared.duplicates += 1
+                reason = f"duplicate: repeats line {first:,} exactly (not stored again)"
+            else:
+                prepared.conflicts += 1
+                reason = (
+                    f"conflict: line {first:,} has the same key ({keys[row].as_py()}) with other values;"
+                    f" line {first:,} is the one stored"
+                )
+            prepared.listed.append((int(lines[row]), raw_line(raw, row), reason))
+
+    def _list_far_off(self, prepared: Prepared, batch: Batch, kept: np.ndarray) -> None:
+        far = kept & ((batch.flags & int(Quality.COORDS_FAR_OFF)) != 0)
+        prepared.far_off = int(far.sum())
+        area = self.context.area
+        for row in np.flatnonzero(far).tolist():
+            distance = float(batch.values["far_off_km"][row])
+            limit = area.limit_km if area is not None else float("nan")
+            reason = (
+                f"kept as unmappable: suspect geocode {distance:,.0f} km from the centre of the"
+                f" data's points (limit {limit:,.0f} km; a bbox in the mapping overrides)"
+            )
+            prepared.listed.append((int(batch.lines[row]), raw_line(batch.raw, row), reason))
 
 
 def _without_unreadable(

@@ -36,9 +36,8 @@ EXCERPT_BYTES = EXCERPT_CHARS * 4
 _BAD_CHARS = re.compile("[\x00\udc80-\udcff]")
 _PLACEHOLDERS = re.compile("[\uf700-\uf7ff]")
 # C0 and C1 controls but tab and line ends, line and paragraph separators, bidirectional controls
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\uf700-\uf7ff]"
-)
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\uf700-\uf7ff"
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 _PLACEHOLDER_PATTERN = "[\uf700-\uf7ff]"
 
 
@@ -224,10 +223,12 @@ def _cleaned(data: bytes) -> tuple[bytes, bool]:
     text = data.decode("utf-8", "surrogateescape")
     if not _BAD_CHARS.search(text):
         return data, False
-    return _BAD_CHARS.sub(_placeholder, text).encode("utf-8"), True
+    return _BAD_CHARS.sub(_private_use_char, text).encode("utf-8"), True
 
 
-def _placeholder(match: re.Match[str]) -> str:
+def _private_use_char(match: re.Match[str]) -> str:
+    """The private-use character standing for one undecodable byte or control character, so that
+    ``escaped`` can write it back as ``\\xNN``."""
     code = ord(match.group())
     return chr(PLACEHOLDER + (code - 0xDC00 if code >= 0xDC00 else code))
 

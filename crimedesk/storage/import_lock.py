@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from crimedesk.domain.errors import ImportBusy
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
@@ -172,7 +172,7 @@ def abandon_dead_imports(engine: Engine) -> int:
             if conn.dialect.name == "postgresql":  # a row still locked by a lingering session: next time
                 conn.execute(text("SET LOCAL lock_timeout = '2s'"))
             return _abandon(conn)
-    except OperationalError as exc:  # locked by another writer, or read-only: next time
+    except (OperationalError, ProgrammingError) as exc:  # locked, read-only, or a viewer's login: next time
         log.info("import history not checked for abandoned attempts: %s", exc.orig)
         return 0
     finally:

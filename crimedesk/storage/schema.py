@@ -77,8 +77,13 @@ imports = Table(
     Column("unmappable", BigInteger, nullable=False, default=0),
     Column("corrected", BigInteger, nullable=False, default=0),
     Column("conflicts", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("duplicates", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("far_off", BigInteger, nullable=False, default=0, server_default="0"),
     Column("pid", Integer),  # the importing process and its host (see storage.import_lock)
     Column("host", String(255)),
+    # The highest incident id reserved when the import began writing: its inserts lie above it
+    # (crimedesk.ingest.deletion); None for imports older than migration 0016.
+    Column("incident_id_floor", BigInteger),
 )
 
 incidents = Table(
@@ -220,11 +225,137 @@ experiments = Table(
     Column("seed", Integer, nullable=False),
     Column("code_version", String(80), nullable=False),
     Column("created_at", LocalTime, nullable=False),
-    Column("status", String(20), nullable=False),  # running / ok / failed / cancelled
+    Column("status", String(20), nullable=False),  # running / ok / failed / cancelled / abandoned
     Column("error", Text),
     Column("duration_s", Float),
     Column("metrics_json", Text),
     Column("artifact_path", String(400)),
     Column("promoted", Boolean, nullable=False, default=False),
+    Column("pid", Integer),  # the training process and its host: a dead one's run is abandoned
+    Column("host", String(255)),
+    Column("username", String(80), nullable=False, server_default=""),  # who trained it
     Index(None, "task", "promoted"),
+)
+
+store_info = Table(  # one row: the store's own id (names the folder of its model artifacts)
+    "store_info",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("store_id", String(36), nullable=False),
+)
+
+user_profiles = Table(  # PostgreSQL stores: the people behind the login roles (auth.accounts)
+    "user_profiles",
+    metadata,
+    Column("username", String(80), primary_key=True),
+    Column("full_name", String(200), nullable=False, server_default=""),
+    Column("department", String(200), nullable=False, server_default=""),
+)
+
+audit = Table(  # append-only: triggers refuse UPDATE and DELETE (migration 0009)
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at_utc", LocalTime, nullable=False),  # UTC wall clock, unlike the incidents' local times
+    Column("username", String(80), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", String(120), nullable=False),
+    Column("details_json", Text, nullable=False),
+    Index(None, "at_utc"),
+    Index(None, "username", "at_utc"),
+    implicit_returning=False,  # every role may append, only admins read (no RETURNING id)
+)
+
+feeds = Table(  # live sources (crimedesk.feeds): one row per subscription, with its resume point
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),  # soda / kafka / mqtt (crimedesk.feeds.registry)
+    Column("endpoint", String(400), nullable=False),  # portal domain, broker list or broker host:port
+    Column("dataset", String(200), nullable=False),  # dataset id or topic
+    Column("profile", String(80), nullable=False),  # import profile or saved mapping of the events
+    Column("filters", Text, nullable=False, default=""),  # SoQL $where of a portal feed
+    Column("schedule_minutes", Integer, nullable=False, default=15),
+    Column("watermark_json", Text, nullable=False, default="{}"),  # resume point, written with the rows
+    Column("status", String(20), nullable=False, default="active"),  # active / paused / failing
+    Column("created_at", LocalTime, nullable=False),
+    Column("last_success", LocalTime),
+    Column("last_error", Text),
+    Column("received", BigInteger, nullable=False, default=0),
+    Column("inserted", BigInteger, nullable=False, default=0),
+    Column("updated", BigInteger, nullable=False, default=0),
+    Column("unchanged", BigInteger, nullable=False, default=0),
+    Column("rejected", BigInteger, nullable=False, default=0),
+)
+
+feed_runs = Table(  # received = inserted + updated + unchanged + rejected + conflicts, like imports
+    "feed_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("started_at", LocalTime, nullable=False),
+    Column("finished_at", LocalTime),
+    Column("status", String(20), nullable=False),  # running / ok / failed / cancelled / interrupted
+    Column("error", Text),
+    Column("note", Text),  # e.g. the server's count differed from the rows received
+    Column("received", BigInteger, nullable=False, default=0),
+    Column("inserted", BigInteger, nullable=False, default=0),
+    Column("updated", BigInteger, nullable=False, default=0),
+    Column("unchanged", BigInteger, nullable=False, default=0),
+    Column("rejected", BigInteger, nullable=False, default=0),
+    Column("conflicts", BigInteger, nullable=False, default=0),
+    Column("deleted", BigInteger, nullable=False, default=0),
+    Column("server_count", BigInteger),
+    Index(None, "feed_id", "started_at"),
+)
+
+sensor_events = Table(  # sensor alerts (MQTT feeds), stored once per event id
+    "sensor_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(120), nullable=False),
+    Column("sensor_id", String(120), nullable=False),
+    Column("occurred_at", LocalTime, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("confidence", Float),
+    Column("incident_key", String(120)),
+    Column("received_at", LocalTime, nullable=False),
+    UniqueConstraint("feed_id", "event_id"),
+    Index(None, "occurred_at"),
+)
+
+report_history = Table(  # the Reports tab's history (migration 0014)
+    "report_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("made_at_utc", LocalTime, nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("template", String(40), nullable=False),
+    Column("filters_json", Text, nullable=False),
+    Column("options_json", Text, nullable=False),
+    Column("file_name", String(400), nullable=False),
+    Column("pages", Integer, nullable=False),
+    Index(None, "made_at_utc"),
+)
+
+offline_slices = Table(  # one row in a store taken offline (crimedesk.offline), none elsewhere
+    "offline_slices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_store", String(400), nullable=False),  # URL without password
+    Column("filters_json", Text, nullable=False),
+    Column("taken_at", LocalTime, nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("last_import_id", Integer, nullable=False),  # the source's; later imports are the field's
+    Column("incidents", BigInteger, nullable=False),
+    Column("returned_at", LocalTime),
+    Column("returned_through", Integer),  # the last field import brought back
 )

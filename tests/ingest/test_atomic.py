@@ -50,7 +50,7 @@ def test_a_crash_half_way_rolls_back_and_is_recorded(
     monkeypatch.setattr(writer.IncidentWriter, "write", failing)
     changed = chicago_sample.parent / chicago_sample.name  # same rows: all would be unchanged
     with pytest.raises(OSError, match="disk full"):
-        import_file(store, changed)
+        import_file(store, changed, again=True)
     assert (count(store, incidents), count(store, incident_regions)) == before
     assert _attempts(store)[-1] == ("failed", "OSError: disk full")
 

@@ -160,7 +160,7 @@ def test_gzip_is_known_by_its_content_not_its_name(store, tmp_path, chicago_samp
     named_gz = tmp_path / "export.csv.gz"  # plain text, named as compressed
     named_gz.write_bytes(chicago_sample.read_bytes())
     for path in (gzipped, named_gz):
-        counts = import_file(store, path).counts  # the same rows again: every one unchanged
+        counts = import_file(store, path, again=True).counts  # the same rows again: every one unchanged
         assert (counts.rows_read, counts.unchanged) == (plain.rows_read, plain.inserted)
     assert count(store, incidents) == plain.inserted
 

@@ -60,5 +60,5 @@ def test_a_file_changed_mid_import_fails_and_stores_nothing(
 
 def test_an_unchanged_file_imported_twice_is_not_mistaken_for_a_changed_one(store, chicago_sample):
     first = import_file(store, chicago_sample)
-    second = import_file(store, chicago_sample)
+    second = import_file(store, chicago_sample, again=True)
     assert (first.status, second.status, second.counts.unchanged) == ("ok", "ok", first.counts.inserted)

@@ -26,6 +26,10 @@ def test_import_prints_the_reconciliation_and_history(tmp_path, chicago_sample):
     assert "2,426 rows read = 2,426 inserted + 0 updated + 0 unchanged + 0 rejected" in result.output
     history = runner.invoke(app, ["imports", "--db", url], env={"COLUMNS": "250"})
     assert chicago_sample.name[:20] in history.output and "chicago" in history.output
+    narrow = runner.invoke(app, ["imports", "--db", url], env={"COLUMNS": "80"}).output
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert chicago_sample.name in narrow and "2,426 read = 2,426 new + 0 updated" in narrow
+    assert "83 unmappable" in narrow
     stats = runner.invoke(app, ["stats", "--db", url])
     assert "incidents: 2,426" in stats.output and "2017-01-01 .. 2017-01-03" in stats.output
 
@@ -122,3 +126,16 @@ def test_ctrl_c_cancels_the_import_and_changes_nothing(tmp_path, chicago_sample,
     assert count(engine, incidents) == 0
     with engine.connect() as conn:
         assert conn.execute(imports.select()).one().status == "cancelled"
+
+
+def test_a_boundary_file_is_sent_to_boundaries_import_with_its_attributes(tmp_path, data_dir):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    for name, fields in (
+        ("chicago_police_districts_2012.geojson", "DIST_LABEL, DIST_NUM"),
+        ("chicago_police_beats_2012_shapefile.zip", "DISTRICT, SECTOR, BEAT, BEAT_NUM"),
+    ):
+        result = runner.invoke(app, ["import", str(data_dir / name), "--db", url], env={"COLUMNS": "200"})
+        assert result.exit_code == 1
+        text = " ".join(result.output.split())
+        assert f"{name} is a boundary file, not incidents: load it with `crimedesk boundaries import" in text
+        assert text.endswith(f"its attributes: {fields}") and len(result.output) < 400

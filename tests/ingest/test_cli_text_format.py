@@ -19,7 +19,7 @@ def test_a_semicolon_cp1252_export_imports_sniffed_and_chosen(tmp_path, chicago_
     assert "reading rms.csv as cp1252, delimiter ';'" in sniffed.output
     assert "40 rows read = 40 inserted" in sniffed.output
     chosen = runner.invoke(
-        app, ["import", str(path), "--db", url, "--delimiter", ";", "--encoding", "latin1"]
+        app, ["import", str(path), "--db", url, "--delimiter", ";", "--encoding", "latin1", "--again"]
     )
     assert chosen.exit_code == 0, chosen.output
     assert "reading rms.csv as latin-1, delimiter ';'" in chosen.output

@@ -82,7 +82,7 @@ def test_the_cli_lists_conflicts(tmp_path, chicago_sample):
     _without_updated_on(chicago_sample, tmp_path / "no_updated_on.csv")
     result = runner.invoke(app, ["import", str(tmp_path / "no_updated_on.csv"), "--db", url])
     assert result.exit_code == 0, result.output
-    assert "2,423 unchanged + 0 rejected + 3 conflicts" in result.output
+    assert "2,423 unchanged + 0 rejected + 0 duplicates + 3 conflicts" in result.output
     assert "crimedesk rejected 2" in result.output
     listed = runner.invoke(app, ["rejected", "2", "--db", url], env={"COLUMNS": "250"})
     assert listed.output.count("conflict: no updated-on") == 3

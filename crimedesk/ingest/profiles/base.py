@@ -67,6 +67,9 @@ class Profile:
     coords: CoordSpec | None = None
     categorize: Callable[[Batch], pa.Array] | None = None
     key: tuple[str, ...] = ()  # source columns joined to make the source key
+    content_key: bool = False  # no id column: the key is a hash of the row (see ingest.keys)
+    repeats_are_incidents: bool = False  # with a content key: identical rows are distinct incidents
+    midnight_is_real: bool = False  # an hourly source: 00:00 is a real hour, not "time unknown"
     time_zone: str | None = None  # IANA zone of the source's wall clock (UTC offsets convert to it)
     same_source_as: str | None = None  # a mapping sharing a source on purpose: the profile it shares with
     delimiter: str | None = None  # the file's, when a column mapping says (else sniffed)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from crimedesk.domain.columns import SOURCE_TEXT_COLUMNS
 from crimedesk.ingest.arrowtools import blank_to_null, to_bool
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
-
-
-def source_key(batch: Batch, key: tuple[str, ...]) -> pa.Array:
-    parts = [pc.utf8_trim_whitespace(batch.column(name)) for name in key]
-    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "|")
+from crimedesk.ingest.keys import joined_key
 
 
 def copy_columns(batch: Batch, context: ImportContext) -> None:
@@ -30,7 +25,10 @@ def copy_columns(batch: Batch, context: ImportContext) -> None:
         batch.values[canonical] = (
             to_bool(batch.column(name)) if name is not None else np.full(len(batch), None, object)
         )
-    batch.values["source_key"] = source_key(batch, profile.key)
+    if context.content_keys is not None:
+        batch.values["source_key"] = context.content_keys.keys(batch)
+    else:
+        batch.values["source_key"] = joined_key(batch, profile.key)
     batch.values["category"] = profile.categorize(batch)
 
 

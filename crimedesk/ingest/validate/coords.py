@@ -12,6 +12,7 @@ import numpy as np
 from pyproj import Transformer
 
 from crimedesk.domain.quality import Quality
+from crimedesk.ingest.area import DataArea
 from crimedesk.ingest.arrowtools import to_float
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
@@ -73,14 +74,35 @@ def validate(batch: Batch, context: ImportContext) -> None:
     swapped = present & ~zero & ~_inside(lon, lat, spec.bbox) & _inside(lat, lon, spec.bbox)
     lat[swapped], lon[swapped] = lon[swapped], lat[swapped]
     outside = present & ~zero & ~_inside(lon, lat, spec.bbox)
+    far_off = _far_off(batch, context, lon, lat, present & ~zero & ~outside) if spec.bbox is None else None
     batch.flag(invalid, Quality.COORDS_INVALID)
     batch.flag(~present & ~invalid, Quality.COORDS_MISSING)
     batch.flag(zero, Quality.COORDS_ZERO)
     batch.flag(swapped, Quality.COORDS_SWAPPED)
     batch.flag(outside, Quality.COORDS_OUTSIDE_AREA)
     mappable = present & ~zero & ~outside
+    if far_off is not None:
+        batch.flag(far_off, Quality.COORDS_FAR_OFF)
+        mappable &= ~far_off
     _project(batch, context, spec.metric_epsg, lon, lat, mappable)
     batch.values.update(latitude=lat, longitude=lon, mappable=mappable)
+
+
+def _far_off(
+    batch: Batch, context: ImportContext, lon: np.ndarray, lat: np.ndarray, candidates: np.ndarray
+) -> np.ndarray:
+    """Rows among ``candidates`` far outside the data's area (estimated on the first batch that
+    has enough points; kept in the context for the whole import). Their distances from the
+    area's centre are kept in ``batch.values["far_off_km"]`` (NaN for the other rows)."""
+    if context.area is None:
+        context.area = DataArea.estimate(lon[candidates], lat[candidates])
+    far = np.zeros(len(batch), dtype=bool)
+    if context.area is None:
+        return far
+    distances = context.area.distances(lon, lat)
+    far = candidates & (distances > context.area.limit_km)
+    batch.values["far_off_km"] = np.where(far, distances, np.nan)
+    return far
 
 
 def _project(

@@ -70,19 +70,16 @@ def _day_regex(fmt: str) -> str:
     return rf"^\s*{body}"
 
 
-def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray]:
-    """Date (+ time) text and the rows at '24:00:00'; a missing time reads as 00:00:00.
-
-    Missing times need no flag of their own: :func:`flag_placeholders` flags every 00:00:00.
-    """
+def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Date (+ time) text, the rows at '24:00:00' and those without a time (read as 00:00:00)."""
     date = pc.utf8_trim_whitespace(batch.column(spec.date))
     if spec.time is None or not batch.has(spec.time):
-        return date, np.zeros(len(batch), dtype=bool)
+        return date, np.zeros(len(batch), dtype=bool), np.zeros(len(batch), dtype=bool)
     time = pc.utf8_trim_whitespace(batch.column(spec.time))
     no_time = is_blank(time)
     midnight_24 = np.asarray(pc.equal(time, "24:00:00"), dtype=bool)
     time = pc.if_else(pa.array(no_time | midnight_24), "00:00:00", time)
-    return pc.binary_join_element_wise(date, time, " "), midnight_24
+    return pc.binary_join_element_wise(date, time, " "), midnight_24, no_time
 
 
 def _choose_format(text: pa.Array, spec: DateSpec, context: ImportContext) -> str:
@@ -135,7 +132,7 @@ def parse(
 ) -> np.ndarray:
     """Local wall-clock seconds per row (MISSING where blank or rejected); rejects and flags into
     ``batch``. ``occurrence``: flag wall times in a clock change's gap or fold."""
-    text, midnight_24 = _joined_text(batch, spec)
+    text, midnight_24, no_time = _joined_text(batch, spec)
     blank = is_blank(batch.column(spec.date))
     fmt = _choose_format(text, spec, context)
     if "." not in fmt:
@@ -166,6 +163,8 @@ def parse(
     batch.reject(known & (seconds < EARLIEST), f"{label} is before 1900")
     batch.reject(known & (seconds > context.now_seconds), f"{label} is in the future")
     batch.flag(known & midnight_24, Quality.TIME_24H_CORRECTED)
+    if occurrence:
+        batch.flag(known & no_time, Quality.TIME_UNKNOWN)
     return seconds
 
 
@@ -215,8 +214,13 @@ def _shown(raw: pa.Array, batch: Batch, spec: DateSpec, row: int) -> str:
     return value
 
 
-def flag_placeholders(batch: Batch, occurred: np.ndarray) -> None:
-    """00:00:00 is how many agencies record an unknown time; the 1st at 00:00 an unknown date."""
+def flag_placeholders(batch: Batch, occurred: np.ndarray, midnight_is_real: bool = False) -> None:
+    """00:00:00 is how many agencies record an unknown time; the 1st at 00:00 an unknown date.
+
+    Sources that record hours (``midnight_is_real``) mean midnight when they write 00:00: only a
+    missing time (flagged by :func:`parse`) is unknown there, and the 1st at 00:00 a real time."""
+    if midnight_is_real:
+        return
     known = occurred != MISSING
     seconds_of_day = occurred % 86_400
     batch.flag(known & (seconds_of_day == 0), Quality.TIME_UNKNOWN)
@@ -232,7 +236,7 @@ def validate(batch: Batch, context: ImportContext) -> None:
     if profile.occurred is None:
         raise ValueError(f"profile {profile.name} reads incidents but names no occurrence date")
     occurred = parse(batch, profile.occurred, context, "occurred", required=True, occurrence=True)
-    flag_placeholders(batch, occurred)
+    flag_placeholders(batch, occurred, profile.midnight_is_real)
     batch.values["occurred_from"] = occurred
     optional = {
         "occurred_to": (profile.occurred_to, "occurred to"),

@@ -1,0 +1,117 @@
+"""Issue 21: a keyless, hourly export (built from the Chicago sample) imports with duplicates and
+conflicts listed, nothing "updated" on an empty store, re-imports unchanged, and its far-off
+points flagged without a bbox."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from crimedesk.domain.quality import Quality
+from crimedesk.ingest import pipeline, source
+from crimedesk.ingest.area import distance_km
+from crimedesk.ingest.mappings import save_mapping
+from crimedesk.ingest.pipeline import import_file
+from crimedesk.storage.schema import incidents, rejected_rows
+from tests.keyless_csv import MAPPING, expected_repeats, write_keyless_csv
+
+PROFILE = "mapping:" + MAPPING.name
+
+
+def _listed(store, import_id: int, prefix: str) -> list[int]:
+    query = select(rejected_rows.c.line_number, rejected_rows.c.reasons).where(
+        rejected_rows.c.import_id == import_id
+    )
+    with store.connect() as conn:
+        return sorted(line for line, reason in conn.execute(query) if reason.startswith(prefix))
+
+
+@pytest.fixture
+def keyless(store, chicago_sample, tmp_path):
+    save_mapping(store, MAPPING)
+    path = tmp_path / "keyless.csv"
+    return path, write_keyless_csv(chicago_sample, path)
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["here", "reading_process"])
+def test_a_keyless_file_reconciles_with_its_duplicates_and_conflicts_listed(
+    store, keyless, monkeypatch, in_child
+):
+    if in_child:  # many small batches: repeats are found across batches, in the reading process
+        monkeypatch.setattr(pipeline, "READ_IN_PROCESS_ROWS", 0)
+        monkeypatch.setattr(source, "BLOCK_SIZE", 20_000)
+    path, written = keyless
+    duplicates, conflicts = expected_repeats(written)
+    result = import_file(store, path, profile=PROFILE)
+    c = result.counts
+    assert c.reconciles() and c.rows_read == len(written)
+    assert (c.updated, c.unchanged, c.rejected) == (0, 0, 0)  # an empty store: nothing to update
+    assert (c.duplicates, c.conflicts) == (len(duplicates), len(conflicts))
+    assert c.inserted == len(written) - len(duplicates) - len(conflicts)
+    assert _listed(store, result.import_id, "duplicate") == duplicates.tolist()
+    assert _listed(store, result.import_id, "conflict") == conflicts.tolist()
+    assert len(duplicates) >= 5 and len(conflicts) == 2  # at least the injected ones
+    assert f"{c.duplicates:,} duplicates + {c.conflicts:,} conflicts" in result.summary()
+
+
+def test_re_importing_and_a_later_export_change_nothing(store, keyless, tmp_path):
+    path, written = keyless
+    first = import_file(store, path, profile=PROFILE).counts
+    again = import_file(store, path, profile=PROFILE, again=True).counts
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, first.inserted)
+    later = tmp_path / "later.csv"
+    part = written.iloc[600:1500]  # some of the same rows, exported again
+    part.to_csv(later, index=False)
+    counts = import_file(store, later, profile=PROFILE).counts
+    assert (counts.inserted, counts.updated) == (0, 0)
+    assert counts.unchanged + counts.duplicates + counts.conflicts == len(part)
+
+
+def test_far_off_points_are_flagged_without_a_bbox(store, keyless):
+    path, written = keyless
+    assert MAPPING.bbox is None
+    result = import_file(store, path, profile=PROFILE)
+    lat = pd.to_numeric(written["Lat"], errors="coerce").to_numpy()
+    lon = pd.to_numeric(written["Lon"], errors="coerce").to_numpy()
+    located = np.isfinite(lat)
+    far = located.copy()  # independently: more than 200 km from the median point
+    far[located] = (
+        distance_km(lon[located], lat[located], np.median(lon[located]), np.median(lat[located])) > 200
+    )
+    duplicates, conflicts = expected_repeats(written)
+    far_lines = sorted(set((np.flatnonzero(far) + 2).tolist()) - set(duplicates) - set(conflicts))
+    assert result.counts.far_off == len(far_lines) == 3
+    assert _listed(store, result.import_id, "kept as unmappable: suspect geocode") == far_lines
+    flag = int(Quality.COORDS_FAR_OFF)
+    query = select(incidents.c.mappable).where(incidents.c.quality_flags.op("&")(flag) != 0)
+    with store.connect() as conn:
+        assert [row.mappable for row in conn.execute(query)] == [False] * 3
+
+
+def test_an_hourly_source_keeps_midnight_as_a_real_hour(store, keyless):
+    path, written = keyless
+    import_file(store, path, profile=PROFILE)
+    flag = int(Quality.TIME_UNKNOWN)
+    unknown = select(incidents.c.id).where(incidents.c.quality_flags.op("&")(flag) != 0)
+    with store.connect() as conn:
+        assert conn.execute(unknown).all() == []
+    assert (written["Hour"] == "0").sum() > 100  # midnight incidents there are
+
+
+def test_identical_rows_may_be_separate_incidents(store, keyless):
+    """ "repeated_rows": "incidents": each repeat is stored under its occurrence in the file, and
+    importing the file again still changes nothing."""
+    path, written = keyless
+    save_mapping(store, replace(MAPPING, name="repeats", source="repeats_pd", repeated_rows="incidents"))
+    duplicates, conflicts = expected_repeats(written)
+    first = import_file(store, path, profile="mapping:repeats").counts
+    assert (first.duplicates, first.conflicts, first.inserted) == (0, 0, len(written))
+    with store.connect() as conn:
+        keys = conn.execute(select(incidents.c.source_key).where(incidents.c.source_key.like("row:%#%")))
+        assert len(keys.all()) == len(duplicates) + len(conflicts)  # every repeat: its occurrence
+    again = import_file(store, path, profile="mapping:repeats", again=True).counts
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, first.inserted)
