@@ -73,3 +73,15 @@ def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     keyring.set_keyring(MemoryKeyring())
     yield path
     keyring.set_keyring(previous)
+
+
+# Tests that talk to the shared Mosquitto broker (topics such as city/#) or start a Kafka broker run
+# one after another in one worker when the suite runs in parallel (pytest -n 2 --dist loadgroup).
+BROKER_DIRS = ("tests/feeds/", "tests/ui/panes/feeds/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = Path(str(item.path)).relative_to(ROOT).as_posix()
+        if where.startswith(BROKER_DIRS):
+            item.add_marker(pytest.mark.xdist_group("brokers"))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import metadata
@@ -56,10 +56,28 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 
 
 def clear_store(engine: Engine) -> None:
-    """Empty every table (keeps the migrated schema)."""
+    """Empty every table (keeps the migrated schema and the store's id), the audit trail included."""
     with engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name == "store_info":
+                continue
+            if table.name == "audit":
+                _clear_audit(conn)
+            else:
+                conn.execute(table.delete())
+
+
+def _clear_audit(conn: Connection) -> None:
+    """Only a test may empty the trail: it lifts the append-only triggers for the moment."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DROP TRIGGER audit_no_delete"))
+        conn.execute(text("DELETE FROM audit"))
+        refusal = "SELECT RAISE(ABORT, 'the audit trail is append-only')"
+        conn.execute(text(f"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN {refusal}; END"))
+    else:
+        conn.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_append_only"))
+        conn.execute(text("DELETE FROM audit"))
+        conn.execute(text("ALTER TABLE audit ENABLE TRIGGER audit_append_only"))
 
 
 @pytest.fixture

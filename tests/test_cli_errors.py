@@ -92,7 +92,7 @@ def test_a_read_only_disk_is_read_and_says_so(tmp_path, seeded_store, chicago_sa
         seeded_store,
         f"""mount -o remount,ro $DISK
 cli history {_cli("imports", "--db", "$DB")}
-cli importing {_cli("import", str(chicago_sample), "--db", "$DB")}""".replace("'$DB'", '"$DB"'),
+cli importing {_cli("import", str(chicago_sample), "--again", "--db", "$DB")}""".replace("'$DB'", '"$DB"'),
     )
     code, output = runs["history"]
     assert code == 0 and "chicago_crimes_sample" in output.replace("\n", "")
@@ -107,7 +107,7 @@ def test_a_full_disk_fails_the_import_in_a_sentence_and_is_read(tmp_path, seeded
         tmp_path,
         seeded_store,
         f"""dd if=/dev/zero of=$DISK/filler bs=4k 2>/dev/null || true
-cli importing {_cli("import", str(chicago_sample), "--db", "$DB")}
+cli importing {_cli("import", str(chicago_sample), "--again", "--db", "$DB")}
 cli history {_cli("imports", "--db", "$DB")}""".replace("'$DB'", '"$DB"'),
     )
     code, output = runs["importing"]
@@ -150,7 +150,7 @@ def test_a_store_without_write_permission_is_read(seeded_store, chicago_sample):
     assert shown.returncode == 0 and "chicago_crimes_sample" in shown.stdout
     assert f"the store {seeded_store} is opened read-only ({seeded_store} is not writable)" in shown.stderr
     importing = subprocess.run(
-        ["unshare", "-U", *CLI, "import", str(chicago_sample), "--db", url],
+        ["unshare", "-U", *CLI, "import", str(chicago_sample), "--again", "--db", url],
         cwd=ROOT,
         capture_output=True,
         text=True,

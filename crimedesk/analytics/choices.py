@@ -53,3 +53,14 @@ def regions(conn: Connection, layer: int | str) -> list[tuple[str, str]]:
 def _natural(value: str) -> tuple[int, int | str]:
     stripped = value.strip()
     return (0, int(stripped)) if stripped.isdigit() else (1, stripped)
+
+
+def region_names(conn: Connection, layer: int | str) -> dict[str, str]:
+    """Region id -> name for a boundary layer's regions that have a name other than their id
+    (empty for source region columns: their values are codes with no names)."""
+    if isinstance(layer, str):
+        return {}
+    rows = conn.execute(
+        select(boundaries.c.region_id, boundaries.c.name).where(boundaries.c.layer_id == layer)
+    )
+    return {rid: name for rid, name in rows if name and name != rid}

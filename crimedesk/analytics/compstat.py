@@ -4,7 +4,8 @@ Periods end on ``as_of`` (inclusive). Weeks run Monday-Sunday. Every period comp
 same days 52 weeks (364 days) earlier (``sqltime.YEAR_BACK``, the KPIs' rule too), so both sides
 hold the same weekdays and as many days: year-to-date to Dec 31, 2017 compares with Jan 3, 2016 ..
 Jan 1, 2017, not with the 366 days of 2016. Each change gets the exact test for two Poisson
-counts. Incidents outside every region (no code, not inside a loaded boundary) form a ``None``
+counts. Regions of a boundary layer carry their names (``name``; None where there is none).
+Incidents outside every region (no code, not inside a loaded boundary) form a ``None``
 row, so the citywide row is the sum of all rows, as in NYPD CompStat where ungeocoded reports
 still count; that row is never tested (it is not a place) and says so. The filter's own date
 range is ignored; its other filters apply.
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
+from crimedesk.analytics.choices import region_names
 from crimedesk.analytics.filters_sql import where_clause, without_dates
 from crimedesk.analytics.region_basis import describe_layer
 from crimedesk.analytics.significance import change_test
@@ -77,8 +79,11 @@ def compstat(conn: Connection, filters: FilterSnapshot, layer: str | int, as_of:
     rows = pd.DataFrame(conn.execute(query).mappings().all(), columns=["region", *(s.name for s in sums)])
     rows = rows.sort_values("region", na_position="last", key=lambda s: s.astype("string"))
     total = rows.drop(columns="region").sum().to_frame().T.assign(region=CITYWIDE)
-    table = pd.concat([rows, total], ignore_index=True)
-    return CompStat(as_of, periods, _with_changes(table), basis)
+    table = _with_changes(pd.concat([rows, total], ignore_index=True))
+    names = region_names(conn, layer)
+    named = [names.get(region) if region is not None else None for region in table["region"]]
+    table.insert(1, "name", pd.Series(named, dtype=object))
+    return CompStat(as_of, periods, table, basis)
 
 
 def _region(layer: str | int) -> tuple:

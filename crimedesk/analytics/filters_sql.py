@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from sqlalchemy import ColumnElement, Table, and_, case, or_, select, true
 
-from crimedesk.analytics.sqltime import Period, seconds
+from crimedesk.analytics.sqltime import Period, hour_of, seconds, weekday_of
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.timecodec import SECONDS_PER_DAY, day_number
 from crimedesk.storage.schema import incident_regions
@@ -37,11 +37,14 @@ def where_clause(f: FilterSnapshot, incidents: Table) -> ColumnElement[bool]:
         conditions.append(c.category.in_(sorted(f.categories)))
     if f.offense_types:
         conditions.append(c.offense_type.in_(sorted(f.offense_types)))
+    if f.hours is not None:
+        conditions.append(_hours_condition(incidents, *f.hours))
+    if f.weekdays:
+        conditions.append(weekday_of(c.occurred_from).in_(sorted(f.weekdays)))
     if f.text.strip():
         pattern = "%" + _escape_like(f.text.strip()) + "%"
-        conditions.append(
-            or_(c.block.ilike(pattern, escape="\\"), c.location_description.ilike(pattern, escape="\\"))
-        )
+        columns = (c.block, c.location_description, c.case_number)
+        conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     if f.mappable_only:
         conditions.append(c.mappable.is_(True))
     if f.bbox is not None:
@@ -71,6 +74,14 @@ def _region_condition(f: FilterSnapshot, incidents: Table) -> ColumnElement[bool
         incident_regions.c.layer_id == f.region_layer_id, incident_regions.c.region_id.in_(ids)
     )
     return incidents.c.id.in_(members)
+
+
+def _hours_condition(incidents: Table, start: int, end: int) -> ColumnElement[bool]:
+    """Clock hours ``start`` (included) to ``end`` (excluded), wrapping past midnight."""
+    hour = hour_of(incidents.c.occurred_from)
+    if start < end:
+        return and_(hour >= start, hour < end)
+    return or_(hour >= start, hour < end)
 
 
 def _escape_like(text: str) -> str:

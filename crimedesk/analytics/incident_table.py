@@ -38,8 +38,10 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     "updated",
     "unchanged",
     "rejected",
+    "duplicates",
     "conflicts",
     "unmappable",
+    "far_off",
     "error",
 )
 

@@ -52,6 +52,7 @@ INCIDENT_COLUMNS = (
     "offense_type",
     "location_description",
     "block",
+    "case_number",
     "arrest",
     "domestic",
     *SOURCE_REGION_COLUMNS,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, select
 
 from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.storage.schema import ucr_counts
+
+if TYPE_CHECKING:  # imported by the query itself: the UCR pane is built before the window paints
+    import pandas as pd
 
 
 def ucr_trend(conn: Connection, states: list[str], crime: str) -> pd.DataFrame:
@@ -23,6 +27,8 @@ def ucr_trend(conn: Connection, states: list[str], crime: str) -> pd.DataFrame:
         .where(t.state_abbr.in_([s.upper() for s in states]))
         .order_by(t.state_abbr, t.year)
     )
+    import pandas as pd
+
     frame = pd.DataFrame(conn.execute(query).all(), columns=["year", "state_abbr", "count", "population"])
     frame = frame.astype({"year": "int64", "count": "Int64", "population": "Int64"})
     frame["rate"] = frame["count"] * 100_000 / frame["population"]

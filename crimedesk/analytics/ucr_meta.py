@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, select
 
 from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.storage.schema import ucr_counts
+
+if TYPE_CHECKING:  # imported by the query itself: the UCR pane is built before the window paints
+    import pandas as pd
 
 CRIME_LABELS = {crime: crime.replace("_", " ").capitalize() for crime in UCR_CRIMES} | {
     "rape_legacy": "Rape (legacy definition)",
@@ -36,6 +40,8 @@ def ucr_caveats(conn: Connection, states: list[str]) -> pd.DataFrame:
         .where(t.state_abbr.in_([s.upper() for s in states]), t.caveats.is_not(None))
         .order_by(t.state_abbr, t.year)
     )
+    import pandas as pd
+
     return pd.DataFrame(conn.execute(query).all(), columns=["year", "state_abbr", "caveats"])
 
 

@@ -29,6 +29,10 @@ def import_command(
     source_layer: Annotated[
         str | None, typer.Option("--source-layer", help="Layer inside the file (zip or GeoPackage).")
     ] = None,
+    population_field: Annotated[
+        str | None,
+        typer.Option("--population-field", help="Attribute with each region's residents (for rates)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import FILE as layer --layer (replacing a layer of that name) and join every incident to it.
@@ -46,6 +50,7 @@ def import_command(
                 name_field=name_field,
                 incident_field=incident_field,
                 source_layer=source_layer,
+                population_field=population_field,
                 progress=progress,
                 cancel=cancel,
             ),
@@ -56,7 +61,9 @@ def import_command(
 def _print_result(layer: str, result: BoundaryImportResult) -> None:
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
-    console.print(f"layer {layer!r}: {result.regions} regions, {result.repaired} repaired geometries")
+    console.print(f"layer {layer!r}: {result.regions:,} regions, {result.repaired:,} repaired geometries")
+    if result.populated:
+        console.print(f"population for {result.populated:,} of {result.regions:,} regions")
     console.print(
         f"joined {result.incidents_joined:,} incidents; "
         f"{result.incidents_outside:,} mappable ones lie in no region"
@@ -78,7 +85,7 @@ def list_command(db: DbOption = None) -> None:
     for info in layers:
         table.add_row(
             info.name,
-            str(info.regions),
+            f"{info.regions:,}",
             f"{info.incidents_joined:,}",
             info.id_field,
             info.incident_field or "",

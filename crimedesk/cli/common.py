@@ -47,6 +47,10 @@ def store_url(given: str | None) -> URL:
         raise fail(str(exc)) from None
 
 
+STORE_HELP = (
+    "Store URL without password (default: $CRIMEDESK_DB, the store set in the app's Settings, "
+    "or the local SQLite file)."
+)
 DbOption = Annotated[
     URL | None,
     typer.Option(
@@ -54,8 +58,7 @@ DbOption = Annotated[
         metavar="URL",
         parser=str,
         callback=store_url,
-        help="Store URL without password (default: $CRIMEDESK_DB, the store set in the app's Settings, "
-        "or the local SQLite file).",
+        help=STORE_HELP,
     ),
 ]
 
@@ -107,9 +110,10 @@ def _progress_bar(label: str) -> Iterator[ProgressFn]:
 
 
 @contextmanager
-def opened_store(url: URL | str | None) -> Iterator[Engine]:
-    """The store for one command, its connections closed when the command is done."""
-    engine = make_engine(url)
+def opened_store(url: URL | str | None, light: bool = False) -> Iterator[Engine]:
+    """The store for one command, its connections closed when the command is done; ``light`` for
+    short commands that read little (a small SQLite page cache: see storage.engine)."""
+    engine = make_engine(url, light=light)
     try:
         yield engine
     finally:

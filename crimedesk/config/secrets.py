@@ -7,20 +7,32 @@ kept in this process's memory for the session only (:func:`remember_for_session`
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backends.fail
-from keyring.errors import KeyringError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 SERVICE = "crimedesk"
 log = logging.getLogger(__name__)
 _session: dict[str, str] = {}
 
 
+def _keyring() -> ModuleType:
+    """keyring, imported when a secret is first needed: a SQLite store needs none, and the app's
+    start does not wait for it (issue 18)."""
+    import keyring
+    import keyring.backends.fail
+    import keyring.errors
+
+    return keyring
+
+
 def keyring_available() -> bool:
     """False where no keyring backend exists (headless Linux without a secret service)."""
+    keyring = _keyring()
     return not isinstance(keyring.get_keyring(), keyring.backends.fail.Keyring)
 
 
@@ -30,8 +42,8 @@ def get_secret(account: str) -> str | None:
     A broken keyring is logged, not fatal."""
     if keyring_available():
         try:
-            stored = keyring.get_password(SERVICE, account)
-        except KeyringError as exc:
+            stored = _keyring().get_password(SERVICE, account)
+        except _keyring().errors.KeyringError as exc:
             log.warning("keyring lookup for %s failed: %s", account, exc)
         else:
             if stored:
@@ -41,7 +53,7 @@ def get_secret(account: str) -> str | None:
 
 def set_secret(account: str, secret: str) -> None:
     """Store a secret; raises keyring.errors.KeyringError when no keyring can hold it."""
-    keyring.set_password(SERVICE, account, secret)
+    _keyring().set_password(SERVICE, account, secret)
 
 
 def remember_for_session(account: str, secret: str) -> None:
@@ -54,7 +66,7 @@ def keep_password(account: str, secret: str) -> bool:
     remember_for_session(account, secret)
     try:
         set_secret(account, secret)
-    except KeyringError as exc:
+    except _keyring().errors.KeyringError as exc:
         log.warning("no keyring to keep the password for %s (%s); it will be asked for", account, exc)
         return False
     return True

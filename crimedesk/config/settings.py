@@ -50,6 +50,13 @@ class MapPreferences:
     tile_attribution: str | None = None
     mbtiles: str | None = None
     region_layer: int = 0  # the choropleth layer id; 0: the first loaded, NO_REGION_LAYER: none
+    palette: str = "Blues"  # the choropleth's (crimedesk.mapping.classes.PALETTES)
+    classes: str = "quantile"  # quantile | equal | jenks
+    heat_radius: int = 20  # pixels
+    heat_blur: int = 15  # pixels
+    heat_intensity: int = 100  # per cent
+    measure: str = "count"  # the choropleth shows: count | per_100k | per_km2
+    units: str = "m"  # distances on the map's scale bars: m (metres, km) | ft (feet, miles)
 
 
 @dataclass
@@ -66,6 +73,9 @@ class Settings:
     map: MapPreferences = field(default_factory=MapPreferences)
     window: WindowLayout = field(default_factory=WindowLayout)
     filters: dict[str, Any] | None = None  # the last session's FilterState.to_dict()
+    idle_lock_minutes: float = 15.0  # PostgreSQL stores lock after this long without input; 0: never
+    filter_sets: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> FilterSnapshot.to_dict()
+    alert_rules: list[dict[str, Any]] = field(default_factory=list)  # crimedesk.feeds.alerts.AlertRule
     version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +90,9 @@ class Settings:
             map=_section(MapPreferences, data.get("map")),
             window=_section(WindowLayout, data.get("window")),
             filters=_typed(data, "filters", dict),
+            idle_lock_minutes=_idle_minutes(data),
+            filter_sets=_filter_sets(data),
+            alert_rules=_alert_rules(data),
         )
 
     @classmethod
@@ -116,6 +129,29 @@ def _typed(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> 
     return value
 
 
+def _idle_minutes(data: Mapping[str, Any]) -> float:
+    value = _typed(data, "idle_lock_minutes", (int, float))
+    if value is not None and value < 0:
+        raise SettingsError(f"setting 'idle_lock_minutes' should be 0 (never) or more, not {value!r}")
+    return 15.0 if value is None else float(value)
+
+
+def _filter_sets(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    sets = _typed(data, "filter_sets", dict) or {}
+    for name, values in sets.items():
+        if not isinstance(values, dict):
+            raise SettingsError(f"saved filter set {name!r} should be an object, not {values!r}")
+    return dict(sets)
+
+
+def _alert_rules(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rules = _typed(data, "alert_rules", list) or []
+    for rule in rules:
+        if not isinstance(rule, dict):
+            raise SettingsError(f"a sensor alert rule should be an object, not {rule!r}")
+    return list(rules)
+
+
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "text", int: "a whole number", float: "a number", dict: "an object", list: "a list"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -128,6 +164,9 @@ _FIELD_KINDS: dict[str, type | tuple[type, ...]] = {
     "zoom": int,
     "visible": list,
     "region_layer": int,
+    "heat_radius": int,
+    "heat_blur": int,
+    "heat_intensity": int,
 }
 
 

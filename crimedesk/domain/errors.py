@@ -9,6 +9,10 @@ class ImportFileError(CrimedeskError):
     """The file cannot be imported at all (encoding, header, binary, empty...)."""
 
 
+class AlreadyImported(ImportFileError):
+    """The very same file (same sha256, same profile) was imported before; nothing was read."""
+
+
 class ProfileNotFoundError(ImportFileError):
     """No import profile matches the file's header."""
 

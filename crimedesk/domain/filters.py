@@ -16,6 +16,8 @@ from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
 
 PRESETS: tuple[str, ...] = ("last_7", "last_28", "month", "ytd", "custom")
 _SET_FIELDS = ("region_ids", "categories", "offense_types")
+#: Monday = 0, as ``date.weekday()`` and the stored-time SQL (analytics.sqltime.weekday_of) count.
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class FilterSnapshot:
     ``region_layer_id`` is a boundary layer id (int, via ``incident_regions``) or the name of a
     source region column such as ``"district"``. ``bbox`` is (min_lon, min_lat, max_lon, max_lat);
     ``polygon_wkt`` a lon/lat (Multi)Polygon drawn on the map. Dates are inclusive.
+    ``hours`` is a time-of-day range (first hour, end hour), the end excluded: (8, 17) is 08:00 to
+    16:59, and a start after the end wraps past midnight ((22, 6) is 22:00 to 05:59). ``weekdays``
+    holds Monday = 0 … Sunday = 6. ``text`` matches the block, location or case number.
     """
 
     date_from: date | None = None
@@ -38,13 +43,19 @@ class FilterSnapshot:
     mappable_only: bool = False
     bbox: tuple[float, float, float, float] | None = None
     polygon_wkt: str | None = None
+    hours: tuple[int, int] | None = None
+    weekdays: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         for name in _SET_FIELDS:
             object.__setattr__(self, name, frozenset(str(v) for v in getattr(self, name)))
         if self.bbox is not None:
             object.__setattr__(self, "bbox", tuple(float(v) for v in self.bbox))
+        if self.hours is not None:
+            object.__setattr__(self, "hours", tuple(int(v) for v in self.hours))
+        object.__setattr__(self, "weekdays", frozenset(int(v) for v in self.weekdays))
         self._validate()
+        self._validate_times()
 
     def _validate(self) -> None:
         if self.preset not in PRESETS:
@@ -60,6 +71,19 @@ class FilterSnapshot:
             raise ValueError("region_ids need a region_layer_id")
         if self.bbox is not None and len(self.bbox) != 4:
             raise ValueError(f"bbox needs 4 numbers (min_lon, min_lat, max_lon, max_lat), got {self.bbox}")
+
+    def _validate_times(self) -> None:
+        if self.hours is not None:
+            if len(self.hours) != 2:
+                raise ValueError(f"hours needs (first hour, end hour), got {self.hours}")
+            start, end = self.hours
+            if not (0 <= start <= 23 and 0 <= end <= 24) or start == end % 24:
+                raise ValueError(
+                    f"hours {start}-{end} is not a range of the day: the first hour is 0 to 23, "
+                    "the end hour 0 to 24 and different from the first"
+                )
+        if not self.weekdays <= set(range(7)):
+            raise ValueError(f"weekdays are 0 (Monday) to 6 (Sunday), got {sorted(self.weekdays)}")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: ISO dates, sorted lists for sets."""

@@ -21,6 +21,7 @@ class Quality(IntFlag):
     TIME_ZONE_CONVERTED = 512  # written with a UTC offset not the zone's then: stored as the zone's wall time
     TIME_DST_AMBIGUOUS = 1024  # the stored wall time occurs twice (autumn clock change)
     TIME_DST_GAP = 2048  # the written wall time does not exist (spring clock change): kept as written
+    COORDS_FAR_OFF = 4096  # far outside the data's own area (a geocoder's miss): kept, unmappable
 
 
 #: Flags that mean a value was changed by the import (counted as "corrected").

@@ -8,17 +8,23 @@ whatever the store size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Integer, and_, cast, func, select
 
 from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.analytics.incident_words import value_words
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.mapping.layers import CATEGORY_COLORS, cell_size_deg, classify, region_counts_payload
+from crimedesk.mapping.classes import GRID_PALETTE, REGION_PALETTE, classify
+from crimedesk.mapping.layers import CATEGORY_COLORS, cell_size_deg, region_counts_payload
+from crimedesk.mapping.rates import UNITS
 from crimedesk.storage.schema import boundaries, incident_regions, incidents
+
+if TYPE_CHECKING:
+    from crimedesk.regions.sizes import RegionSize
 
 POINT_LIMIT = 20_000
 DETAIL_FIELDS: tuple[tuple[str, str], ...] = (
@@ -41,7 +47,6 @@ class MapData:
     points: list[list[Any]]  # [id, lat, lon, colour]
     cells: list[list[Any]]  # [south, west, north, east, count, colour]
     heat: list[list[float]]  # [lat, lon, weight]
-    heat_max: float
     legend: list[dict[str, Any]]
 
 
@@ -80,7 +85,7 @@ def _points(rows: Sequence[Sequence[Any]]) -> MapData:
     other = CATEGORY_COLORS["other"]
     points = [[i, lat, lon, CATEGORY_COLORS.get(category, other)] for i, lat, lon, category in rows]
     heat = [[lat, lon, 1.0] for _i, lat, lon, _category in rows]
-    return MapData("points", len(rows), points, [], heat, 1.0, [_category_legend()])
+    return MapData("points", len(rows), points, [], heat, [_category_legend()])
 
 
 def _cell_number(column: ColumnElement[float], origin: float, size: float, dialect: str) -> ColumnElement:
@@ -98,23 +103,30 @@ def _grid(conn: Connection, where: ColumnElement[bool], lon_deg: float, lat_deg:
     query = select(gx, gy, func.count()).where(where).group_by(gx, gy).order_by(gx, gy)
     rows = conn.execute(query).all()
     counts = [n for _gx, _gy, n in rows]
-    colors, legend = classify(counts)
+    colors, legend = classify(counts, GRID_PALETTE)
     cells, heat = [], []
     for (x, y, n), color in zip(rows, colors, strict=True):
         south, west = -90.0 + y * lat_deg, -180.0 + x * lon_deg
         cells.append([south, west, south + lat_deg, west + lon_deg, n, color])
         heat.append([south + lat_deg / 2, west + lon_deg / 2, float(n)])
-    heat_max = float(max(counts, default=1))
     size = f"Incidents per {lat_deg * 111_320:,.0f} m cell"
     total = sum(counts)
     legend_section = {"title": size, "rows": legend, "layers": ["aggregates"]}
-    return MapData("grid", total, [], cells, heat, heat_max, [legend_section])
+    return MapData("grid", total, [], cells, heat, [legend_section])
 
 
 def region_counts(
-    conn: Connection, f: FilterSnapshot, layer_id: int
+    conn: Connection,
+    f: FilterSnapshot,
+    layer_id: int,
+    palette: str = REGION_PALETTE,
+    method: str = "quantile",
+    measure: str = "count",
+    sizes: Mapping[str, RegionSize] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """Choropleth of ``layer_id``: ``{region_id: {count, color}}`` and its legend section.
+    """Choropleth of ``layer_id``: ``{region_id: {count, value, color, label}}`` and its legend
+    section, in ``palette``'s classes cut by ``method`` (crimedesk.mapping.classes), of counts or
+    of the rates ``measure`` with the regions' ``sizes`` (crimedesk.mapping.rates).
 
     A region selection on this same layer is ignored here: the map shows every region's count and
     outlines the selected ones, so the analyst can see what they are choosing from.
@@ -137,8 +149,10 @@ def region_counts(
         )
     counts = {str(rid): n for rid, n in conn.execute(query).all() if rid is not None}
     layer_regions = select(boundaries.c.region_id).where(boundaries.c.layer_id == layer_id)
-    payload, legend = region_counts_payload(conn.execute(layer_regions).scalars().all(), counts)
-    return payload, {"title": "Incidents per region", "rows": legend, "layers": ["regions"]}
+    ids = conn.execute(layer_regions).scalars().all()
+    payload, legend = region_counts_payload(ids, counts, palette, method, measure, sizes)
+    title = "Incidents per region" if measure == "count" else UNITS[measure].capitalize()
+    return payload, {"title": title, "rows": legend, "layers": ["regions"]}
 
 
 def incident_details(conn: Connection, incident_id: int) -> tuple[float, float, list[list[str]]] | None:
@@ -148,7 +162,5 @@ def incident_details(conn: Connection, incident_id: int) -> tuple[float, float, 
     row = conn.execute(select(c.latitude, c.longitude, *columns).where(c.id == incident_id)).first()
     if row is None or row.latitude is None or row.longitude is None:
         return None
-    details = [
-        [label, "" if row[i + 2] is None else str(row[i + 2])] for i, (_n, label) in enumerate(DETAIL_FIELDS)
-    ]
+    details = [[label, value_words(name, row[i + 2])] for i, (name, label) in enumerate(DETAIL_FIELDS)]
     return row.latitude, row.longitude, details

@@ -11,12 +11,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from crimedesk.domain.categories import CATEGORIES
+from crimedesk.mapping.classes import OVERLAY_PALETTE, REGION_PALETTE, classify
+from crimedesk.mapping.rates import MISSING, region_rate, value_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from crimedesk.regions.sizes import RegionSize
 
 #: Marker colours by category (colour-blind safe, Okabe-Ito).
 CATEGORY_COLORS: dict[str, str] = {
@@ -25,34 +27,9 @@ CATEGORY_COLORS: dict[str, str] = {
     "drug": "#009E73",
     "other": "#7F7F7F",
 }
+NO_VALUE_COLOR = "#dddddd"  # a region without a rate: the page's fill for a region without colour
 if tuple(CATEGORY_COLORS) != CATEGORIES:
     raise ImportError("CATEGORY_COLORS must list every category in order")
-
-#: Sequential palette for counts and risk (ColorBrewer YlOrRd, 5 classes).
-YLORRD = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-
-
-def classify(values: Sequence[float], palette: Sequence[str] = YLORRD) -> tuple[list[str], list[list[str]]]:
-    """Quantile classes: a colour per value and legend rows ``[colour, "low – high"]``.
-
-    Equal values always share a class; fewer distinct values give fewer classes.
-    """
-    if not values:
-        return [], []
-    data = np.asarray(values, dtype=float)
-    edges = np.unique(np.quantile(data, np.linspace(0, 1, len(palette) + 1)))
-    if len(edges) == 1:
-        return [palette[-1]] * len(data), [[palette[-1], _fmt(edges[0])]]
-    classes = np.clip(np.searchsorted(edges, data, side="right") - 1, 0, len(edges) - 2)
-    # Spread the classes over the whole palette so few classes still run from light to dark.
-    picks = np.round(np.linspace(0, len(palette) - 1, len(edges) - 1)).astype(int)
-    colors = [palette[picks[c]] for c in classes]
-    legend = [[palette[picks[i]], f"{_fmt(edges[i])} – {_fmt(edges[i + 1])}"] for i in range(len(edges) - 1)]
-    return colors, legend
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.2g}"
 
 
 def regions_geojson(rows: Iterable[tuple[str, str | None, str]], tolerance_deg: float = 0.0001) -> dict:
@@ -74,13 +51,37 @@ def regions_geojson(rows: Iterable[tuple[str, str | None, str]], tolerance_deg: 
 
 
 def region_counts_payload(
-    region_ids: Iterable[str], counts: Mapping[str, int]
+    region_ids: Iterable[str],
+    counts: Mapping[str, int],
+    palette: str = REGION_PALETTE,
+    method: str = "quantile",
+    measure: str = "count",
+    sizes: Mapping[str, RegionSize] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[list[str]]]:
-    """Per-region ``{count, color}`` (every region of the layer, zero included) and legend rows."""
+    """Per-region ``{count, value, color, label}`` (every region of the layer, zero included) and
+    legend rows, in ``palette``'s classes cut by ``method`` (crimedesk.mapping.classes).
+
+    ``measure`` (crimedesk.mapping.rates) turns counts into rates with ``sizes``; a region without
+    the denominator has no value and no colour, and the legend gets a row saying so.
+    """
     ids = [str(r) for r in region_ids]
-    values = [counts.get(r, 0) for r in ids]
-    colors, legend = classify(values)
-    return {r: {"count": v, "color": c} for r, v, c in zip(ids, values, colors, strict=True)}, legend
+    sizes = sizes or {}
+    values = [region_rate(counts.get(r, 0), sizes.get(r), measure) for r in ids]
+    known = [v for v in values if v is not None]
+    colors, legend = classify(known, palette, method)
+    colour_of = iter(colors)
+    payload = {
+        r: {
+            "count": counts.get(r, 0),
+            "value": v,
+            "color": None if v is None else next(colour_of),
+            "label": value_text(v, measure),
+        }
+        for r, v in zip(ids, values, strict=True)
+    }
+    if len(known) < len(values):
+        legend.append([NO_VALUE_COLOR, MISSING[measure]])
+    return payload, legend
 
 
 def overlay_geojson(shapes: gpd.GeoDataFrame, value_column: str, label_column: str | None = None) -> dict:
@@ -107,7 +108,7 @@ def coloured_geojson(
     "rows": [[colour, "low – high"], ...]}``.
     """
     values = [float(v) for v in values]
-    colors, legend = classify(values)
+    colors, legend = classify(values, OVERLAY_PALETTE)
     features = [
         {
             "type": "Feature",

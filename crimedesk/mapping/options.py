@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from crimedesk.mapping.classes import METHODS, PALETTES, REGION_PALETTE
+from crimedesk.mapping.rates import MEASURES
+
 SCHEME = "cdmap"
 ORIGIN = f"{SCHEME}://app"
 PAGE_URL = f"{ORIGIN}/index.html"
@@ -48,3 +51,36 @@ class PageOptions:
     basemap: Basemap = field(default_factory=Basemap)
     visible: tuple[str, ...] = ("regions", "clusters", "aggregates")
     max_zoom: int = 19
+    units: str = "m"  # the scale bar's: m (metres, km) or ft (feet, miles)
+
+
+@dataclass(frozen=True)
+class Symbology:
+    """How the map draws: the choropleth's measure, palette and classes, the heat map's radius and blur
+    (screen pixels) and intensity (per cent: 200 reaches full colour at half the density)."""
+
+    palette: str = REGION_PALETTE
+    method: str = "quantile"
+    heat_radius: int = 20
+    heat_blur: int = 15
+    heat_intensity: int = 100
+    measure: str = "count"  # what the choropleth shows (crimedesk.mapping.rates.MEASURES)
+
+    def __post_init__(self) -> None:
+        if self.measure not in MEASURES:
+            raise ValueError(f"unknown measure {self.measure!r}; expected one of {sorted(MEASURES)}")
+        if self.palette not in PALETTES:
+            raise ValueError(f"unknown palette {self.palette!r}; expected one of {sorted(PALETTES)}")
+        if self.method not in METHODS:
+            raise ValueError(f"unknown classification {self.method!r}; expected one of {sorted(METHODS)}")
+        for name, low, high in HEAT_RANGES:
+            if not low <= getattr(self, name) <= high:
+                raise ValueError(f"{name.replace('_', ' ')} must be from {low} to {high}")
+
+    def heat(self) -> dict[str, int]:
+        """The page's heat settings (crimedesk.setHeatStyle)."""
+        return {"radius": self.heat_radius, "blur": self.heat_blur, "intensity": self.heat_intensity}
+
+
+#: (field, lowest, highest) of the heat controls.
+HEAT_RANGES = (("heat_radius", 5, 60), ("heat_blur", 1, 40), ("heat_intensity", 10, 1000))

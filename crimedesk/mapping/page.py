@@ -10,19 +10,24 @@ basemap the user switched on.
 
 from __future__ import annotations
 
+import html
+
 import folium
 from branca.element import MacroElement
 from folium import plugins
 from folium.template import Template
 
 from crimedesk.domain.display_text import BIDI_CONTROLS, display_text
+from crimedesk.mapping.classes import HEAT_GRADIENT
 from crimedesk.mapping.layers import CATEGORY_COLORS
 from crimedesk.mapping.options import (
     ASSETS_URL,
     CLIENT_URL,
     MBTILES_URL,
+    OSM_ATTRIBUTION,
     QWEBCHANNEL_URL,
     XYZ_CACHE_URL,
+    Basemap,
     PageOptions,
 )
 
@@ -55,6 +60,8 @@ def client_options(options: PageOptions) -> dict:
         "visible": list(options.visible),
         "basemap": options.basemap.kind,
         "bidi": {char: display_text(char) for char in BIDI_CONTROLS},
+        "heatGradient": HEAT_GRADIENT,
+        "units": options.units,
     }
 
 
@@ -83,14 +90,14 @@ def build_map(options: PageOptions) -> folium.Map:
         zoom_start=options.zoom,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # the client adds it, in the chosen units
     )
     m.options["maxZoom"] = options.max_zoom  # markercluster needs it when tiles=None
     m.default_js, m.default_css = assets["map_js"], assets["map_css"]
     basemap = options.basemap
     if basemap.kind != "none":
         url = XYZ_CACHE_URL if basemap.kind == "xyz" else MBTILES_URL
-        attribution = basemap.attribution if basemap.kind == "xyz" else "offline tiles (MBTiles)"
+        attribution = basemap.attribution if basemap.kind == "xyz" else _mbtiles_attribution(basemap)
         folium.TileLayer(
             tiles=url, attr=attribution, name="Basemap", max_zoom=options.max_zoom, overlay=False
         ).add_to(m)
@@ -111,3 +118,10 @@ def build_map(options: PageOptions) -> folium.Map:
 def render_page(options: PageOptions) -> str:
     """The page's HTML (a few KB; no incident data)."""
     return build_map(options).get_root().render()
+
+
+def _mbtiles_attribution(basemap: Basemap) -> str:
+    """The file's own attribution (text from the file, never markup) beside "offline tiles"; the
+    default online OSM link is not a file's and stays out of an offline page."""
+    own = basemap.attribution if basemap.attribution != OSM_ATTRIBUTION else ""
+    return f"offline tiles (MBTiles): {html.escape(own)}" if own else "offline tiles (MBTiles)"

@@ -14,6 +14,8 @@ from sqlalchemy import Engine, select
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.mapping.data import POINT_LIMIT, MapData, map_data, region_counts
 from crimedesk.mapping.layers import filter_shape, regions_geojson
+from crimedesk.mapping.options import Symbology
+from crimedesk.regions.sizes import region_sizes
 from crimedesk.storage.schema import boundaries
 
 EMPTY = {"type": "FeatureCollection", "features": []}
@@ -27,6 +29,7 @@ class MapUpdate:
     regions: dict[str, Any] | None  # its GeoJSON, only when the page does not have it yet
     counts: dict[str, dict[str, Any]]
     region_legend: dict[str, Any] | None
+    heat_style: dict[str, int]
 
     def script(self) -> str:
         """JavaScript that puts this update on the page (data as JSON literals, never HTML).
@@ -41,7 +44,8 @@ class MapUpdate:
         selected = sorted(f.region_ids) if f.region_layer_id == self.layer else []
         calls += [
             _part("setPoints", d.points),
-            _part("setHeat", d.heat, d.heat_max),
+            _part("setHeat", d.heat),
+            _part("setHeatStyle", self.heat_style),
             _part("setAggregates", d.cells),
             _part("setRegionCounts", self.counts, selected),
             _part("setLegend", [*d.legend, *([self.region_legend] if self.region_legend else [])]),
@@ -62,19 +66,31 @@ def collect(
     point_limit: int | None = None,
     latitude: float = 41.84,
     aggregates: Engine | None = None,
+    symbology: Symbology | None = None,
 ) -> MapUpdate:
     """Points or grid counts, plus the choropleth of ``layer`` (its shapes if ``with_geometry``).
 
     Counts and points come from ``aggregates`` (the store's DuckDB mirror once it is ready; default
-    the store), the region shapes always from the store.
+    the store), the region shapes and sizes always from the store. ``symbology`` colours the
+    choropleth (counts or rates) and styles the heat map.
     """
+    style = symbology or Symbology()
+    sizes = None
+    if layer is not None and style.measure != "count":
+        with store.connect() as conn:
+            sizes = region_sizes(conn, layer)
     with (aggregates or store).connect() as conn:
         data = map_data(conn, snapshot, point_limit or POINT_LIMIT, latitude=latitude)
-        counts, legend = region_counts(conn, snapshot, layer) if layer is not None else ({}, None)
+        counts: dict[str, dict[str, Any]] = {}
+        legend: dict[str, Any] | None = None
+        if layer is not None:
+            counts, legend = region_counts(
+                conn, snapshot, layer, style.palette, style.method, style.measure, sizes
+            )
     regions = None
     if layer is not None and with_geometry:
         b = boundaries.c
         shapes = select(b.region_id, b.name, b.geometry_wkb).where(b.layer_id == layer)
         with store.connect() as conn:
             regions = regions_geojson(conn.execute(shapes).all())
-    return MapUpdate(snapshot, data, layer, regions, counts, legend)
+    return MapUpdate(snapshot, data, layer, regions, counts, legend, style.heat())

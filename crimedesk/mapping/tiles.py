@@ -48,6 +48,11 @@ class MBTiles:
     def metadata(self) -> dict[str, str]:
         return dict(self._conn.execute("select name, value from metadata").fetchall())
 
+    def zooms(self) -> list[int]:
+        """The zoom levels the file holds tiles of, lowest first."""
+        rows = self._conn.execute("select distinct zoom_level from tiles order by zoom_level")
+        return [int(z) for (z,) in rows]
+
     def tile(self, z: int, x: int, y: int) -> bytes | None:
         """The image of XYZ tile (z, x, y), or None where the file has none."""
         check_tile(z, x, y)

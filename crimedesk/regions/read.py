@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from crimedesk.domain.errors import BoundaryFileError
+from crimedesk.regions.sizes import areas_km2, region_populations
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,8 @@ class BoundaryLayer:
     """A boundary file read and cleaned: one row per region, in WGS84.
 
     ``regions`` has columns ``region_id`` (str), ``name`` (str or None), ``properties`` (dict of
-    the remaining attributes of the region's first feature) and ``geometry``.
+    the remaining attributes of the region's first feature), ``population`` (float or None: residents
+    from the population field, crimedesk.regions.sizes), ``area_km2`` (float) and ``geometry``.
     """
 
     regions: gpd.GeoDataFrame
@@ -44,7 +47,12 @@ class BoundaryLayer:
 
 
 def read_boundary_file(
-    path: str | Path, *, id_field: str, name_field: str | None = None, source_layer: str | None = None
+    path: str | Path,
+    *,
+    id_field: str,
+    name_field: str | None = None,
+    source_layer: str | None = None,
+    population_field: str | None = None,
 ) -> BoundaryLayer:
     """Read, validate, reproject, repair and dissolve one layer of ``path``.
 
@@ -54,12 +62,15 @@ def read_boundary_file(
     path = Path(path)
     layer = choose_layer(path, source_layer)
     frame = _read_layer(path, layer)
-    _check_fields(frame, path, layer, id_field, name_field)
+    _check_fields(frame, path, layer, id_field, name_field, population_field)
     warnings: list[str] = []
     frame, source_crs = _to_wgs84(frame, path, warnings)
     frame = _drop_unusable(frame, id_field, warnings)
     geometries, repaired = repair_geometries(np.asarray(frame.geometry.array))
     regions = _dissolve(frame, geometries, id_field, name_field)
+    populations = region_populations(frame, id_field, population_field) if population_field else {}
+    regions["population"] = [populations.get(region_id) for region_id in regions["region_id"]]
+    regions["area_km2"] = areas_km2(regions)
     _check_lengths(regions, id_field, name_field)
     for message in warnings:
         log.warning("%s: %s", path.name, message)
@@ -75,6 +86,32 @@ def file_layers(path: Path) -> list[str]:
     try:
         return [str(name) for name, _kind in pyogrio.list_layers(path)]
     except DataSourceError as exc:
+        raise BoundaryFileError(f"Cannot read {path.name} as {KINDS}: {exc}") from exc
+
+
+def is_boundary_file(path: Path) -> bool:
+    """``path`` holds boundaries (GeoJSON, a shapefile, zipped or not, or a GeoPackage), not incidents:
+    told by its name, a ``.json``'s opening bytes, or the ``.shp`` inside a ``.zip``."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            with path.open("rb") as file:
+                head = file.read(4096)
+            return b'"FeatureCollection"' in head or b'"Feature"' in head
+        if suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                return any(name.lower().endswith(".shp") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return suffix in (".geojson", ".gpkg", ".shp")
+
+
+def boundary_fields(path: Path, source_layer: str | None = None) -> list[str]:
+    """The attribute names of the file's (chosen) layer: what a region id or name can come from."""
+    layer = choose_layer(path, source_layer)
+    try:
+        return [str(name) for name in pyogrio.read_info(path, layer=layer)["fields"]]
+    except (DataSourceError, DataLayerError) as exc:
         raise BoundaryFileError(f"Cannot read {path.name} as {KINDS}: {exc}") from exc
 
 
@@ -137,7 +174,7 @@ def _drop_unusable(frame: gpd.GeoDataFrame, id_field: str, warnings: list[str]) 
     no_geometry = frame.geometry.isna() | frame.geometry.is_empty
     for mask, what in ((no_geometry, "no geometry"), (ids.isna() & ~no_geometry, f"no '{id_field}'")):
         if mask.any():
-            warnings.append(f"{int(mask.sum())} feature(s) with {what} skipped.")
+            warnings.append(f"{int(mask.sum()):,} feature(s) with {what} skipped.")
     keep = ~(no_geometry | ids.isna())
     if not keep.any():
         raise BoundaryFileError(f"No feature has both a geometry and a value in '{id_field}'.")

@@ -17,9 +17,14 @@ import numpy as np
 import shapely
 from sqlalchemy import Column, Connection, Engine, func, select
 
+from crimedesk.auth import audit
+from crimedesk.auth.permissions import requires, resolved
+from crimedesk.auth.roles import Action
+from crimedesk.auth.user import PermissionDenied, User
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.regions.agreement import INCIDENT_FIELDS, Agreement, region_agreement
 from crimedesk.regions.join import RegionIndex, region_sort_key, write_region_positions
+from crimedesk.regions.sizes import SIZE_KEY
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions, incidents
 
 if TYPE_CHECKING:  # geopandas loads only when a file is read or a map is drawn (fast app start)
@@ -55,6 +60,7 @@ class BoundaryImportResult:
     agreeing: int
     agreement_rate: float | None  # None when nothing was compared
     warnings: tuple[str, ...] = ()
+    populated: int = 0  # regions with a population (0 when no population field was chosen)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class _Steps:
             self._progress(fraction, message)
 
 
+@requires(Action.LOAD_BOUNDARIES)
 def import_boundary_layer(
     engine: Engine,
     path: str | Path,
@@ -94,17 +101,29 @@ def import_boundary_layer(
     name_field: str | None = None,
     incident_field: str | None = None,
     source_layer: str | None = None,
+    population_field: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    user: User | None = None,
 ) -> BoundaryImportResult:
-    """Load a boundary file as layer ``layer_name`` (replacing one of that name) and join incidents."""
+    """Load a boundary file as layer ``layer_name`` (replacing one of that name) and join incidents.
+
+    ``population_field`` names the attribute holding each region's residents (for rates per
+    100,000 residents); every region's area is kept too (crimedesk.regions.sizes)."""
     from crimedesk.regions.read import read_boundary_file
 
     _check_names(layer_name, incident_field)
+    _check_may_replace(engine, layer_name, resolved(user))
     step = _Steps(progress, cancel)
     step(0.0, f"Reading {Path(path).name}")
-    layer = read_boundary_file(path, id_field=id_field, name_field=name_field, source_layer=source_layer)
-    step(0.05, f"Storing {len(layer.regions)} regions")
+    layer = read_boundary_file(
+        path,
+        id_field=id_field,
+        name_field=name_field,
+        source_layer=source_layer,
+        population_field=population_field,
+    )
+    step(0.05, f"Storing {len(layer.regions):,} regions")
     with engine.begin() as conn:
         _delete_layer_rows(conn, layer_name)
         layer_id = _insert_layer(conn, layer_name, Path(path), layer, id_field, name_field, incident_field)
@@ -113,6 +132,14 @@ def import_boundary_layer(
         joined, outside = _join_incidents(conn, index, step)
         step(0.97, "Checking agreement with the incidents' own codes")
         agreement = region_agreement(conn, layer_id)
+        details = {
+            "file": Path(path).name,
+            "regions": len(layer.regions),
+            "joined": joined,
+            "outside": outside,
+            "population_field": population_field,
+        }
+        audit.record(conn, resolved(user), Action.LOAD_BOUNDARIES, "boundary_layer", layer_name, details)
     if progress is not None:
         progress(1.0, "Done")
     return BoundaryImportResult(
@@ -125,6 +152,7 @@ def import_boundary_layer(
         agreeing=agreement.agreeing,
         agreement_rate=agreement.agreement_rate,
         warnings=layer.warnings,
+        populated=int(layer.regions["population"].notna().sum()),
     )
 
 
@@ -160,19 +188,28 @@ def _insert_layer(
 
 def _insert_regions(conn: Connection, layer_id: int, regions: gpd.GeoDataFrame) -> None:
     wkb = shapely.to_wkb(np.asarray(regions.geometry.array), hex=True)
+    sizes = [
+        {SIZE_KEY: {"population": _number(population), "area_km2": _number(area)}}
+        for population, area in zip(regions["population"], regions["area_km2"], strict=True)
+    ]
     rows = [
         {
             "layer_id": layer_id,
             "region_id": region_id,
             "name": name,
             "geometry_wkb": geometry,
-            "properties": json.dumps(properties),
+            "properties": json.dumps({**properties, **size}),
         }
-        for region_id, name, properties, geometry in zip(
-            regions["region_id"], regions["name"], regions["properties"], wkb, strict=True
+        for region_id, name, properties, geometry, size in zip(
+            regions["region_id"], regions["name"], regions["properties"], wkb, sizes, strict=True
         )
     ]
     conn.execute(boundaries.insert(), rows)
+
+
+def _number(value: object) -> float | None:
+    """A float for the JSON, None for a missing value (None or NaN)."""
+    return None if value is None or value != value else float(value)  # type: ignore[arg-type]
 
 
 def _join_incidents(conn: Connection, index: RegionIndex, step: _Steps) -> tuple[int, int]:
@@ -198,6 +235,19 @@ def _join_incidents(conn: Connection, index: RegionIndex, step: _Steps) -> tuple
     return joined, done - joined
 
 
+def _check_may_replace(engine: Engine, name: str, user: User) -> None:
+    """Replacing a layer deletes its regions, which only an admin may (the server refuses too)."""
+    if user.can(Action.DELETE_BOUNDARIES):
+        return
+    with engine.connect() as conn:
+        found = conn.execute(select(boundary_layers.c.id).where(boundary_layers.c.name == name)).first()
+    if found is not None:
+        raise PermissionDenied(
+            f"a boundary layer named {name!r} exists and replacing it deletes its regions, which only"
+            f" an admin may do: load the file under another name, or ask an admin to delete {name!r}"
+        )
+
+
 def _delete_layer_rows(conn: Connection, name: str) -> bool:
     layer_id = conn.execute(select(boundary_layers.c.id).where(boundary_layers.c.name == name)).scalar()
     if layer_id is None:
@@ -208,10 +258,14 @@ def _delete_layer_rows(conn: Connection, name: str) -> bool:
     return True
 
 
-def delete_layer(engine: Engine, name: str) -> bool:
+@requires(Action.DELETE_BOUNDARIES)
+def delete_layer(engine: Engine, name: str, user: User | None = None) -> bool:
     """Remove layer ``name`` with its regions and joins; False if there was no such layer."""
     with engine.begin() as conn:
-        return _delete_layer_rows(conn, name)
+        deleted = _delete_layer_rows(conn, name)
+        if deleted:
+            audit.record(conn, resolved(user), Action.DELETE_BOUNDARIES, "boundary_layer", name)
+        return deleted
 
 
 def list_layers(conn: Connection) -> list[LayerInfo]:

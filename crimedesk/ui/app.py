@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"crimedesk: --db: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # crimedesk's own notes; other libraries (alembic's migration steps) only when something is wrong
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("crimedesk").setLevel(logging.INFO)
     prepare_webengine_env(os.environ, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     # QtWebEngine must be imported before the QApplication exists; Qt itself only from here on.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
@@ -59,11 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from crimedesk.domain.errors import CrimedeskError
-    from crimedesk.storage.engine import make_engine
+    from crimedesk.storage.engine import make_engine, resolve_url
+    from crimedesk.ui.dialogs.login_dialog import log_in_dialog
     from crimedesk.ui.dialogs.settings_dialog import ask_password
     from crimedesk.ui.panes.map.map_pane import register_map_schemes
+    from crimedesk.ui.runtime.first_paint import AfterFirstPaint, FirstPaintReporter
     from crimedesk.ui.runtime.gc_main_thread import MainThreadCollector
     from crimedesk.ui.runtime.legacy_settings import migrate_legacy_settings
+    from crimedesk.ui.runtime.sigterm import close_on_sigterm
     from crimedesk.ui.workspace import Workspace
 
     register_map_schemes()  # the map's local URL scheme must exist before the QApplication
@@ -73,8 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     problems = [migrate_legacy_settings(settings_file)]
     settings, problem = open_settings(settings_file)
     problems.append(problem)
+    url = resolve_url(given_url or configured_store_url(settings))
     try:
-        engine = make_engine(given_url or configured_store_url(settings), ask_password=ask_password)
+        if url.get_backend_name() == "postgresql":
+            engine = log_in_dialog(url, remember=given_url is None, settings_file=settings_file)
+            if engine is None:
+                return 1
+        else:
+            engine = make_engine(url, ask_password=ask_password)
     except CrimedeskError as exc:
         box = QMessageBox(QMessageBox.Icon.Critical, "crimedesk", str(exc))
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -84,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     for message in filter(None, problems):
         workspace.show_error(message)
     workspace.window.show()
-    QTimer.singleShot(0, workspace.reload)  # paint the window first, then query
+    close_on_sigterm(workspace.window)
+    AfterFirstPaint(workspace.window, workspace.reload)  # paint the window first, then query
+    AfterFirstPaint(workspace.window, workspace.start_feeds)
     if args.report_first_paint:
-        from crimedesk.ui.runtime.first_paint import FirstPaintReporter
-
         FirstPaintReporter(workspace.window)
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, workspace.window.close)

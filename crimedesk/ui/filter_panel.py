@@ -7,6 +7,7 @@ made elsewhere (a click on a chart, restored settings) are shown with the widget
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +33,8 @@ from crimedesk.state.filters import FilterState
 from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.multiselect import MultiSelect
+from crimedesk.ui.widgets.saved_filters import SavedFilterSets
+from crimedesk.ui.widgets.time_filter import TimeFilter
 
 PRESET_LABELS = {
     "last_7": "Last 7 days",
@@ -47,10 +50,18 @@ TEXT_DELAY_MS = 300
 class FilterPanel(QWidget):
     error = Signal(str)
 
-    def __init__(self, state: FilterState, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        state: FilterState,
+        engine: Engine,
+        parent: QWidget | None = None,
+        settings_file: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.state, self._engine = state, engine
         self.latest: date | None = None
+        self.saved = SavedFilterSets(state, lambda: self.latest, settings_file)
+        self.time = TimeFilter()
         self.preset = QComboBox()
         for key, label in PRESET_LABELS.items():
             self.preset.addItem(label, key)
@@ -64,7 +75,7 @@ class FilterPanel(QWidget):
         self.categories = {name: QCheckBox(name.title()) for name in CATEGORIES}
         self.offenses = MultiSelect("Search offense types…")
         self.text = QLineEdit()
-        self.text.setPlaceholderText("Block or location contains…")
+        self.text.setPlaceholderText("Block, location or case number contains…")
         self.text.setClearButtonEnabled(True)
         self.mappable = QCheckBox("Mappable only")
         self.reset = QPushButton("Reset filters")
@@ -82,6 +93,7 @@ class FilterPanel(QWidget):
         when.addRow("Period", self.preset)
         when.addRow("From", self.date_from)
         when.addRow("To", self.date_to)
+        when.addRow("Hours", self.time)
         where = QVBoxLayout()
         where.addWidget(self.layer)
         where.addWidget(self.basis)
@@ -93,6 +105,7 @@ class FilterPanel(QWidget):
         what.addLayout(boxes)
         what.addWidget(self.offenses)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.saved)
         for title, inner in (("When", when), ("Where", where), ("What", what)):
             group = QGroupBox(title)
             group.setLayout(inner)
@@ -114,6 +127,9 @@ class FilterPanel(QWidget):
         self.text.returnPressed.connect(self._text_edited)
         self._text_timer.timeout.connect(self._text_edited)
         self.mappable.toggled.connect(lambda on: self.state.update(mappable_only=on))
+        self.time.hours_changed.connect(lambda hours: self.state.update(hours=hours))
+        self.time.weekdays_changed.connect(lambda days: self.state.update(weekdays=days))
+        self.saved.error.connect(self.error)
         self.reset.clicked.connect(self._reset)
 
     def load_choices(self) -> None:
@@ -144,6 +160,7 @@ class FilterPanel(QWidget):
         if self.text.text() != f.text:
             self.text.setText(f.text)
         self.mappable.setChecked(f.mappable_only)
+        self.time.show_values(f.hours, f.weekdays)
         del blockers
         self.regions.set_selected(f.region_ids)
         self.regions.setEnabled(f.region_layer_id is not None)
@@ -230,6 +247,8 @@ class FilterPanel(QWidget):
             mappable_only=False,
             bbox=None,
             polygon_wkt=None,
+            hours=None,
+            weekdays=frozenset(),
         )
 
     def _failed(self, exc: Exception) -> None:

@@ -52,13 +52,31 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
         self.import_action = QAction("&Import incidents…", self, shortcut=QKeySequence("Ctrl+I"))
         self.boundaries_action = QAction("Load &boundaries…", self)
+        self.portal_action = QAction("Subscribe to a &portal…", self)
+        self.take_offline_action = QAction("&Take offline…", self)
+        self.bring_back_action = QAction("Bring &back…", self)
+        self.basemap_action = QAction("Prepare offline &basemap…", self)
         self.settings_action = QAction("&Settings…", self)
+        self.server_setup_action = QAction("Set up a PostgreSQL &server…", self)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         menu = self.menuBar().addMenu("&File")
-        menu.addActions([self.import_action, self.boundaries_action, self.settings_action])
+        menu.addActions([self.import_action, self.boundaries_action, self.portal_action])
+        menu.addSeparator()
+        menu.addActions([self.take_offline_action, self.bring_back_action, self.basemap_action])
+        menu.addSeparator()
+        menu.addActions([self.settings_action, self.server_setup_action])
         menu.addSeparator()
         menu.addAction(self.quit_action)
-        self.menuBar().addMenu("&View").addAction(self.filter_dock.toggleViewAction())
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.filter_dock.toggleViewAction())
+        view.addSeparator()
+        for number, title in enumerate(panes, start=1):
+            action = view.addAction(title.replace("&", "&&"))
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, pane=panes[title]: self.show_pane(pane))
+        self.guide_action = QAction("User &guide", self, shortcut=QKeySequence("F1"))
+        self.about_action = QAction("&About crimedesk", self)
+        self.menuBar().addMenu("&Help").addActions([self.guide_action, self.about_action])
         self.store_label = PlainLabel(store_name)  # a long path is cut: the title and tooltip hold it
         self.store_label.setToolTip(as_rich_text(store_name))
         self.dataset_label = PlainLabel()
@@ -73,6 +91,10 @@ class MainWindow(QMainWindow):
     def show_welcome(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.welcome if on else self.tabs)
         self.filter_dock.setVisible(not on)
+
+    def show_pane(self, pane: QWidget) -> None:
+        """The pane's tab (the welcome page of an empty store stays until data arrives)."""
+        self.tabs.setCurrentWidget(pane)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """The store's path takes at most a fifth of the status bar, leaving a message room."""

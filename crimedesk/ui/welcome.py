@@ -21,7 +21,7 @@ class WelcomePage(QWidget):
         self.text = rich_label(TEXT + f"<p style='color:#666'>Store: {html_text(store_name)}</p>")
         self.text.setWordWrap(True)
         self.import_button = QPushButton("Import incidents…")
-        self.portal_button = QPushButton("Download from the Chicago Data Portal…")
+        self.portal_button = QPushButton("Subscribe to a portal…")
         self.portal_button.setToolTip("Goes online: fetches incidents from data.cityofchicago.org")
         self.boundaries_button = QPushButton("Load boundaries…")
         column = QWidget()  # a column of at most 640 px: the text wraps to its whole height

@@ -114,3 +114,23 @@ def test_unknown_region_column_or_layer(store: Engine) -> None:
         compstat(conn, FilterSnapshot(), "zipcode", AS_OF)
     with store.connect() as conn, pytest.raises(ValueError, match="boundary layer 99 does not exist"):
         compstat(conn, FilterSnapshot(), 99, AS_OF)
+
+
+def test_rows_of_a_boundary_layer_carry_its_region_names(chicago_store: Engine, data_dir) -> None:
+    import json
+
+    from crimedesk.regions.store import import_boundary_layer
+
+    path = data_dir / "chicago_community_areas.geojson"
+    layer = import_boundary_layer(
+        chicago_store, path, layer_name="Community areas", id_field="area_num_1", name_field="community"
+    ).layer_id
+    features = json.loads(path.read_text())["features"]
+    truth = {f["properties"]["area_num_1"]: f["properties"]["community"] for f in features}
+    with chicago_store.connect() as conn:
+        table = compstat(conn, FilterSnapshot(), layer, AS_OF).table
+        by_district = compstat(conn, FilterSnapshot(), "district", AS_OF).table
+    places = table[table["region"].notna() & (table["region"] != CITYWIDE)]
+    assert len(places) > 50 and list(places["name"]) == [truth[r] for r in places["region"]]
+    assert "DOUGLAS" in set(places["name"]) and table["name"].iloc[-1] is None
+    assert by_district["name"].isna().all()  # codes with no names

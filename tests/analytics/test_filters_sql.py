@@ -42,6 +42,8 @@ def test_each_filter_matches_pandas(chicago_store: Engine, chicago_df: pd.DataFr
         "michigan", case=False, na=False
     )
     day = df["occurred"].dt.date
+    hour, weekday = df["occurred"].dt.hour, df["occurred"].dt.day_of_week
+    case_number = df["case_number"].iloc[10]
     cases = {
         "nothing": (FilterSnapshot(), df.index == df.index),
         "dates": (
@@ -62,6 +64,18 @@ def test_each_filter_matches_pandas(chicago_store: Engine, chicago_df: pd.DataFr
         ),
         "offense": (FilterSnapshot(offense_types=frozenset({"THEFT"})), df["offense_type"] == "THEFT"),
         "text": (FilterSnapshot(text="  Michigan "), text),
+        "case number": (
+            FilterSnapshot(text=case_number.lower()),
+            df["case_number"].str.contains(case_number, case=False, na=False) | _in_text(df, case_number),
+        ),
+        "day hours": (FilterSnapshot(hours=(8, 17)), hour.between(8, 16)),
+        "night hours": (FilterSnapshot(hours=(22, 6)), (hour >= 22) | (hour < 6)),
+        "to midnight": (FilterSnapshot(hours=(18, 0)), hour >= 18),
+        "weekend": (FilterSnapshot(weekdays=frozenset({5, 6})), weekday >= 5),
+        "weekday nights": (
+            FilterSnapshot(hours=(22, 6), weekdays=frozenset({0, 1, 2, 3, 4}), categories={"violent"}),
+            ((hour >= 22) | (hour < 6)) & (weekday < 5) & (df["category"] == "violent"),
+        ),
         "mappable": (FilterSnapshot(mappable_only=True), df["mappable"]),
         "bbox": (
             FilterSnapshot(bbox=(-87.7, 41.8, -87.6, 41.9)),
@@ -92,6 +106,13 @@ def test_each_filter_matches_pandas(chicago_store: Engine, chicago_df: pd.DataFr
     assert got == expected
     assert 0 < expected["combined"] < expected["district"] < len(df)
     assert expected["triangle"] > 0 and 0 < expected["hole"] < expected["mappable"]
+    assert expected["case number"] == 1
+    assert 0 < expected["weekday nights"] < expected["night hours"] < len(df) - expected["day hours"]
+
+
+def _in_text(df: pd.DataFrame, needle: str) -> pd.Series:
+    block = df["block"].str.contains(needle, case=False, regex=False, na=False)
+    return block | df["location_description"].str.contains(needle, case=False, regex=False, na=False)
 
 
 def test_text_wildcards_are_literal(chicago_store: Engine) -> None:

@@ -47,6 +47,8 @@ def test_json_round_trip() -> None:
         mappable_only=True,
         bbox=(-87.7, 41.8, -87.6, 41.9),
         polygon_wkt="POLYGON ((0 0, 1 0, 1 1, 0 0))",
+        hours=(22, 6),
+        weekdays=frozenset({5, 6}),
     )
     data = json.loads(json.dumps(snapshot.to_dict()))
     assert data["region_ids"] == ["11", "7"] and data["date_from"] == "2017-01-01"
@@ -62,6 +64,11 @@ def test_json_round_trip() -> None:
         {"region_ids": ["1"]},
         {"region_layer_id": "zipcode", "region_ids": ["1"]},
         {"colour": "red"},
+        {"hours": [5, 5]},
+        {"hours": [0, 25]},
+        {"hours": [24, 3]},
+        {"hours": [3]},
+        {"weekdays": [7]},
     ],
 )
 def test_invalid_values_are_rejected(bad: dict) -> None:

@@ -15,9 +15,9 @@ from crimedesk.config.settings import settings_path
 from crimedesk.domain.display_text import display_text
 from crimedesk.mapping.layers import coloured_geojson
 from crimedesk.regions.store import import_boundary_layer
-from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
 from tests.fill import add_import, add_incident
+from tests.ui.panes.map.conftest import on_districts
 
 register_map_schemes()  # at collection time, before pytest-qt creates the QApplication
 
@@ -66,7 +66,7 @@ def crafted_store(sqlite_store, tmp_path: Path):
 @pytest.fixture
 def pane(qtbot, crafted_store):
     settings_path().unlink(missing_ok=True)
-    pane = MapPane(crafted_store, FilterState())
+    pane = MapPane(crafted_store, on_districts(crafted_store))  # the crafted layer's choropleth
     pane.resize(900, 700)
     with qtbot.waitSignal(pane.updated, timeout=30_000):
         pane.show()

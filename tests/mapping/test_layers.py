@@ -2,10 +2,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
+from crimedesk.mapping.classes import OVERLAY_PALETTE, PALETTES, REGION_PALETTE
 from crimedesk.mapping.layers import (
-    YLORRD,
     cell_size_deg,
-    classify,
     drawn_filter,
     filter_shape,
     overlay_geojson,
@@ -14,24 +13,12 @@ from crimedesk.mapping.layers import (
 )
 
 
-def test_classify_quantiles_run_light_to_dark():
-    colors, legend = classify([0, 1, 2, 3, 4, 5, 6, 7, 8, 100])
-    assert colors[0] == YLORRD[0] and colors[-1] == YLORRD[-1]
-    assert len(legend) == 5 and legend[-1][1].endswith("100")
-
-
-def test_classify_equal_and_empty_values():
-    assert classify([]) == ([], [])
-    colors, legend = classify([7, 7, 7])
-    assert len(set(colors)) == 1 and legend == [[YLORRD[-1], "7"]]
-    colors, legend = classify([1, 1, 1, 9])
-    assert colors[0] == YLORRD[0] and colors[-1] == YLORRD[-1] and len(legend) == 2
-
-
 def test_region_counts_include_empty_regions():
     payload, _legend = region_counts_payload(["1", "2", "3"], {"1": 5, "3": 9})
     assert payload["2"]["count"] == 0
-    assert payload["3"]["color"] == YLORRD[-1]
+    assert payload["3"]["color"] == PALETTES[REGION_PALETTE][-1]
+    payload, legend = region_counts_payload(["1", "2", "3"], {"1": 5, "3": 9}, "Cividis", "equal")
+    assert payload["3"]["color"] == PALETTES["Cividis"][-1] and legend[0] == [PALETTES["Cividis"][0], "0"]
 
 
 def test_rectangle_sets_bbox_polygon_sets_wkt():
@@ -65,8 +52,9 @@ def test_overlay_geojson_for_model_output_reprojects_and_labels():
     features = collection["features"]
     assert [f["properties"]["label"] for f in features] == ["low", "high"]
     assert collection["legend"]["title"] == "risk"
-    assert [color for color, _ in collection["legend"]["rows"]] == list(YLORRD)
-    assert features[1]["properties"]["color"] == YLORRD[-1]
+    overlay = PALETTES[OVERLAY_PALETTE]
+    assert collection["legend"]["rows"] == [[overlay[0], "0.1"], [overlay[-1], "0.9"]]
+    assert features[1]["properties"]["color"] == overlay[-1]
     lon, lat = features[0]["geometry"]["coordinates"][0][0]
     assert -88 < lon < -87 and 41 < lat < 42
     unlabelled = overlay_geojson(cells.set_geometry([Polygon([(0, 0), (1, 0), (1, 1)])] * 2), "risk")

@@ -9,7 +9,7 @@ from folium import plugins
 import crimedesk.mapping
 from crimedesk.mapping.assets import web_assets_dir
 from crimedesk.mapping.options import ASSETS_URL, CLIENT_URL, MBTILES_URL, XYZ_CACHE_URL, Basemap, PageOptions
-from crimedesk.mapping.page import Client, build_map, render_page
+from crimedesk.mapping.page import Client, build_map, client_options, render_page
 
 CLIENT_DIR = Path(crimedesk.mapping.__file__).parent / "client"
 URLS = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
@@ -48,7 +48,9 @@ def test_map_options_canvas_scale_and_max_zoom():
     m = build_map(PageOptions(center=(41.9, -87.7), zoom=12))
     assert m.options["prefer_canvas"] is True
     assert m.options["maxZoom"] == 19  # markercluster refuses a map without it
-    assert m.control_scale is True
+    assert m.control_scale is False  # the client adds the scale, in the chosen units
+    assert client_options(PageOptions())["units"] == "m"
+    assert client_options(PageOptions(units="ft"))["units"] == "ft"
     assert m.location == [41.9, -87.7]
     assert tile_layers(m) == []  # no basemap: boundaries form the background
 
@@ -88,3 +90,9 @@ def test_bad_basemaps_are_refused():
 
 def test_page_is_small():
     assert len(render_page(PageOptions()).encode()) < 20_000
+
+
+def test_an_mbtiles_files_attribution_is_shown_as_text() -> None:
+    page = render_page(PageOptions(basemap=Basemap("mbtiles", attribution="© <b>Tiles</b> & co")))
+    shown = "offline tiles (MBTiles): \\u00a9 \\u0026lt;b\\u0026gt;Tiles\\u0026lt;/b\\u0026gt; \\u0026amp; co"
+    assert shown in page  # JSON-escaped in the page: Leaflet sets it as HTML, showing the text

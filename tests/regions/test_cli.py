@@ -72,3 +72,19 @@ def test_ctrl_c_cancels_and_changes_nothing(tmp_path, data_dir, chicago_sample, 
     assert "cancelled" in result.output
     listed = runner.invoke(boundaries_app, ["list", "--db", url])
     assert "no boundary layers" in listed.output
+
+
+def test_import_with_a_population_field(tmp_path, data_dir, chicago_sample):
+    import geopandas as gpd
+
+    frame = gpd.read_file(data_dir / "chicago_police_districts_2012.geojson")
+    frame["POP"] = 40_000
+    path = tmp_path / "districts.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    url = _db(tmp_path, chicago_sample)
+    args = ["import", str(path), "--layer", "d", "--id-field", "DIST_NUM", "--population-field", "POP"]
+    result = runner.invoke(boundaries_app, [*args, "--db", url])
+    assert result.exit_code == 0, result.output
+    assert "population for 23 of 23 regions" in result.output
+    missing = runner.invoke(boundaries_app, [*args[:-1], "POPULATION", "--db", url])
+    assert missing.exit_code != 0 and "POPULATION" in missing.output

@@ -47,7 +47,7 @@ def test_workspace_on_chicago_data(qtbot, chicago_sample_store, settings):
     workspace = open_workspace(qtbot, chicago_sample_store, settings)
     window, state = workspace.window, workspace.state
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        *("Dashboard", "UCR", "Map", "Data", "Models", "Reports")
+        *("Dashboard", "UCR", "Map", "Data", "Models", "Reports", "Feeds")
     ]
     assert window.stack.currentWidget() is window.tabs
     # the default preset is anchored to the newest incident day, not to today
@@ -66,14 +66,14 @@ def test_workspace_on_chicago_data(qtbot, chicago_sample_store, settings):
 def test_an_incident_clicked_on_the_map_shows_in_the_data_pane(qtbot, chicago_sample_store, settings):
     workspace = open_workspace(qtbot, chicago_sample_store, settings)
     with chicago_sample_store.connect() as conn:
-        incident_id, key = conn.execute(
-            text("select id, source_key from incidents order by id desc limit 1")
+        incident_id, case = conn.execute(
+            text("select id, case_number from incidents order by id desc limit 1")
         ).one()
     workspace.map.bridge.incidentClicked(incident_id)  # what the page calls on a click
     assert workspace.selection.ids == (incident_id,)
     details = workspace.data.details
-    qtbot.waitUntil(lambda: f"Incident {incident_id}" in details.toPlainText(), timeout=10_000)
-    assert f"source_key\n{key}\n" in details.toPlainText()
+    qtbot.waitUntil(lambda: details.toPlainText().startswith(f"Case {case}"), timeout=10_000)
+    assert f"Case number\n{case}\n" in details.toPlainText()
 
 
 def test_filters_and_layout_persist(qtbot, chicago_sample_store, settings):

@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import httpx
 import pandas as pd
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QDate, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -29,6 +28,7 @@ from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
 from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 from crimedesk.ui.welcome import WelcomePage
 from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
+from tests.feeds.fake_soda import FakePortal
 
 H1 = '<h1 style="color:red">X</h1>'
 IMG = '<img src="file:///etc/passwd">'
@@ -113,14 +113,18 @@ def test_detection_errors_and_the_map_columns_header_show_the_file_header_as_tex
     assert shows(editor.header) == f"Columns in the file: {H1}, {IMG.replace(chr(34), '')}, {LINK}x"
 
 
-def test_portal_download_error_shows_the_server_body_as_text(qtbot, sqlite_store, tmp_path):
+def test_portal_error_shows_the_server_body_as_text(qtbot, sqlite_store):
     body = f"<html><body>{INJECTION}</body></html>"
-    client = httpx.Client(transport=httpx.MockTransport(lambda _request: httpx.Response(400, text=body)))
-    dialog = PortalDialog(sqlite_store, client=client, app_token="", folder=tmp_path)
-    qtbot.addWidget(dialog)
-    dialog.start_date.setDate(QDate.currentDate().addDays(-1))
-    dialog.start_download()
-    qtbot.waitUntil(lambda: "Download failed" in dialog.message.text(), timeout=20_000)
+    portal = FakePortal([])
+    portal.faults = {n: (lambda h: h.send(400, body.encode(), kind="text/html")) for n in range(1, 5)}
+    try:
+        dialog = PortalDialog(sqlite_store)
+        qtbot.addWidget(dialog)
+        dialog.domain.setText(portal.url)
+        dialog.start()
+        qtbot.waitUntil(lambda: "⚠" in dialog.message.text(), timeout=20_000)
+    finally:
+        portal.close()
     assert dialog.message.textFormat() == Qt.TextFormat.PlainText
     assert f"<html><body>{SHOWN}</body></html>" in shows(dialog.message)
 

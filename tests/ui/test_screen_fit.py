@@ -34,7 +34,8 @@ def controls_outside(window: QMainWindow) -> list[str]:
     inside = QRect(QPoint(0, 0), window.size())
     outside = []
     for widget in window.findChildren(QWidget):
-        if isinstance(widget, CONTROLS) and widget.isVisible() and not widget.isWindow():
+        shown = widget.isVisible() and not widget.isWindow() and not widget.size().isEmpty()
+        if isinstance(widget, CONTROLS) and shown:  # an empty table's 0×0 corner button is not shown
             box = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
             if not inside.contains(box):
                 label = widget.text() if isinstance(widget, QAbstractButton) else ""

@@ -20,7 +20,7 @@ def test_screenshots_of_each_pane(qtbot, chicago_sample_store, tmp_path, artifac
     window.tabs.setCurrentWidget(workspace.data)
     qtbot.waitUntil(lambda: 0 in workspace.data.model.pages, timeout=10_000)
     workspace.data.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Incident" in workspace.data.details.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Case" in workspace.data.details.toPlainText(), timeout=10_000)
     qtbot.wait(100)
     assert window.grab().save(str(artifacts / "data.png"))
 

@@ -11,6 +11,11 @@
   let legendSections = [];
   let map, drawn, control, legendBox, bridge = null;
   let regionLayerId = null;
+  let heatStyle = { radius: 20, blur: 15, intensity: 100 };
+  let heatLegend = null;
+  const listed = new Set();  // layers in the layer control: those with something to draw
+  const NAMES = { regions: "Regions (choropleth)", aggregates: "Grid counts", points: "Incidents",
+    clusters: "Clusters", heat: "Heat map" };
   let bidiMarks = {}, bidiControls = null;
 
   /* Text from data as shown: bidirectional controls as visible marks. */
@@ -38,7 +43,9 @@
   const CSS = ".cd-legend{background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;" +
     "box-shadow:0 0 4px rgba(0,0,0,.35);max-width:220px}.cd-legend-title{font-weight:bold;margin-top:3px}" +
     ".cd-swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;" +
-    "border:1px solid #555}.cd-legend:empty{display:none}";
+    "border:1px solid #555}.cd-legend:empty{display:none}.cd-ramp{height:10px;border:1px solid #555}" +
+    ".cd-ramp-labels{display:flex;justify-content:space-between}" +
+    "body.cd-export .leaflet-control-container{display:none}";
 
   cd.init = function (leafletMap, options, drawnGroup) {
     bidiMarks = options.bidi;
@@ -50,17 +57,19 @@
     cd.options = options;
     layers.points = L.featureGroup();
     layers.clusters = L.markerClusterGroup();
-    layers.heat = L.heatLayer([], { radius: 18, blur: 15, maxZoom: 16 });
+    layers.heat = L.heatLayer([], { radius: 20, blur: 15, gradient: options.heatGradient });
     layers.heat.on("remove", cancelHeatFrame);
+    layers.heat.on("add", () => setTimeout(rescaleHeat, 0));
     layers.aggregates = L.featureGroup();
     layers.regions = L.featureGroup();
-    const names = { regions: "Regions (choropleth)", aggregates: "Grid counts", points: "Incidents",
-      clusters: "Clusters", heat: "Heat map" };
-    control = L.control.layers(null, {}, { collapsed: false }).addTo(map);
-    for (const key of Object.keys(names)) {
-      control.addOverlay(layers[key], controlName(names[key]));
+    const order = Object.keys(NAMES);
+    const rank = (layer) => { const i = order.findIndex((k) => layers[k] === layer); return i < 0 ? 99 : i; };
+    control = L.control.layers(null, {}, { collapsed: false, sortLayers: true,
+      sortFunction: (a, b) => rank(a) - rank(b) }).addTo(map);
+    for (const key of order) {
       if (options.visible.includes(key)) layers[key].addTo(map);
     }
+    L.control.scale({ metric: options.units !== "ft", imperial: options.units === "ft" }).addTo(map);
     legendBox = L.control({ position: "bottomright" });
     legendBox.onAdd = () => L.DomUtil.create("div", "cd-legend");
     legendBox.addTo(map);
@@ -68,6 +77,7 @@
     map.on("draw:deleted", () => send("shapeCleared"));
     map.on("moveend overlayadd overlayremove", () => send("viewChanged", JSON.stringify(cd.view())));
     map.on("overlayadd overlayremove", renderLegend);
+    map.on("zoomend", rescaleHeat);
     if (window.qt && window.qt.webChannelTransport) {
       new QWebChannel(window.qt.webChannelTransport, (channel) => {
         bridge = channel.objects.bridge;
@@ -111,22 +121,52 @@
       setTimeout(() => step(offset + CLUSTER_CHUNK), 0);
     };
     step(0);
+    cd.syncControl();
   };
 
   /* points: [[lat, lon, weight], ...]. Leaflet.heat redraws through its map, which it no longer has
    * once it was shown and taken off again: off the map the points and options are only kept, and
    * drawn when the layer comes back (onAdd redraws). */
-  cd.setHeat = function (points, max) {
-    const heat = layers.heat;
-    if (map.hasLayer(heat)) {
-      heat.setOptions({ max: max || 1 });
-      heat.setLatLngs(points);
-      return;
-    }
-    L.setOptions(heat, { max: max || 1 });
-    if (heat._heat) heat._updateOptions();
-    heat._latlngs = points;
+  cd.setHeat = function (points) {
+    layers.heat._latlngs = points;
+    rescaleHeat();
   };
+
+  /* style: {radius, blur (px), intensity (per cent)} */
+  cd.setHeatStyle = function (style) {
+    heatStyle = style;
+    rescaleHeat();
+  };
+
+  /* Full colour at the densest cell of the view (the same cells of (radius + blur) / 2 pixels that
+   * Leaflet.heat sums), divided by the intensity: never one solid colour at city zoom, whatever
+   * the zoom. The legend says that density in incidents. */
+  function rescaleHeat() {
+    const heat = layers.heat;
+    const cell = (heatStyle.radius + heatStyle.blur) / 2;
+    const sums = new Map();
+    if (map.hasLayer(heat)) {
+      for (const [lat, lon, weight] of heat._latlngs) {
+        const p = map.latLngToContainerPoint([lat, lon]);
+        const key = Math.floor(p.x / cell) + ":" + Math.floor(p.y / cell);
+        sums.set(key, (sums.get(key) || 0) + weight);
+      }
+    }
+    const densest = sums.size ? Math.max(...sums.values()) : 1;
+    const full = Math.max(densest * 100 / heatStyle.intensity, 0.01);  // incidents per cell
+    // Leaflet.heat weighs each incident 1 / 2^(max zoom - zoom) (a layer maxZoom would grey its
+    // box in the layer control), so its max is in those units.
+    const weight = 1 / Math.pow(2, Math.max(0, Math.min(map.getMaxZoom() - map.getZoom(), 12)));
+    const options = { radius: heatStyle.radius, blur: heatStyle.blur, max: full * weight };
+    heatLegend = { max: full, radius: heatStyle.radius, cell: Math.round(cell) };
+    if (map.hasLayer(heat)) {
+      heat.setOptions(options);
+    } else {
+      L.setOptions(heat, options);
+      if (heat._heat) heat._updateOptions();
+    }
+    renderLegend();
+  }
 
   function cancelHeatFrame() {
     const heat = layers.heat;
@@ -155,6 +195,7 @@
       r.bindTooltip(el("span", count.toLocaleString() + " incidents"));
       layers.aggregates.addLayer(r);
     }
+    cd.syncControl();
   };
 
   function regionStyle(feature) {
@@ -166,7 +207,9 @@
   function regionTooltip(p) {
     const box = el("div");
     box.appendChild(el("b", p.name || p.region_id));
-    box.appendChild(el("div", (p.count || 0).toLocaleString() + " incidents"));
+    const count = (p.count || 0).toLocaleString() + " incidents";
+    if (p.label && p.label !== count) box.appendChild(el("div", p.label));
+    box.appendChild(el("div", count));
     return box;
   }
 
@@ -182,27 +225,36 @@
       },
     });
     layers.regions.addLayer(gj);
+    cd.syncControl();
   };
 
-  /* counts: {region_id: {count, color}}, selected: [region_id] */
+  /* counts: {region_id: {count, value, color, label}} (label: the value and its unit), selected: [region_id] */
   cd.setRegionCounts = function (counts, selected) {
     const chosen = new Set(selected);
     layers.regions.eachLayer((gj) => gj.eachLayer((layer) => {
       const p = layer.feature.properties;
       const c = counts[p.region_id] || { count: 0, color: null };
       p.count = c.count;
+      p.label = c.label;
       p.color = c.color;
       p.selected = chosen.has(String(p.region_id));
       layer.setStyle(regionStyle(layer.feature));
     }));
   };
 
-  /* Model output (hotspot polygons, risk grids): GeoJSON with properties label, value, color,
-   * and its legend {title, rows}, shown while the overlay is on the map. */
+  /* Model output (hotspot polygons, risk grids, near-repeat links): GeoJSON with properties label,
+   * value, color, and its legend {title, rows}, shown while the overlay is on the map. Lines are
+   * drawn thicker than outlines: a link is all there is of them. */
+  const overlayStyle = (f) => {
+    const line = f.geometry.type === "LineString" || f.geometry.type === "MultiLineString";
+    return { color: f.properties.color, weight: line ? 3 : 1, opacity: line ? 0.9 : 1,
+      fillColor: f.properties.color, fillOpacity: 0.5 };
+  };
   cd.setOverlay = function (name, geojson) {
     cd.removeOverlay(name);
     overlays[name] = L.geoJSON(geojson, {
-      style: (f) => ({ color: f.properties.color, weight: 1, fillColor: f.properties.color, fillOpacity: 0.5 }),
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 6 }), // sensor alerts
+      style: overlayStyle,
       onEachFeature: (f, layer) => layer.bindTooltip(el("span", f.properties.label), { sticky: true }),
     }).addTo(map);
     if (geojson.legend) overlayLegends[name] = geojson.legend;
@@ -231,13 +283,61 @@
     renderLegend();
   };
 
-  function renderLegend() {
-    const onMap = (section) => !section.layers || section.layers.some((key) => map.hasLayer(layers[key]));
+  function hasData(key) {
+    if (key === "heat") return layers.heat._latlngs.length > 0;
+    if (key === "regions") return layers.regions.getLayers().some((gj) => gj.getLayers().length > 0);
+    return layers[key].getLayers().length > 0 || (key === "clusters" && layers.points.getLayers().length > 0);
+  }
+
+  /* The layer control lists a layer only while it has something to draw (no "Incidents" while
+   * the map shows grid counts, no choropleth without a boundary layer); ticked = on the map. */
+  cd.syncControl = function () {
+    for (const key of Object.keys(NAMES)) {
+      if (hasData(key) && !listed.has(key)) {
+        control.addOverlay(layers[key], controlName(NAMES[key]));
+        listed.add(key);
+      } else if (!hasData(key) && listed.has(key)) {
+        control.removeLayer(layers[key]);
+        listed.delete(key);
+      }
+    }
+  };
+
+  cd.listedLayers = function () {
+    return Object.keys(NAMES).filter((key) => listed.has(key));
+  };
+
+  function heatSection() {
+    const box = el("div");
+    box.appendChild(el("div", "Heat map: incident density", "cd-legend-title"));
+    const ramp = el("div", null, "cd-ramp");
+    const stops = Object.entries(cd.options.heatGradient).map(([stop, color]) => color + " " + stop * 100 + "%");
+    ramp.style.background = "linear-gradient(to right, transparent 0%, " + stops.join(", ") + ")";
+    const labels = el("div", null, "cd-ramp-labels");
+    const most = heatLegend.max >= 10 ? Math.round(heatLegend.max).toLocaleString() : heatLegend.max.toPrecision(2);
+    labels.append(el("span", "fewer"), el("span", "full: " + most + "+ per " + heatLegend.cell + " px"));
+    box.append(ramp, labels);
+    return box;
+  }
+
+  /* What the legend shows, as data (the presentable export draws it too). */
+  cd.legendData = function () {
+    const onMap = (section) => !section.layers || section.layers.some((key) => map.hasLayer(layers[key]) && hasData(key));
     const shown = Object.keys(overlayLegends).filter((name) => map.hasLayer(overlays[name]));
     const sections = legendSections.filter(onMap).concat(shown.map((name) =>
       ({ title: name + ": " + overlayLegends[name].title, rows: overlayLegends[name].rows })));
+    const heat = map.hasLayer(layers.heat) && hasData("heat") && heatLegend ?
+      { title: "Heat map: incident density", gradient: cd.options.heatGradient, max: heatLegend.max,
+        cell: heatLegend.cell } : null;
+    return { sections: sections, heat: heat };
+  };
+
+  function renderLegend() {
+    if (!legendBox) return;
+    const { sections, heat } = cd.legendData();
     const box = legendBox.getContainer();
     box.replaceChildren();
+    if (heat) box.appendChild(heatSection());
     for (const section of sections) {
       box.appendChild(el("div", section.title, "cd-legend-title"));
       for (const [color, label] of section.rows) {
@@ -268,6 +368,19 @@
       else map.removeLayer(layer);
     }
   };
+
+  /* The page as exported: no zoom, draw or layer controls, no on-map legend or scale. */
+  cd.exportMode = function (on) {
+    document.body.classList.toggle("cd-export", on);
+    map.invalidateSize({ animate: false });
+    const c = map.getCenter();
+    return { lat: c.lat, lon: c.lng, zoom: map.getZoom(), legend: cd.legendData(),
+      attribution: attributionText() };
+  };
+
+  function attributionText() {
+    return map.attributionControl ? map.attributionControl.getContainer().textContent : "";
+  }
 
   cd.invalidateSize = function () {
     map.invalidateSize({ animate: false });

@@ -131,7 +131,7 @@ class MappingEditor(QDialog):
         self.table.resizeColumnsToContents()
         rejected = int((frame[REASON] != "").sum())
         self.status.setText(
-            f"{len(frame)} rows previewed: {len(frame) - rejected} accepted, {rejected} rejected"
+            f"{len(frame):,} rows previewed: {len(frame) - rejected:,} accepted, {rejected:,} rejected"
         )
         self.status.setStyleSheet("")
         self.save_button.setEnabled(True)

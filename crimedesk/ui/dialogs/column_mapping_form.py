@@ -4,6 +4,8 @@ Pickers start on the file's column whose normalised name equals the canonical on
 that already uses canonical names needs only its date format and key. The time zone, the
 source shared on purpose (``same_source_as``), the delimiter and the encoding are the mapping's
 own fields: "Sniffed" leaves the last two to the engine (``crimedesk.ingest.textformat``).
+So are a source without ids, the resolution of its times and its area (bbox), as in the file's
+fields (``crimedesk.ingest.mapping_schema``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from zoneinfo import available_timezones
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,7 +39,18 @@ from crimedesk.ui.widgets.plain_text import rich_label
 
 NONE = "—"
 DEFAULT_FORMAT = "%m/%d/%Y %H:%M"
-OPTIONAL = ("occurred_time", "latitude", "longitude", "x", "y", "arrest", "domestic", "category_column")
+OPTIONAL = (
+    "occurred_time",
+    "occurred_to",
+    "occurred_to_time",
+    "latitude",
+    "longitude",
+    "x",
+    "y",
+    "arrest",
+    "domestic",
+    "category_column",
+)
 TEXT_FIELDS = tuple(c for c in SOURCE_TEXT_COLUMNS if c != "offense_type")
 SNIFFED = "Sniffed"
 DELIMITER_LABELS = {"\t": "tab"}  # shown names of delimiters that have no visible character
@@ -100,6 +114,7 @@ class MappingForm(QWidget):
         self.same_source_as.addItems([NONE, *sources])
         self.same_source_as.setToolTip("Share the source of a built-in profile or saved mapping, on purpose")
         self.delimiter, self.encoding = delimiter_combo(), encoding_combo()
+        self._build_keyless_and_area()
         self._build()
         self._show_pretty()
         for edit in (self.name, self.source, self.date_format):
@@ -112,6 +127,46 @@ class MappingForm(QWidget):
         for combo in (self.same_source_as, self.delimiter, self.encoding):
             combo.currentIndexChanged.connect(self.changed)
         self.add_category.clicked.connect(lambda: self.add_category_row("", CATEGORIES[0]))
+        self.no_key.toggled.connect(self._key_mode)
+        for combo in (self.repeated_rows, self.time_resolution):
+            combo.currentIndexChanged.connect(self.changed)
+        self.bbox.textChanged.connect(self.changed)
+
+    def _build_keyless_and_area(self) -> None:
+        """The fields of issue 21: no id column, how identical rows count, the source's time
+        resolution and the plausible area (bbox); every one is a field of the mapping file."""
+        self.no_key = QCheckBox("No id column: every row is an incident")
+        self.no_key.setToolTip("The key becomes a hash of the row, so re-importing changes nothing")
+        self.repeated_rows = QComboBox()
+        self.repeated_rows.addItem("are one incident (duplicates)", "duplicates")
+        self.repeated_rows.addItem("are separate incidents", "incidents")
+        self.repeated_rows.setEnabled(False)
+        self.time_resolution = QComboBox()
+        self.time_resolution.addItem("minutes: 00:00 may mean unknown", "minute")
+        self.time_resolution.addItem("hours: 00:00 is midnight", "hour")
+        self.bbox = QLineEdit()
+        self.bbox.setPlaceholderText("min lon, min lat, max lon, max lat (empty: the data's own area)")
+        self.bbox.setToolTip(
+            "Points outside are kept as unmappable. When empty, points far from the data's dense core"
+            " (geocoder misses) are flagged instead."
+        )
+
+    def _key_mode(self, keyless: bool) -> None:
+        self.key.setEnabled(not keyless)
+        self.repeated_rows.setEnabled(keyless)
+        self.changed.emit()
+
+    def _bbox(self) -> tuple[float, float, float, float] | None:
+        text = self.bbox.text().strip()
+        if not text:
+            return None
+        try:
+            values = [float(part) for part in text.replace(";", ",").split(",")]
+        except ValueError:
+            values = []
+        if len(values) != 4:
+            raise ValueError("the area (bbox) is four numbers: min lon, min lat, max lon, max lat")
+        return values[0], values[1], values[2], values[3]
 
     def _combo(self, field: str, *, required: bool) -> QComboBox:
         combo = QComboBox()
@@ -131,15 +186,21 @@ class MappingForm(QWidget):
         left.addRow("Delimiter", self.delimiter)
         left.addRow("Encoding", self.encoding)
         left.addRow("Key (one or more)", self.key)
+        left.addRow("", self.no_key)
+        left.addRow("Identical rows", self.repeated_rows)
         left.addRow("Occurred date", c["occurred"])
         left.addRow("Time column", c["occurred_time"])
+        left.addRow("Occurred to (date)", c["occurred_to"])
+        left.addRow("Occurred to time", c["occurred_to_time"])
         left.addRow("Date format", self.date_format)
         left.addRow("", self.pretty)
         left.addRow("Time zone", self.time_zone)
+        left.addRow("Times recorded to", self.time_resolution)
         left.addRow("Offense type", c["offense_type"])
         for label, field in (("Latitude", "latitude"), ("Longitude", "longitude"), ("X", "x"), ("Y", "y")):
             left.addRow(label, c[field])
         left.addRow("X/Y EPSG", self.epsg)
+        left.addRow("Area (bbox)", self.bbox)
         for field in (*TEXT_FIELDS, "arrest", "domestic"):
             right.addRow(field.replace("_", " ").capitalize(), c[field])
         right.addRow("Category column", c["category_column"])
@@ -173,7 +234,12 @@ class MappingForm(QWidget):
 
     def mapping(self) -> ColumnMapping:
         """The mapping as the widgets stand (raises ValueError/ImportFileError naming what is missing)."""
-        given = (("a key column", self.key.selected()), ("a mapping name", self.name.text().strip()))
+        keyless = self.no_key.isChecked()
+        key = () if keyless else tuple(h for h in self.header if h in self.key.selected())
+        given = (
+            ("a key column (or tick: no id column)", keyless or key),
+            ("a mapping name", self.name.text().strip()),
+        )
         missing = [label for label, value in given if not value]
         if missing:
             raise ValueError(f"choose {' and '.join(missing)}")
@@ -181,7 +247,10 @@ class MappingForm(QWidget):
         return ColumnMapping(
             name=self.name.text().strip(),
             source=self.source.text().strip() or self.name.text().strip(),
-            key=tuple(h for h in self.header if h in self.key.selected()),
+            key=key,
+            repeated_rows=self.repeated_rows.currentData(),
+            time_resolution=self.time_resolution.currentData(),
+            bbox=self._bbox(),
             occurred=self.combos["occurred"].currentText(),
             date_format=self.date_format.text(),
             offense_type=self.combos["offense_type"].currentText(),
@@ -189,6 +258,8 @@ class MappingForm(QWidget):
             projected_epsg=self.epsg.value() or None,
             categories=self._category_values(),
             occurred_time=column("occurred_time"),
+            occurred_to=column("occurred_to"),
+            occurred_to_time=column("occurred_to_time"),
             latitude=column("latitude"),
             longitude=column("longitude"),
             x=column("x"),

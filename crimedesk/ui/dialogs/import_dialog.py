@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from crimedesk.auth.user import User
 from crimedesk.domain.errors import ImportBusy, ProcessEnded, ProfileNotFoundError
 from crimedesk.ingest.history import REJECTED_ALL, ImportResult
 from crimedesk.ingest.pipeline import import_file
@@ -43,7 +44,8 @@ class ImportDialog(TaskDialog):
 
     imported = Signal(object)  # ImportResult
 
-    def __init__(self, engine: Engine, user: str = "local", parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, user: User | None = None, parent: QWidget | None = None) -> None:
+        """``user``: who imports (None: the user the store is opened as, found in the importing process)."""
         super().__init__(parent)
         self.setWindowTitle("Import incidents")
         self.resize(640, 360)
@@ -160,7 +162,8 @@ class ImportDialog(TaskDialog):
         c = result.counts
         lines = [
             f"{c.rows_read:,} rows read = {c.inserted:,} inserted + {c.updated:,} updated"
-            f" + {c.unchanged:,} unchanged + {c.rejected:,} rejected + {c.conflicts:,} conflicts",
+            f" + {c.unchanged:,} unchanged + {c.rejected:,} rejected + {c.duplicates:,} duplicates"
+            f" + {c.conflicts:,} conflicts",
             f"{c.unmappable:,} kept without coordinates (unmappable), {c.corrected:,} corrected",
         ]
         if result.status == REJECTED_ALL:

@@ -1,41 +1,43 @@
-"""Download incidents from the Chicago Data Portal, then import them through the usual Import dialog.
+"""Subscribe to a Socrata portal: a SODA feed whose first run backfills a date range.
 
-Nothing goes online until the analyst clicks Download; the download runs on a worker with
-progress and Cancel, and the file lands in the user data folder (``downloads/``) so the import
-history can point at it. The Import dialog then opens pre-filled with that file.
+Nothing goes online until the analyst clicks Subscribe; the feed is stored (crimedesk.feeds),
+then its first run pulls the range on a worker with progress and Cancel. Every page is validated
+and stored like a file import, with the feed's watermark, so Cancel keeps what arrived and the
+next run (the Feeds pane's "Run now", its schedule, or `crimedesk feeds run`) resumes there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
+    QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import Engine
 
-from crimedesk.ingest.history import ImportResult
-from crimedesk.ui.dialogs.import_dialog import ImportDialog
+from crimedesk.auth.session import acting_user
+from crimedesk.auth.user import User
+from crimedesk.feeds.backfill import range_filter
+from crimedesk.feeds.feed import Feed
+from crimedesk.feeds.soda import CHICAGO_DATASET, CHICAGO_DOMAIN
 from crimedesk.ui.dialogs.task_dialog import TaskDialog
-
-if TYPE_CHECKING:
-    import httpx
+from crimedesk.ui.widgets.plain_text import PlainLabel
 
 DEFAULT_DAYS = 28
 NOTE = (
-    "<b>This goes online.</b> crimedesk asks <code>data.cityofchicago.org</code> (City of Chicago,"
-    " “Crimes - 2001 to Present”) for the incidents that occurred in the range below. The portal"
-    " publishes incidents about a week late and addresses at block level. An app token saved in the"
-    " keyring is sent when present; nothing else about you or your store leaves this machine."
+    "This goes online. crimedesk asks the portal below (by default the City of Chicago's"
+    " “Crimes - 2001 to Present”) for the incidents of the range, then every few minutes for the rows"
+    " changed since. An app token saved in the keyring for that host is sent to it and to no other"
+    " host; nothing else about you or your store leaves this machine."
 )
 
 
@@ -48,50 +50,55 @@ def _day(value: QDate) -> date:
 
 
 class PortalDialog(TaskDialog):
-    CANCELLING = "Cancelling after the current page…"
+    CANCELLING = "Cancelling after the current page (the pages stored stay)…"
 
-    downloaded = Signal(object)  # Path of the CSV
-    imported = Signal(object)  # ImportResult, relayed from the Import dialog
+    subscribed = Signal(object)  # RunResult of the backfill
 
     def __init__(
         self,
         engine: Engine,
-        user: str = "local",
+        user: User | None = None,
         parent: QWidget | None = None,
         *,
-        client: httpx.Client | None = None,
-        app_token: str | None = None,
-        folder: Path | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Download from the Chicago Data Portal")
-        self.resize(560, 320)
+        self.setWindowTitle("Subscribe to a portal")
+        self.resize(560, 380)
         self.engine, self.user = engine, user
-        self.client, self.app_token, self.folder = client, app_token, folder
-        self.path: Path | None = None
-        self.import_dialog: ImportDialog | None = None
         today = today or date.today()
-        self.note = QLabel(NOTE)
+        self.note = PlainLabel(NOTE)
         self.note.setWordWrap(True)
+        self.name = QLineEdit("chicago-crimes")
+        self.domain = QLineEdit(CHICAGO_DOMAIN)
+        self.dataset = QLineEdit(CHICAGO_DATASET)
+        self.profile = QLineEdit("chicago")
+        self.every = QSpinBox(minimum=1, maximum=24 * 60, value=15, suffix=" min")
         self.start_date = self._date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
         self.end_date = self._date_edit(today)
-        self.download = self.buttons.addButton("Download", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.subscribe = self.buttons.addButton("Subscribe", QDialogButtonBox.ButtonRole.AcceptRole)
         self._build()
-        self.download.clicked.connect(self.start_download)
+        self.subscribe.clicked.connect(self.start)
 
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(_qdate(day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMaximumDate(_qdate(date.today()))
         edit.setMinimumDate(QDate(2001, 1, 1))
         return edit
 
     def _build(self) -> None:
         form = QFormLayout()
-        form.addRow("From", self.start_date)
-        form.addRow("To (inclusive)", self.end_date)
+        for label, widget in (
+            ("Feed name", self.name),
+            ("Portal", self.domain),
+            ("Dataset id", self.dataset),
+            ("Import profile", self.profile),
+            ("Check every", self.every),
+            ("Backfill from", self.start_date),
+            ("To (inclusive)", self.end_date),
+        ):
+            form.addRow(label, widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(form)
@@ -102,89 +109,81 @@ class PortalDialog(TaskDialog):
     def date_range(self) -> tuple[date, date]:
         return _day(self.start_date.date()), _day(self.end_date.date())
 
-    def start_download(self) -> None:
+    def feed(self) -> Feed:
+        start, end = self.date_range()
+        return Feed(
+            name=self.name.text().strip(),
+            kind="soda",
+            endpoint=self.domain.text().strip(),
+            dataset=self.dataset.text().strip(),
+            profile=self.profile.text().strip(),
+            filters=range_filter(start, end),
+            schedule_minutes=self.every.value(),
+        )
+
+    def start(self) -> None:
         start, end = self.date_range()
         if start > end:
             self.message.setText("⚠ The start date is after the end date.")
             return
-        folder = self.folder or _downloads_folder()
-        dest = folder / f"chicago_crimes_{start:%Y-%m-%d}_to_{end:%Y-%m-%d}.csv"
-        client, token = self.client, self.app_token
+        engine, feed = self.engine, self.feed()
+        user = self.user or acting_user(engine)
 
-        def task(progress: Any, cancel: Any) -> Path:
-            from crimedesk.feed.soda import download_chicago  # httpx loads on first use, not at start
-
-            return download_chicago(
-                start, end, dest, client=client, app_token=token, progress=progress, cancel=cancel
-            )
+        def task(progress: Any, cancel: Any) -> Any:
+            return subscribe_and_backfill(engine, feed, user, progress, cancel)
 
         self._busy(True)
         self.progress.setValue(0)
-        self.message.setText("Connecting to data.cityofchicago.org…")
+        self.message.setText(f"Connecting to {feed.endpoint}…")
         self.run_task(task)
 
     @Slot(object)
-    def _finished(self, path: Path) -> None:
-        self.job, self.path = None, path
+    def _finished(self, result: Any) -> None:
+        self.job = None
         self._busy(False)
         self.progress.setValue(1000)
-        self.message.setText(f"{self.message.text()} to {path}.\nCheck the import and click Import.")
+        self.message.setText(f"Subscribed. {result.summary()}")
         self.cancel.setText("Close")
-        self.downloaded.emit(path)
-        self.open_import(path)
-
-    def open_import(self, path: Path) -> ImportDialog:
-        """The usual Import dialog, pre-filled with the downloaded file (profile detection runs)."""
-        dialog = ImportDialog(self.engine, self.user, parent=self.parentWidget() or self)
-        dialog.imported.connect(self._imported)
-        dialog.choose_file(path)
-        dialog.show()
-        self.import_dialog = dialog
-        return dialog
-
-    @Slot(object)
-    def _imported(self, result: ImportResult) -> None:
-        c = result.counts
-        self.message.setText(
-            f"{self.message.text().splitlines()[0]}\nImported: {c.rows_read:,} rows read ="
-            f" {c.inserted:,} inserted + {c.updated:,} updated + {c.unchanged:,} unchanged"
-            f" + {c.rejected:,} rejected"
-        )
-        self.imported.emit(result)
+        self.subscribed.emit(result)
 
     @Slot(object)
     def _failed(self, exc: Exception) -> None:
         self.job = None
         self._busy(False)
         self.progress.setValue(0)
-        self.message.setText(f"⚠ Download failed; nothing was saved.\n{exc}")
+        self.message.setText(f"⚠ {exc}\nThe pages stored before the error stay; the next run resumes there.")
 
     @Slot()
     def _cancelled(self) -> None:
         self.job = None
         self._busy(False)
-        self.progress.setValue(0)
-        self.message.setText("Download cancelled; nothing was saved.")
+        self.message.setText("Cancelled; the pages stored stay and the next run resumes there.")
 
     def _busy(self, busy: bool) -> None:
-        for widget in (self.download, self.start_date, self.end_date):
+        for widget in (self.subscribe, self.name, self.domain, self.dataset, self.profile, self.start_date,
+                       self.end_date, self.every):  # fmt: skip
             widget.setEnabled(not busy)
 
 
-def _downloads_folder() -> Path:
-    from crimedesk.config.paths import data_dir
+def subscribe_and_backfill(engine: Engine, feed: Feed, user: User, progress: Any, cancel: Any) -> Any:
+    """Store the feed unless it exists already, then run it (its first run is the backfill)."""
+    from crimedesk.feeds.catalog import add_feed, list_feeds
+    from crimedesk.feeds.runner import run_feed
 
-    folder = data_dir() / "downloads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    if feed.name not in {f.name for f in list_feeds(engine)}:
+        add_feed(engine, feed, user=user)
+    return run_feed(engine, feed.name, user=user, progress=progress, cancel=cancel)
 
 
 def open_portal_dialog(
-    engine: Engine, parent: QWidget | None = None, on_imported: Callable[[], None] | None = None
+    engine: Engine,
+    parent: QWidget | None = None,
+    on_imported: Callable[[], None] | None = None,
+    user: User | None = None,
 ) -> PortalDialog:
-    """Show the dialog; ``on_imported()`` runs after its download has been imported."""
-    dialog = PortalDialog(engine, parent=parent)
+    """Show the dialog; ``on_imported()`` runs after its backfill has been stored."""
+    dialog = PortalDialog(engine, user, parent=parent)
     if on_imported is not None:
-        dialog.imported.connect(lambda _result: on_imported())
+        dialog.subscribed.connect(lambda _result: on_imported())
     dialog.show()
     return dialog

@@ -1,4 +1,7 @@
-"""Settings: which store to open (SQLite file or PostgreSQL URL), with a connection test.
+"""Settings: which store to open (SQLite file or PostgreSQL URL), with a connection test, and the
+other settings in one place (basemap, distance units, idle lock: crimedesk.ui.dialogs.preferences_form).
+Given the open store, each change is recorded in its audit trail (crimedesk.auth.settings_audit):
+the setting, its old and new value, never a password.
 
 The URL is saved in settings.json without its password; the password (typed in its field or
 inside the URL) goes to the OS keyring under ``secret_account(url)``, where
@@ -11,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -26,12 +29,16 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QWidget,
 )
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from crimedesk.auth.settings_audit import save_audited
+from crimedesk.auth.user import User
 from crimedesk.config.secrets import keep_password, keyring_available, secret_account, split_password
-from crimedesk.config.settings import Settings, SettingsError, load_settings, update_settings
+from crimedesk.config.settings import Settings, load_settings, update_settings
+from crimedesk.domain.errors import CrimedeskError
 from crimedesk.storage.engine import resolve_url
+from crimedesk.ui.dialogs.preferences_form import PreferencesForm
 from crimedesk.ui.runtime.workers import submit
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
@@ -60,11 +67,25 @@ def ask_password(store: str, reason: str, parent: QWidget | None = None) -> str 
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings_file: Path, current_url: str, parent: QWidget | None = None) -> None:
+    saved = Signal(object)  # the Settings as saved
+
+    def __init__(
+        self,
+        settings_file: Path,
+        current_url: str,
+        parent: QWidget | None = None,
+        engine: Engine | None = None,
+        user: User | None = None,
+    ) -> None:
+        """``engine``: the open store, whose audit trail records the changes (``user``'s)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.settings_file = settings_file
-        url = split_password(load_settings(settings_file).store_url or current_url)[0]
+        self.settings_file, self.engine, self.user = settings_file, engine, user
+        settings = load_settings(settings_file)
+        url = split_password(settings.store_url or current_url)[0]
+        self.preferences = PreferencesForm()
+        self.preferences.show_settings(settings)
+        self.idle_minutes = self.preferences.idle_minutes
         self.sqlite, self.postgres = QRadioButton("SQLite file"), QRadioButton("PostgreSQL server")
         group = QButtonGroup(self)
         group.addButton(self.sqlite)
@@ -101,6 +122,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.password_label, self.password)
         form.addRow(self.test, self.message)
         form.addRow(QLabel("A new store takes effect when crimedesk starts again."))
+        form.addRow(self.preferences)
         form.addRow(buttons)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -164,11 +186,17 @@ class SettingsDialog(QDialog):
             if password:
                 keep_password(secret_account(url), password)
 
-            def set_store(settings: Settings) -> None:
+            def set_all(settings: Settings) -> None:
                 settings.store_url = url.render_as_string(hide_password=False)
+                self.preferences.apply_to(settings)
 
-            update_settings(set_store, self.settings_file)
-        except (ValueError, SettingsError) as exc:
+            if self.engine is None:
+                update_settings(set_all, self.settings_file)
+            else:
+                save_audited(self.engine, self.settings_file, set_all, user=self.user)
+            saved = load_settings(self.settings_file)
+        except (ValueError, CrimedeskError) as exc:
             self.message.setText(f"⚠ {exc}")
             return
+        self.saved.emit(saved)
         self.accept()

@@ -1,6 +1,8 @@
-"""Report when the main window first paints (for the start-up benchmark)."""
+"""The main window's first paint: report it (for the start-up benchmark), run work after it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -20,3 +22,27 @@ class FirstPaintReporter(QObject):
             print("first paint", flush=True)
             QTimer.singleShot(0, self.window.close)
         return False
+
+
+class AfterFirstPaint(QObject):
+    """Runs ``callback`` once, right after the window's first paint, so that work queued at start
+    (reading the store, the analytics mirror) does not delay that paint. A ``QTimer.singleShot(0)``
+    at ``show()`` runs before it. ``fallback_ms`` later it runs anyway (a window never painted,
+    e.g. started minimised)."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None], fallback_ms: int = 3000) -> None:
+        super().__init__(window)
+        self.window, self.callback, self.done = window, callback, False
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self._run)
+        return False
+
+    def _run(self) -> None:
+        if not self.done:
+            self.done = True
+            self.callback()

@@ -7,6 +7,7 @@ can call them directly and real mouse events go through the same code.
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -29,9 +30,35 @@ log = logging.getLogger(__name__)
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
 
+class CountAxis(pg.AxisItem):
+    """An axis of counts or rates: ticks with thousands separators ("12,000", never "12000" or
+    "1.2e+04"), and decimals only where the tick spacing needs them."""
+
+    def __init__(self, orientation: str, **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return count_ticks(values, scale, spacing)
+
+
+def count_ticks(values: list[float], scale: float, spacing: float) -> list[str]:
+    step = abs(spacing * scale)
+    decimals = 0 if step >= 1 or step == 0 else min(6, math.ceil(-math.log10(step)))
+    return [f"{v * scale:,.{decimals}f}" for v in values]
+
+
 class ChartBox(QWidget):
-    def __init__(self, title: str, plot: pg.PlotItem | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        plot: pg.PlotItem | None = None,
+        parent: QWidget | None = None,
+        count_axis: str = "left",
+    ) -> None:
+        """``count_axis``: the side whose ticks are counts (a CountAxis), unless ``plot`` is given."""
         super().__init__(parent)
+        plot = plot or pg.PlotItem(axisItems={count_axis: CountAxis(count_axis)})
         self.title = QLabel(f"<b>{title}</b>")
         self.status = PlainLabel()
         self.status.setStyleSheet("color: #666")

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from crimedesk.domain.display_text import display_text
 
+if TYPE_CHECKING:  # pandas is imported with the first frame, not when the window is built
+    import pandas as pd
+
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
 Formatter = Callable[[Any], str]
-Colourer = Callable[[pd.Series, str], QColor | None]
+Colourer = Callable[["pd.Series", str], QColor | None]
 
 
 def plain(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    """A cell as text: numbers (numpy's too) with thousands separators, a dash for none."""
+    if value is None or (isinstance(value, numbers.Real) and math.isnan(value)):
         return "—"
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return str(value)
 
@@ -32,15 +37,27 @@ class FrameModel(QAbstractTableModel):
         super().__init__()
         self.columns = list(columns)
         self.colour = colour
-        self.frame = pd.DataFrame(columns=[c[0] for c in columns])
+        self._frame: pd.DataFrame | None = None  # empty until a frame is set or read
+        self._cells: dict[str, list[Any]] = {}  # the shown columns as Python lists
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            import pandas as pd
+
+            self._frame = pd.DataFrame(columns=[c[0] for c in self.columns])
+        return self._frame
 
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
-        self.frame = frame.reset_index(drop=True)
+        self._frame = frame.reset_index(drop=True)
+        # data() runs for every cell and role, each a call from Qt into Python on the GUI thread:
+        # a row Series per call (iloc) made a few hundred cells take 0.3 s while a feed was storing
+        self._cells = {name: self._frame[name].tolist() for name, *_ in self.columns if name in self._frame}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.frame)
+        return 0 if parent.isValid() or self._frame is None else len(self._frame)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -52,11 +69,10 @@ class FrameModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         name, _header, fmt = self.columns[index.column()]
-        value = self.frame.iloc[index.row()][name]
         if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(fmt(value))
+            return display_text(fmt(self._cells[name][index.row()]))
         if role == SORT_ROLE:
-            return _sortable(value)
+            return _sortable(self._cells[name][index.row()])
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.BackgroundRole and self.colour is not None:
@@ -67,7 +83,7 @@ class FrameModel(QAbstractTableModel):
 
 def _sortable(value: Any) -> Any:
     """Numbers sort as numbers; missing values sort first."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("-inf")
     if isinstance(value, int | float):
         return float(value)

@@ -33,7 +33,7 @@ def test_map_columns_preview_save_and_import(qtbot, sqlite_store, chicago_sample
     editor = dialog.editor
     form = editor.form
     assert "Report No, Tatzeit, Delikt" in editor.header.text()
-    assert "choose a key column and a mapping name" in editor.status.text()
+    assert "choose a key column (or tick: no id column) and a mapping name" in editor.status.text()
     form.name.setText(MAPPING.name)
     form.source.setText(MAPPING.source)
     form.key.item_for("Report No").setCheckState(Qt.CheckState.Checked)

@@ -10,10 +10,7 @@ from crimedesk.cli import app
 from crimedesk.config.secrets import get_secret
 from crimedesk.config.settings import Settings, load_settings, save_settings
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.regions.store import layer_names
 from crimedesk.storage.engine import make_engine
-from crimedesk.storage.schema import boundaries, incident_regions
-from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
 from crimedesk.ui.dialogs.settings_dialog import NO_KEYRING_NOTE, SettingsDialog, ask_password
 from tests.ingest.helpers import count
@@ -200,33 +197,3 @@ def test_the_password_dialog_is_masked_and_can_be_cancelled(qtbot):
         ask_password("postgresql+psycopg://analyst@db.example/crimes", "the server asks for a password")
         is None
     )
-
-
-def _boundary_dialog(qtbot, store, data_dir, id_field):
-    dialog = BoundaryDialog(store)
-    qtbot.addWidget(dialog)
-    dialog.path.setText(str(data_dir / "chicago_police_districts_2012.geojson"))
-    dialog.layer_name.setText("districts")
-    dialog.id_field.setText(id_field)
-    dialog.name_field.setText("DIST_LABEL")
-    dialog.incident_field.setCurrentIndex(dialog.incident_field.findData("district"))
-    return dialog
-
-
-def test_boundary_dialog_loads_a_layer_in_a_child_process(qtbot, sqlite_store, chicago_sample, data_dir):
-    import_file(sqlite_store, chicago_sample)
-    dialog = _boundary_dialog(qtbot, sqlite_store, data_dir, "DIST_NUM")
-    with qtbot.waitSignal(dialog.loaded, timeout=60_000) as blocker:
-        dialog.start.click()
-    assert blocker.args[0].regions == 23 and dialog.cancel.text() == "Close"
-    with sqlite_store.connect() as conn:
-        assert [name for _id, name in layer_names(conn)] == ["districts"]
-    assert count(sqlite_store, incident_regions) > 2000
-
-
-def test_boundary_dialog_names_a_missing_field(qtbot, sqlite_store, data_dir):
-    dialog = _boundary_dialog(qtbot, sqlite_store, data_dir, "NOPE")
-    dialog.start.click()
-    qtbot.waitUntil(lambda: dialog.job is None, timeout=60_000)
-    assert dialog.message.text().startswith("⚠") and "NOPE" in dialog.message.text()
-    assert count(sqlite_store, boundaries) == 0

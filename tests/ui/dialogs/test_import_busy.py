@@ -1,5 +1,6 @@
 """While another import runs, the import dialog says whose and offers Wait or Cancel."""
 
+import getpass
 import os
 from contextlib import ExitStack
 
@@ -47,7 +48,7 @@ def test_wait_imports_once_the_running_import_ends(qtbot, sqlite_store, chicago_
         with qtbot.waitSignal(dialog.imported, timeout=30_000) as blocker:
             running.close()  # alice's import ends
     assert blocker.args[0].counts.inserted == 2426
-    assert _statuses(sqlite_store)[1] == ("local", "ok")
+    assert _statuses(sqlite_store)[1] == (getpass.getuser(), "ok")
 
 
 def test_cancel_while_waiting_imports_nothing(qtbot, sqlite_store, chicago_sample):
@@ -72,4 +73,4 @@ def test_an_import_process_that_dies_is_abandoned_at_once(qtbot, sqlite_store, c
     child.kill()
     qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
     assert "the import file process ended unexpectedly (exit code -9)" in dialog.message.text()
-    assert _statuses(sqlite_store) == [("local", "abandoned")]
+    assert _statuses(sqlite_store) == [(getpass.getuser(), "abandoned")]

@@ -8,28 +8,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.analytics.closed_range import closed_range
-from crimedesk.analytics.compstat import CompStat, compstat
 from crimedesk.analytics.hour_of_week import hour_of_week
 from crimedesk.analytics.kpis import kpis
-from crimedesk.analytics.offenses import top_offenses
-from crimedesk.analytics.trend import trend
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.state.filters import FilterState
-from crimedesk.ui.panes.dashboard.compstat_table import CompStatTable
-from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
 from crimedesk.ui.panes.dashboard.kpi_cards import KpiCards
-from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
-from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
 from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.deferred import DeferredWidget
 from crimedesk.ui.widgets.error_text import error_sentence
+
+if TYPE_CHECKING:  # pandas and pyqtgraph: imported on the first query, after the window paints
+    from crimedesk.analytics.compstat import CompStat
+    from crimedesk.ui.panes.dashboard.compstat_table import CompStatTable
+    from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
+    from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
+    from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +65,24 @@ class DashboardPane(QWidget):
         self.engine, self.state = engine, state
         self.query_engine = query_engine or (lambda: engine)
         self.kpis = KpiCards()
-        self.trend = TrendChart(state)
-        self.offenses = OffenseBars(state)
-        self.hours = HourGrid()
-        self.compstat = CompStatTable(state)
+        self.slots: dict[str, DeferredWidget[Any]] = {
+            "trend": DeferredWidget(self._make_trend),
+            "offenses": DeferredWidget(self._make_offenses),
+            "hours": DeferredWidget(self._make_hours),
+            "compstat": DeferredWidget(self._make_compstat),
+        }
         self.refreshes = 0
         self.failed: set[str] = set()
         self.shown: dict[str, FilterSnapshot | None] = dict.fromkeys(PARTS)
         self._runners = {part: self._runner(part) for part in PARTS}
         self._build()
         self.kpis.category_clicked.connect(self._category_clicked)
-        self.trend.bucket_changed.connect(lambda _b: self._run("trend", self.state.snapshot))
         subscribe_while_alive(self, state.subscribe, lambda _snapshot, _changed: self.refresh())
 
     def _build(self) -> None:
         self.split = QSplitter(Qt.Orientation.Vertical)  # drag it to give CompStat more rows
-        for left, right in ((self.trend, self.offenses), (self.hours, self.compstat)):
+        slots = self.slots
+        for left, right in ((slots["trend"], slots["offenses"]), (slots["hours"], slots["compstat"])):
             row = QWidget()
             pair = QHBoxLayout(row)
             pair.setContentsMargins(0, 0, 0, 0)
@@ -90,9 +93,49 @@ class DashboardPane(QWidget):
         layout.addWidget(self.kpis)
         layout.addWidget(self.split, stretch=1)
 
+    @property
+    def trend(self) -> TrendChart:
+        return self.slots["trend"].widget()
+
+    @property
+    def offenses(self) -> OffenseBars:
+        return self.slots["offenses"].widget()
+
+    @property
+    def hours(self) -> HourGrid:
+        return self.slots["hours"].widget()
+
+    @property
+    def compstat(self) -> CompStatTable:
+        return self.slots["compstat"].widget()
+
+    def _make_trend(self) -> TrendChart:
+        from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
+
+        chart = TrendChart(self.state)
+        chart.bucket_changed.connect(lambda _b: self._run("trend", self.state.snapshot))
+        return chart
+
+    def _make_offenses(self) -> OffenseBars:
+        from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
+
+        return OffenseBars(self.state)
+
+    def _make_hours(self) -> HourGrid:
+        from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
+
+        return HourGrid()
+
+    def _make_compstat(self) -> CompStatTable:
+        from crimedesk.ui.panes.dashboard.compstat_table import CompStatTable
+
+        return CompStatTable(self.state, self.engine)
+
     def refresh(self) -> None:
         """Re-query every part for the current filters."""
         self.refreshes += 1
+        for slot in self.slots.values():  # built here, on the GUI thread, before their modules are
+            slot.widget()  # needed by the queries' workers (the first refresh follows the first paint)
         snapshot = self.state.snapshot
         for part in PARTS:
             self._run(part, snapshot)
@@ -112,6 +155,9 @@ class DashboardPane(QWidget):
         self._runners[part].run(task)
 
     def _query(self, part: str) -> Callable[[Any, FilterSnapshot], Any]:
+        from crimedesk.analytics.offenses import top_offenses
+        from crimedesk.analytics.trend import trend
+
         bucket = self.trend.selected_bucket()
         return {
             "kpis": kpis,
@@ -163,5 +209,7 @@ def _compstat(conn: Any, f: FilterSnapshot) -> tuple[CompStat, str | int]:
     """CompStat by the filter's region layer (districts when none is chosen), as of its end date."""
     if f.date_to is None:  # _run passes the closed range
         raise ValueError("CompStat needs the end date of the filter range")
+    from crimedesk.analytics.compstat import compstat
+
     layer = f.region_layer_id or "district"
     return compstat(conn, f, layer, f.date_to), layer

@@ -16,7 +16,7 @@ BAR_COLOUR = "#4a7ab5"
 
 class OffenseBars(ChartBox):
     def __init__(self, state: FilterState, parent: QWidget | None = None) -> None:
-        super().__init__("Top offense types", parent=parent)
+        super().__init__("Top offense types", parent=parent, count_axis="bottom")
         self.state = state
         self.frame = pd.DataFrame(columns=["offense_type", "count", "share"])
         self.plot.invertY(True)

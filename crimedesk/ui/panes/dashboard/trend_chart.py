@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from crimedesk.analytics.trend import BUCKETS, Bucket
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.state.filters import FilterState
-from crimedesk.ui.widgets.chart_box import ChartBox
+from crimedesk.ui.widgets.chart_box import ChartBox, CountAxis
 
 COLOURS = {"violent": "#c0392b", "property": "#2e86c1", "drug": "#8e44ad", "other": "#7f8c8d"}
 
@@ -20,7 +20,8 @@ class TrendChart(ChartBox):
     bucket_changed = Signal(str)
 
     def __init__(self, state: FilterState, parent: QWidget | None = None) -> None:
-        super().__init__("Trend", plot=pg.PlotItem(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)}))
+        axes = {"bottom": pg.DateAxisItem(utcOffset=0), "left": CountAxis("left")}
+        super().__init__("Trend", plot=pg.PlotItem(axisItems=axes))
         self.setParent(parent)
         self.state = state
         self.frame = pd.DataFrame()

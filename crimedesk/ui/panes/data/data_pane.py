@@ -11,8 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from crimedesk.analytics.incident_table import incident_details
+from crimedesk.analytics.incident_words import incident_fields, incident_title
+from crimedesk.auth.user import User
 from crimedesk.domain.display_text import html_text
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
@@ -33,6 +37,7 @@ from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.error_text import error_sentence
 
 log = logging.getLogger(__name__)
+LABEL_STYLE = "color:#666;padding-right:8px"  # the details' field labels
 
 
 class DataPane(QTabWidget):
@@ -44,6 +49,7 @@ class DataPane(QTabWidget):
         state: FilterState,
         parent: QWidget | None = None,
         selection: SelectionState | None = None,
+        user: User | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine, self.state = engine, state
@@ -61,7 +67,12 @@ class DataPane(QTabWidget):
         self.count_label = QLabel("Counting…")  # not "count": QTabWidget.count() is the tab count
         self.details = QTextBrowser()
         self.details.setPlaceholderText("Select an incident to see all its fields")
-        self.uploads = UploadsView(engine)
+        self.uploads = UploadsView(engine, user=user)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip(
+            "Write the incidents the filters select to CSV, GeoJSON, GeoPackage or Parquet"
+        )
+        self.export_button.clicked.connect(self._open_export)
         self._details_query = LatestQuery(self._show_details, self._failed, self)
         self._build()
         self.model.count_loaded.connect(self._count_loaded)
@@ -71,11 +82,19 @@ class DataPane(QTabWidget):
         subscribe_while_alive(self, state.subscribe, lambda snapshot, _: self.model.set_filters(snapshot))
         subscribe_while_alive(self, self.selection.subscribe, lambda _ids: self._show_selected())
 
+    def _open_export(self) -> None:
+        from crimedesk.ui.dialogs.export_dialog import ExportDialog  # GDAL/pandas: not at start-up
+
+        ExportDialog(self.engine, self.state.snapshot, self).open()
+
     def _build(self) -> None:
         left = QWidget()
         layout = QVBoxLayout(left)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.count_label)
+        top = QHBoxLayout()
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
         layout.addWidget(self.table)
         split = QSplitter()
         split.addWidget(left)
@@ -112,10 +131,10 @@ class DataPane(QTabWidget):
             self.details.clear()
             return
         rows = "".join(
-            f"<tr><td style='color:#666;padding-right:8px'>{html_text(k)}</td><td>{html_text(v)}</td></tr>"
-            for k, v in fields.items()
+            f"<tr><td style='{LABEL_STYLE}'>{html_text(label)}</td><td>{html_text(value)}</td></tr>"
+            for label, value in incident_fields(fields)
         )
-        self.details.setHtml(f"<h3>Incident {fields['id']}</h3><table>{rows}</table>")
+        self.details.setHtml(f"<h3>{html_text(incident_title(fields))}</h3><table>{rows}</table>")
 
     def _failed(self, exc: Exception) -> None:
         log.error("incident details failed: %s", exc)

@@ -13,23 +13,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from PySide6.QtCore import QEventLoop, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from crimedesk.config.settings import settings_path
-from crimedesk.mapping.options import PAGE_URL
+from crimedesk.mapping.export_text import filter_words, period_words
+from crimedesk.mapping.options import PAGE_URL, Symbology
 from crimedesk.regions.store import layer_names
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
 from crimedesk.ui.panes.map.map_bridge import MapBridge
+from crimedesk.ui.panes.map.map_export import ExportError, ExportRequest, PageInfo, compose, map_size
 from crimedesk.ui.panes.map.map_page import MapPage
 from crimedesk.ui.panes.map.map_scheme import (
     SCHEME,
@@ -38,7 +41,7 @@ from crimedesk.ui.panes.map.map_scheme import (
     register_map_schemes,
     schemes_registered,
 )
-from crimedesk.ui.panes.map.map_settings import MapSettings, pick_region_layer
+from crimedesk.ui.panes.map.map_settings import MapSettings, boundary_layer
 from crimedesk.ui.panes.map.map_toolbar import MapToolbar
 from crimedesk.ui.runtime.subscriptions import subscribe_while_alive
 from crimedesk.ui.runtime.workers import LatestQuery
@@ -57,7 +60,7 @@ class Collected(NamedTuple):
 
     update: MapUpdate
     script: str  # the JavaScript that puts it on the page
-    layers: list[tuple[int, str]]  # (id, name) of every boundary layer, for the toolbar
+    layers: list[tuple[int, str]]  # (id, name) of every boundary layer, for the export's words
 
 
 class MapPane(QWidget):
@@ -107,12 +110,17 @@ class MapPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.toolbar = MapToolbar(self)
         self.toolbar.show_basemap(self.settings.basemap()[0])
+        self.export_incidents = QPushButton("Export incidents…")  # the filtered ones, drawn area included
+        self.export_incidents.clicked.connect(self._export_incidents)
+        cast(QHBoxLayout, self.toolbar.layout()).addWidget(self.export_incidents)
+        self.toolbar.style_form.show_style(self.settings.symbology())
         layout.addWidget(self.toolbar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         self.page_ready = False
         self._regions_shown: int | None = None
         self._layer_shown: int | None = None
+        self._layer_names: dict[int, str] = {}
         self._popup_for: int | None = None  # the incident whose popup was opened last
         self._pending: Collected | None = None  # data that arrived before the page was ready
         self._query = LatestQuery(self._show, self._show_error, self)
@@ -145,7 +153,7 @@ class MapPane(QWidget):
     def _connect_toolbar(self) -> None:
         bar = self.toolbar
         bar.basemap_chosen.connect(self._basemap_chosen)
-        bar.region_layer_chosen.connect(self.set_region_layer)
+        bar.style_chosen.connect(self.set_symbology)
         bar.export_requested.connect(self._export_requested)
 
     def _basemap_chosen(self, kind: str, url: str | None, mbtiles: Path | None) -> None:
@@ -154,14 +162,20 @@ class MapPane(QWidget):
         except (ValueError, OSError) as exc:  # e.g. the MBTiles file went away: keep the old basemap
             self.status.setText(f"Basemap not changed: {exc}")
             self.toolbar.show_basemap(self.settings.basemap()[0])
+        self.toolbar.style_form.show_style(self.settings.symbology())
 
-    def _export_requested(self, path: Path, width: int, height: int) -> None:
+    def _export_incidents(self) -> None:
+        from crimedesk.ui.dialogs.export_dialog import ExportDialog  # GDAL/pandas: not at start-up
+
+        ExportDialog(self.engine, self.filters.snapshot, self).open()
+
+    def _export_requested(self, request: ExportRequest) -> None:
         try:
-            self.export_png(path, width, height)
-        except OSError as exc:
+            self.export_map(request)
+        except (OSError, ExportError) as exc:
             self.status.setText(f"Map not exported: {exc}")
         else:
-            self.status.setText(f"Map exported to {path}")
+            self.status.setText(f"Map exported to {request.path}")
 
     def load_page(self) -> None:
         """(Re)build the page for the current basemap and view: rendered on a worker while the data
@@ -186,13 +200,26 @@ class MapPane(QWidget):
         self.toolbar.show_basemap(kind)
         self.load_page()
 
+    def reload_preferences(self) -> None:
+        """The Settings dialog saved: take its basemap and units, rebuilding a built page if they changed."""
+        if self.settings.reload():
+            self.toolbar.show_basemap(self.settings.prefs.basemap)
+            if self._page_built:
+                self.load_page()
+
     @property
     def region_layer_id(self) -> int | None:
-        """The boundary layer of the latest update: the chosen one, else the first loaded."""
+        """The boundary layer of the latest update: FilterState's region layer when it is a loaded
+        boundary layer, else none (the filter panel is where the layer is chosen)."""
         return self._layer_shown
 
-    def set_region_layer(self, layer_id: int | None) -> None:
-        self.settings.set_region_layer(layer_id)
+    def set_symbology(self, style: Symbology) -> None:
+        """Keep the style and redraw: the choropleth's classes are cut on a worker, the heat's
+        radius, blur and intensity are set on the page at once."""
+        self.settings.set_symbology(style)
+        self.toolbar.style_form.show_style(style)
+        if self.page_ready:
+            self.view.page().runJavaScript(f"crimedesk.setHeatStyle({json.dumps(style.heat())})")
         self.refresh()
 
     def _on_ready(self) -> None:
@@ -211,14 +238,15 @@ class MapPane(QWidget):
         if not self._page_built:
             return
         store, counts_on, snapshot = self.engine, self.query_engine(), self.filters.snapshot
-        choice, regions_shown = self.settings.region_layer_choice(), self._regions_shown
+        regions_shown, style = self._regions_shown, self.settings.symbology()
         limit, latitude = self.point_limit, self.settings.center()[0]
         self.status.setText("Updating map…")
-        self._query.run(lambda: _collect(store, counts_on, snapshot, choice, regions_shown, limit, latitude))
+        self._query.run(lambda: _collect(store, counts_on, snapshot, regions_shown, limit, latitude, style))
 
     def _show(self, collected: Collected) -> None:
         self._layer_shown = collected.update.layer
-        self.toolbar.show_layers(collected.layers, collected.update.layer)
+        self._layer_names = dict(collected.layers)
+        self.toolbar.default_title = f"Incidents, {period_words(collected.update.snapshot)}"
         if self.page_ready:
             self._push(collected)
         else:  # the page is still loading: it takes this update when ready
@@ -229,7 +257,10 @@ class MapPane(QWidget):
         if update.regions is not None or update.layer is None:
             self._regions_shown = update.layer
         data = update.data
-        self.status.setText(f"{data.total:,} incidents on the map ({data.mode})")
+        hint = ""
+        if update.layer is None and collected.layers:
+            hint = " · choose a boundary layer under Filters ▸ Where to colour its regions"
+        self.status.setText(f"{data.total:,} incidents on the map ({data.mode}){hint}")
         self.view.page().runJavaScript(script, 0, lambda _r: self.updated.emit(data))
 
     def _show_error(self, error: Exception) -> None:
@@ -276,7 +307,11 @@ class MapPane(QWidget):
 
     def show_overlay(self, name: str, geojson: dict[str, Any]) -> None:
         """Add or replace a model layer (see ``crimedesk.mapping.layers.overlay_geojson``)."""
-        self.view.page().runJavaScript(f"crimedesk.setOverlay({json.dumps(name)}, {json.dumps(geojson)})")
+        self.show_overlay_json(name, json.dumps(geojson))
+
+    def show_overlay_json(self, name: str, geojson: str) -> None:
+        """:meth:`show_overlay` with the GeoJSON already as text (made on a worker: a live layer)."""
+        self.view.page().runJavaScript(f"crimedesk.setOverlay({json.dumps(name)}, {geojson})")
 
     def set_visible_layers(self, names: list[str]) -> None:
         """Show exactly these of points, clusters, heat, aggregates, regions."""
@@ -286,39 +321,56 @@ class MapPane(QWidget):
         self.view.page().runJavaScript(f"crimedesk.removeOverlay({json.dumps(name)})")
 
     def export_png(self, path: Path, width: int, height: int, settle_ms: int = 800) -> QImage:
-        """Save the map as a ``width`` × ``height`` PNG. The view leaves the pane's layout while it
-        renders at that size, so neither the pane nor the window changes size."""
+        """The presentable export at screen resolution, titled "Incidents"."""
+        return self.export_map(ExportRequest(path, "Incidents", width, height, 96), settle_ms)
+
+    def export_map(self, request: ExportRequest, settle_ms: int = 800) -> QImage:
+        """Save the map as a presentable PNG of exactly the requested size and DPI (title, filters
+        in words, legend, scale bar, north arrow, source, time made). The view leaves the pane's
+        layout while it renders at the map's size (the page zoomed by DPI / 96, its controls
+        hidden), so neither the pane nor the window changes size."""
+        width, height, zoom = map_size(request)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         position = layout.indexOf(self.view)
         layout.removeWidget(self.view)
         self.view.resize(width, height)
+        self.view.setZoomFactor(zoom)
         try:
-            image = self._render_view(settle_ms)
+            found = json.loads(self._page_value("JSON.stringify(crimedesk.exportMode(true))", settle_ms))
+            shot = self.view.grab().toImage()
         finally:
+            self.view.setZoomFactor(1.0)
+            self.view.page().runJavaScript("crimedesk.exportMode(false)")
             layout.insertWidget(position, self.view, 1)
-            self.view.page().runJavaScript("crimedesk.invalidateSize()")
-        saved = image.save(str(path), "PNG")  # type: ignore[call-overload]  # stub wants bytes, Qt wants str
+        info = PageInfo(found["lat"], found["zoom"], found["legend"], found["attribution"])
+        words = filter_words(self.filters.snapshot, self._layer_names)
+        image = compose(shot, info, replace(request, units=self.settings.prefs.units), words)
+        saved = image.save(str(request.path), "PNG")  # type: ignore[call-overload]  # stub wants bytes
         if not saved:
-            raise OSError(f"could not write {path}")
+            raise OSError(f"could not write {request.path}")
         return image
 
-    def _render_view(self, settle_ms: int) -> QImage:
-        self.view.page().runJavaScript("crimedesk.invalidateSize()")
+    def _page_value(self, script: str, settle_ms: int) -> Any:
+        """The value of ``script`` on the page, after ``settle_ms`` for the page to redraw."""
+        out: list[Any] = []
+        self.view.page().runJavaScript(script, 0, out.append)
         loop = QEventLoop()
         QTimer.singleShot(settle_ms, loop.quit)
         loop.exec()
-        return self.view.grab().toImage()
+        while not out:  # a slow page: wait for its answer too
+            QEventLoop().processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        return out[0]
 
 
 def _collect(
     store: Engine,
     counts_on: Engine,
     snapshot: FilterSnapshot,
-    layer_choice: int,
     regions_shown: int | None,
     point_limit: int | None,
     latitude: float,
+    style: Symbology,
 ) -> Collected:
     """What the map shows (crimedesk.mapping.query.collect) and the script that shows it, both made
     on the worker: JSON for 20,000 points takes tens of milliseconds. The region shapes are sent
@@ -327,9 +379,9 @@ def _collect(
 
     with store.connect() as conn:
         layers = layer_names(conn)
-    layer = pick_region_layer(layer_choice, [layer_id for layer_id, _name in layers])
+    layer = boundary_layer(snapshot.region_layer_id, [layer_id for layer_id, _name in layers])
     geometry = layer is not None and layer != regions_shown
-    update = collect(store, snapshot, layer, geometry, point_limit, latitude, counts_on)
+    update = collect(store, snapshot, layer, geometry, point_limit, latitude, counts_on, style)
     return Collected(update, update.script(), layers)
 
 

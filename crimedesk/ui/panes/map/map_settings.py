@@ -1,15 +1,17 @@
 """What the map pane remembers (the ``map`` part of settings.json): view, visible layers, basemap,
-choropleth layer. Each change is written at once, to that part of the file only."""
+symbology. Each change is written at once, to that part of the file only. The choropleth's layer
+is not here: it is FilterState's region layer, the one choice the filter panel shows too."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from crimedesk.config.settings import BASEMAPS, NO_REGION_LAYER, Settings, load_settings, update_settings
-from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions
+from crimedesk.config.settings import BASEMAPS, Settings, load_settings, update_settings
+from crimedesk.mapping.options import OSM_ATTRIBUTION, OSM_URL, Basemap, PageOptions, Symbology
 from crimedesk.mapping.tiles import MBTiles, TileCache
 from crimedesk.ui.panes.map.map_scheme import MapSchemeHandler
 
@@ -32,6 +34,16 @@ class MapSettings:
                 setattr(settings.map, name, value)
 
         update_settings(change, self.settings_file)
+
+    def reload(self) -> bool:
+        """Read the file again (another window changed it); whether the page must be rebuilt: a
+        new basemap or distance units."""
+        old, self.prefs = self.prefs, load_settings(self.settings_file).map
+        return (old.basemap, old.mbtiles, old.units) != (
+            self.prefs.basemap,
+            self.prefs.mbtiles,
+            self.prefs.units,
+        )
 
     def center(self) -> tuple[float, float]:
         return self.prefs.lat, self.prefs.lon
@@ -63,16 +75,19 @@ class MapSettings:
         self._save(**changes)
 
     def page_options(self) -> PageOptions:
-        kind, url, _mbtiles = self.basemap()
+        kind, url, mbtiles = self.basemap()
         attribution = self.prefs.tile_attribution or (
             OSM_ATTRIBUTION if url in (None, OSM_URL) else f"tiles: {url}"
         )
+        if kind == "mbtiles" and mbtiles:
+            attribution = mbtiles_attribution(Path(mbtiles)) or attribution
         visible = self.prefs.visible or PageOptions.visible
         return PageOptions(
             center=self.center(),
             zoom=self.prefs.zoom,
             basemap=Basemap(kind, url or OSM_URL, attribution),  # type: ignore[arg-type]
             visible=tuple(visible),
+            units=self.prefs.units if self.prefs.units in ("m", "ft") else "m",
         )
 
     def apply_tiles(self, handler: MapSchemeHandler) -> None:
@@ -84,16 +99,42 @@ class MapSettings:
         handler.cache = TileCache(tile_cache_root(), url or OSM_URL)
         handler.online = kind == "xyz"
 
-    def region_layer_choice(self) -> int:
-        """The choropleth layer chosen: a layer id, ``NO_REGION_LAYER``, or 0 when none was ever chosen."""
-        return self.prefs.region_layer
+    def symbology(self) -> Symbology:
+        """The saved symbology; the defaults where the file holds values no longer valid."""
+        p = self.prefs
+        try:
+            return Symbology(p.palette, p.classes, p.heat_radius, p.heat_blur, p.heat_intensity, p.measure)
+        except ValueError:
+            return Symbology()
 
-    def set_region_layer(self, layer_id: int | None) -> None:
-        self._save(region_layer=NO_REGION_LAYER if layer_id is None else layer_id)
+    def set_symbology(self, style: Symbology) -> None:
+        self._save(
+            palette=style.palette,
+            classes=style.method,
+            heat_radius=style.heat_radius,
+            heat_blur=style.heat_blur,
+            heat_intensity=style.heat_intensity,
+            measure=style.measure,
+        )
 
 
-def pick_region_layer(choice: int, layer_ids: list[int]) -> int | None:
-    """The boundary layer drawn as choropleth: the chosen one if loaded, else the first loaded."""
-    if choice == NO_REGION_LAYER:
+def mbtiles_attribution(path: Path) -> str | None:
+    """The ``attribution`` an MBTiles file names in its metadata (None when it names none)."""
+    try:
+        tiles = MBTiles(path)
+    except (OSError, ValueError, sqlite3.Error):
         return None
-    return choice if choice in layer_ids else (layer_ids[0] if layer_ids else None)
+    try:
+        return tiles.metadata().get("attribution") or None
+    except sqlite3.Error:  # no metadata table
+        return None
+    finally:
+        tiles.close()
+
+
+def boundary_layer(region_layer: int | str | None, layer_ids: list[int]) -> int | None:
+    """The choropleth's layer: the filter's region layer when it is a loaded boundary layer (a
+    source region column such as ``district`` has no shapes to draw)."""
+    if isinstance(region_layer, int) and region_layer in layer_ids:
+        return region_layer
+    return None

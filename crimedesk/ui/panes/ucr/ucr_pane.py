@@ -7,8 +7,8 @@ store each time it is shown, so a UCR file imported meanwhile appears without a 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -34,11 +34,16 @@ from crimedesk.analytics.ucr_meta import (
 )
 from crimedesk.domain.display_text import html_text
 from crimedesk.domain.ucr import UCR_CRIMES
-from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 from crimedesk.ui.runtime.workers import LatestQuery
+from crimedesk.ui.widgets.deferred import DeferredWidget
 from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.multiselect import MultiSelect
 from crimedesk.ui.widgets.plain_text import rich_label
+
+if TYPE_CHECKING:  # pandas and pyqtgraph: imported when the pane first shows
+    import pandas as pd
+
+    from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 
 log = logging.getLogger(__name__)
 NATIONAL = "US"
@@ -66,7 +71,7 @@ class UcrPane(QWidget):
         self.states.clear_button.setText("US")
         self.states.clear_button.setToolTip("Back to the national series only")
         self.states.set_selected(frozenset({NATIONAL}))
-        self.chart = UcrChart()
+        self.chart_slot: DeferredWidget[UcrChart] = DeferredWidget(self._make_chart)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px")
@@ -78,14 +83,13 @@ class UcrPane(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
-        self.caveat_rows = pd.DataFrame(columns=["year", "state_abbr", "caveats"])
+        self.caveat_rows: pd.DataFrame | None = None  # none read yet
         self._states_query = LatestQuery(self._show_states, self._failed, self)
         self._series_query = LatestQuery(self._show_series, self._failed, self)
         self._build()
         self.crime.currentIndexChanged.connect(lambda _index: self.query())
         self.states.selection_changed.connect(lambda _selected: self.query())
         self.rate.toggled.connect(lambda _checked: self._replot())
-        self.chart.year_clicked.connect(self._show_caveats)
 
     def _build(self) -> None:
         side = QWidget()
@@ -102,7 +106,7 @@ class UcrPane(QWidget):
         right = QVBoxLayout(main)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.note)
-        right.addWidget(self.chart, stretch=3)
+        right.addWidget(self.chart_slot, stretch=3)
         right.addWidget(self.caveats_title)
         right.addWidget(self.caveats, stretch=1)
         split = QSplitter()
@@ -114,8 +118,20 @@ class UcrPane(QWidget):
         self.stack.addWidget(split)
         QVBoxLayout(self).addWidget(self.stack)
 
+    @property
+    def chart(self) -> UcrChart:
+        return self.chart_slot.widget()
+
+    def _make_chart(self) -> UcrChart:
+        from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
+
+        chart = UcrChart()
+        chart.year_clicked.connect(self._show_caveats)
+        return chart
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.chart_slot.widget()  # pyqtgraph is imported the first time the pane shows
         self.refresh()
 
     def refresh(self) -> None:
@@ -165,7 +181,7 @@ class UcrPane(QWidget):
         return "rate" if self.rate.isChecked() else "count"
 
     def _show_caveats(self, year: int | None) -> None:
-        lines = caveat_lines(self.caveat_rows, year)
+        lines = [] if self.caveat_rows is None else caveat_lines(self.caveat_rows, year)
         scope = "all years" if year is None else str(year)
         states = ", ".join(self.selected_states())
         self.caveats_title.setText(f"<b>FBI caveats</b> · {html_text(states)} · {scope}")

@@ -48,7 +48,7 @@ def test_kpi_card_tints_significant_changes_only(qtbot) -> None:
 def compstat_frame() -> pd.DataFrame:
     rows = []
     for region, now, before in (("001", 12, 0), ("002", 1, 0), (None, 40, 2), (CITYWIDE, 53, 2)):
-        row: dict[str, object] = {"region": region}
+        row: dict[str, object] = {"region": region, "name": None}
         for p in ("wtd", "d28", "ytd"):
             test = None if region is None else change_test(now, before)
             row |= {p: now, f"{p}_prev": before, f"{p}_diff": now - before, f"{p}_pct": None}

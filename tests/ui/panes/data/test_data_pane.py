@@ -52,22 +52,27 @@ def test_table_counts_pages_and_sorts_in_the_database(qtbot, chicago_sample_stor
     assert pane.count_label.text().startswith(f"{drug:,} incidents")
 
 
-def source_key(engine, incident_id: int) -> str:
+def case_number(engine, incident_id: int) -> str:
     with engine.connect() as conn:
         return conn.execute(
-            text("select source_key from incidents where id = :id"), {"id": incident_id}
+            text("select case_number from incidents where id = :id"), {"id": incident_id}
         ).scalar_one()
 
 
-def test_choosing_a_row_selects_its_incident_and_shows_its_details(qtbot, chicago_sample_store, state):
+def test_choosing_a_row_selects_its_incident_and_shows_its_details(
+    qtbot, chicago_sample_store, state, artifacts
+):
     selection = SelectionState()
     pane = make_pane(qtbot, chicago_sample_store, state, selection)
+    pane.resize(1366, 768)
     qtbot.waitUntil(lambda: 0 in pane.model.pages, timeout=10_000)
     row_id = pane.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
     pane.table.selectRow(0)
     assert selection.ids == (row_id,)
-    qtbot.waitUntil(lambda: f"Incident {row_id}" in pane.details.toPlainText(), timeout=10_000)
-    assert f"source_key\n{source_key(chicago_sample_store, row_id)}" in pane.details.toPlainText()
+    case = case_number(chicago_sample_store, row_id)
+    qtbot.waitUntil(lambda: pane.details.toPlainText().startswith(f"Case {case}"), timeout=10_000)
+    assert f"Case number\n{case}" in pane.details.toPlainText()
+    pane.grab().save(str(artifacts / "data_pane_details_1366x768.png"))
     assert pane.model.index(0, 2).data() in pane.details.toPlainText()
 
 
@@ -78,8 +83,8 @@ def test_an_incident_selected_elsewhere_shows_in_the_details(qtbot, chicago_samp
     with chicago_sample_store.connect() as conn:
         incident_id = conn.execute(text("select max(id) from incidents")).scalar_one()
     selection.select(incident_id)
-    qtbot.waitUntil(lambda: f"Incident {incident_id}" in pane.details.toPlainText(), timeout=10_000)
-    assert f"source_key\n{source_key(chicago_sample_store, incident_id)}" in pane.details.toPlainText()
+    case = case_number(chicago_sample_store, incident_id)
+    qtbot.waitUntil(lambda: pane.details.toPlainText().startswith(f"Case {case}"), timeout=10_000)
     selection.clear()
     qtbot.waitUntil(lambda: pane.details.toPlainText() == "", timeout=10_000)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlalchemy import Engine, select
 
 from crimedesk.config.settings import settings_path
+from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.filters import FilterState
+from crimedesk.storage.schema import boundary_layers
 from crimedesk.ui.panes.map.map_pane import MapPane
 from tests.fill import add_import, add_incident
 from tests.ui.panes.map.mapjs import XSS, XSS_BLOCK
@@ -43,6 +46,14 @@ def districts_store(sqlite_store, chicago_sample, data_dir):
     return sqlite_store
 
 
+def on_districts(engine: Engine, **fields) -> FilterState:
+    """A FilterState whose region layer is the store's boundary layer, as the analyst picks it
+    in the filter panel: the map draws that layer's choropleth."""
+    with engine.connect() as conn:
+        layer = conn.execute(select(boundary_layers.c.id)).scalar_one()
+    return FilterState(FilterSnapshot(region_layer_id=layer, **fields))
+
+
 @pytest.fixture
 def make_pane(qtbot):
     """Makes map panes, shown and holding their first data; deletes them after the test."""
@@ -50,7 +61,8 @@ def make_pane(qtbot):
     panes: list[MapPane] = []
 
     def make(engine, filters: FilterState | None = None, **kwargs) -> MapPane:
-        pane = MapPane(engine, filters or FilterState(), **kwargs)
+        """A pane on ``filters``, by default those of :func:`on_districts`."""
+        pane = MapPane(engine, filters or on_districts(engine), **kwargs)
         panes.append(pane)
         pane.resize(900, 700)
         with qtbot.waitSignal(pane.updated, timeout=30_000):

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.mapping.layers import _fmt
-from crimedesk.state.filters import FilterState
+from crimedesk.mapping.classes import fmt as _fmt
 from crimedesk.storage.schema import boundary_layers, incident_regions, incidents
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
+from tests.ui.panes.map.conftest import on_districts
 from tests.ui.panes.map.mapjs import js
 
 register_map_schemes()  # at collection time, before pytest-qt creates the QApplication
@@ -34,8 +34,9 @@ FILTERS = (
 
 @pytest.fixture
 def pane(make_pane, districts_store) -> MapPane:
-    state = FilterState(FilterSnapshot(date_from=date(2017, 1, 1), date_to=date(2017, 1, 3)))
-    return make_pane(districts_store, state)
+    return make_pane(
+        districts_store, on_districts(districts_store, date_from=date(2017, 1, 1), date_to=date(2017, 1, 3))
+    )
 
 
 def _sql_region_counts(engine: Engine, f: FilterSnapshot) -> dict[str, int]:

@@ -9,12 +9,14 @@ from sqlalchemy import event, select
 
 from crimedesk.analytics.mirror import AnalyticsMirror
 from crimedesk.config.settings import load_settings
-from crimedesk.state.filters import FilterState
+from crimedesk.regions.store import import_boundary_layer
 from crimedesk.state.selection import SelectionState
 from crimedesk.storage.schema import incidents
+from crimedesk.ui.panes.map.map_export import ExportRequest
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
 from crimedesk.ui.panes.map.map_scheme import _file_under
 from crimedesk.ui.runtime import workers
+from tests.ui.panes.map.conftest import on_districts
 from tests.ui.panes.map.mapjs import (
     XSS,
     XSS_BLOCK,
@@ -68,7 +70,7 @@ def test_points_and_counts_come_from_the_mirror_and_only_once_shown(qtbot, distr
     mirror.sync()
     statements: list[str] = []
     event.listen(mirror.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    filters = FilterState()
+    filters = on_districts(districts_store)
     hidden = MapPane(districts_store, filters, query_engine=lambda: mirror.engine)
     with qtbot.waitSignal(hidden._debounce.timeout, timeout=5_000):  # then refresh() has run
         filters.update(categories={"violent"})
@@ -82,7 +84,7 @@ def test_points_and_counts_come_from_the_mirror_and_only_once_shown(qtbot, distr
 
 
 def test_region_click_toggles_the_filter_and_the_map_follows_in_place(qtbot, districts_store, make_pane):
-    filters = FilterState()
+    filters = on_districts(districts_store)
     pane = make_pane(districts_store, filters)
     layer = pane.region_layer_id
     js(qtbot, pane, "window.__samePage = 1")
@@ -109,7 +111,7 @@ def test_region_click_toggles_the_filter_and_the_map_follows_in_place(qtbot, dis
 
 
 def test_drawing_sets_the_spatial_filter(qtbot, districts_store, make_pane):
-    filters = FilterState()
+    filters = on_districts(districts_store)
     pane = make_pane(districts_store, filters)
     with qtbot.waitSignal(pane.updated, timeout=10_000):
         js(
@@ -198,23 +200,29 @@ def test_view_persists_across_panes(qtbot, districts_store, make_pane):
     assert view["zoom"] == 13 and view["lat"] == pytest.approx(41.80, abs=1e-3)
 
 
-def test_toolbar_switches_the_choropleth_layer_and_exports_at_any_size(
+def test_the_choropleth_follows_the_filters_region_layer_and_exports_at_any_size(
     qtbot, districts_store, make_pane, tmp_path
 ):
+    """One region-layer choice: FilterState's (the filter panel's). The map has no selector of
+    its own that could say another layer."""
     pane = make_pane(districts_store)
+    layer = pane.filters.region_layer_id
     bar = pane.toolbar
     assert bar.basemap.currentData() == "none"  # offline-safe default
-    assert [bar.regions.itemText(i) for i in range(bar.regions.count())] == ["(none)", "districts"]
-    assert bar.regions.currentText() == "districts"
+    assert not hasattr(bar, "regions")
+    assert pane.region_layer_id == layer and js(qtbot, pane, "crimedesk.stats().regions") == 23
     with qtbot.waitSignal(pane.updated, timeout=10_000):
-        bar.regions.activated.emit(0)
+        pane.filters.update(region_layer_id=None)
     assert pane.region_layer_id is None
-    assert bar.regions.currentText() == "(none)"
     assert js(qtbot, pane, "crimedesk.stats().regions") == 0
+    assert "regions" not in js(qtbot, pane, "crimedesk.listedLayers()")  # nothing to draw: not listed
+    assert pane.status.text().endswith("choose a boundary layer under Filters ▸ Where to colour its regions")
     with qtbot.waitSignal(pane.updated, timeout=10_000):
-        bar.regions.activated.emit(1)
-    assert pane.region_layer_id == bar.regions.itemData(1)
-    assert js(qtbot, pane, "crimedesk.stats().regions") == 23
+        pane.filters.update(region_layer_id="district")  # a source column has no shapes
+    assert pane.region_layer_id is None
+    with qtbot.waitSignal(pane.updated, timeout=10_000):
+        pane.filters.update(region_layer_id=layer)
+    assert pane.region_layer_id == layer and js(qtbot, pane, "crimedesk.stats().regions") == 23
     with qtbot.waitSignal(pane.updated, timeout=30_000):  # the page is rebuilt for the basemap
         bar.basemap_chosen.emit("xyz", None, None)
     assert (pane.settings.basemap()[0], bar.basemap.currentData()) == ("xyz", "xyz")
@@ -223,7 +231,7 @@ def test_toolbar_switches_the_choropleth_layer_and_exports_at_any_size(
     assert pane.status.text().startswith("Basemap not changed: MBTiles file not found")
     with qtbot.waitSignal(pane.updated, timeout=30_000):
         bar.basemap_chosen.emit("none", None, None)
-    bar.export_requested.emit(tmp_path / "small.png", 320, 240)
+    bar.export_requested.emit(ExportRequest(tmp_path / "small.png", "Small", 320, 240, 96))
     assert pane.status.text() == f"Map exported to {tmp_path / 'small.png'}"
     assert (tmp_path / "small.png").stat().st_size > 0
     image = pane.export_png(tmp_path / "big.png", 1400, 1000, settle_ms=300)
@@ -248,7 +256,8 @@ def test_scheme_serves_only_files_inside_its_folders(tmp_path):
 
 
 def test_the_pane_never_queries_on_the_gui_thread(qtbot, districts_store, make_pane):
-    """Points, region layers for the toolbar and incident popups are all queried on workers."""
+    """Points, region layers and incident popups are all queried on workers."""
+    filters = on_districts(districts_store)  # the test's own query, before recording
     with districts_store.connect() as conn:
         xss_id = conn.execute(select(incidents.c.id).where(incidents.c.source_key == "xss")).scalar_one()
     on_gui_thread: list[str] = []
@@ -259,8 +268,8 @@ def test_the_pane_never_queries_on_the_gui_thread(qtbot, districts_store, make_p
 
     event.listen(districts_store, "before_cursor_execute", record)
     try:
-        pane = make_pane(districts_store)
-        assert pane.toolbar.regions.count() == 2
+        pane = make_pane(districts_store, filters)
+        assert pane._layer_names == {pane.region_layer_id: "districts"}  # the layers, for the export
         pane.show_incident(xss_id)
         wait_js(qtbot, pane, "!!document.querySelector('.leaflet-popup .cd-popup')")
     finally:
@@ -284,3 +293,23 @@ def test_an_incident_selected_elsewhere_opens_its_popup(qtbot, districts_store, 
     wait_js(qtbot, pane, f"!!{popup} && {popup}.dataset.incidentId === '{incident_id}'")
     assert f"Case: {case_number}" in js(qtbot, pane, f"{popup}.textContent")
     assert selection.ids == (incident_id,)  # showing it selected nothing else
+
+
+def test_a_new_boundary_layer_leaves_the_map_on_the_filters_layer(
+    qtbot, districts_store, make_pane, data_dir
+):
+    """Loading another layer (named to sort first) changes neither the filter's layer nor the map's."""
+    pane = make_pane(districts_store)
+    layer = pane.filters.region_layer_id
+    import_boundary_layer(
+        districts_store,
+        data_dir / "chicago_police_districts_2012.geojson",
+        layer_name="a beats copy",
+        id_field="DIST_NUM",
+        name_field="DIST_LABEL",
+    )
+    with qtbot.waitSignal(pane.updated, timeout=10_000):
+        pane.refresh()
+    assert pane.filters.region_layer_id == pane.region_layer_id == layer
+    assert sorted(pane._layer_names.values()) == ["a beats copy", "districts"]
+    assert js(qtbot, pane, "crimedesk.stats().regions") == 23

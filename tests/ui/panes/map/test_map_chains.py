@@ -1,0 +1,38 @@
+"""Near-repeat chains of the real Chicago sample on the real QtWebEngine map, saved as a PNG."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.mapping.overlays import projected_geojson
+from crimedesk.models.nearrepeat.chains import store_knox
+from crimedesk.ui.panes.models.knox_section import CHAINS_LAYER
+from tests.ui.panes.map.mapjs import assert_stayed_offline, js, wait_js
+
+pytestmark = pytest.mark.webengine
+
+
+def test_chains_are_drawn_as_thick_lines_coloured_by_chain_size(qtbot, districts_store, make_pane, artifacts):
+    run = store_knox(districts_store, FilterSnapshot(), (0, 100, 200), (0, 0.25, 0.5), permutations=99)
+    assert run.links is not None
+    shown_pane = make_pane(districts_store)
+    shown_pane.set_visible_layers(["points"])
+    geojson = projected_geojson(run.links)
+    shown_pane.show_overlay(CHAINS_LAYER, geojson)
+    overlay = f"crimedesk.overlays[{json.dumps(CHAINS_LAYER)}]"
+    wait_js(qtbot, shown_pane, f"crimedesk.stats().overlays.includes({json.dumps(CHAINS_LAYER)})")
+    assert (
+        js(qtbot, shown_pane, f"{overlay}.getLayers().length") == len(geojson["features"]) == run.total_links
+    )
+    styles = js(qtbot, shown_pane, f"{overlay}.getLayers().map(l => [l.options.color, l.options.weight])")
+    assert styles == [[f["properties"]["color"], 3] for f in geojson["features"]]
+    legend = js(qtbot, shown_pane, "document.querySelector('.cd-legend').textContent")
+    assert f"{CHAINS_LAYER}: incidents in the chain" in legend
+    # closely at the largest chain whose incidents are not all at one address (those links have no length)
+    apart = f"{overlay}.getLayers().find(l => !l.getLatLngs()[0].equals(l.getLatLngs()[1]))"
+    js(qtbot, shown_pane, f"crimedesk.map.setView({apart}.getCenter(), 17) && 1")
+    shown_pane.export_png(artifacts / "map_near_repeat_chains.png", 1000, 800)
+    assert_stayed_offline(shown_pane)
