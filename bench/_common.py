@@ -17,7 +17,14 @@ PG_SERVER = os.environ.get("CRIMEDESK_BENCH_PG", "postgresql+psycopg://postgres@
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak RSS (VmHWM of its memory map).
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries a parent's peak into a child it starts
+    (``subprocess`` execs from a vfork that shares the parent's memory map), so a child started by
+    a 2 GB pytest worker reports 2 GB however little it uses itself.
+    """
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
 
 
 def children_peak_rss_mb() -> float:

@@ -28,13 +28,14 @@ from bench._common import DATA, ROOT
 LIMIT_MB = 2048
 CHICAGO_BBOX = (-87.95, 41.62, -87.50, 42.05)
 TRAIN = """
-import resource, sys, time
+import sys, time
+from bench._common import peak_rss_mb
 from crimedesk.models.training import run_experiment
 from crimedesk.storage.engine import make_engine
 engine = make_engine(sys.argv[1])
 started = time.perf_counter()
 exp = run_experiment(engine, "risk_gb", {"backtest_origins": "4"})
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_rss_mb()
 print(f"{peak:.0f} {time.perf_counter() - started:.1f} {exp.status}")
 """
 

@@ -60,16 +60,17 @@ def test_a_long_last_line_without_a_newline_is_rejected(store, tmp_path, chicago
 
 
 MEASURE = """
-import resource, sys
+import sys
 from pathlib import Path
+from bench._common import peak_rss_mb
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.engine import make_engine
 engine = make_engine(sys.argv[2])
 import_file(engine, Path(sys.argv[1]).with_name("small.csv"))  # everything imported and warmed up
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_rss_mb()
 result = import_file(engine, sys.argv[1], again=True)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(result.counts.rejected, (after - before) // 1024)
+after = peak_rss_mb()
+print(result.counts.rejected, int(after - before))
 """
 
 
