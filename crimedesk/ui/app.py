@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     register_map_schemes()  # the map's local URL scheme must exist before the QApplication
     app = QApplication([sys.argv[0], *qt_args])
-    MainThreadCollector(app)
+    collector = MainThreadCollector(app)
     settings_file = settings_path()
     problems = [migrate_legacy_settings(settings_file)]
     settings, problem = open_settings(settings_file)
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         workspace.show_error(message)
     workspace.window.show()
     close_on_sigterm(workspace.window)
+    AfterFirstPaint(workspace.window, collector.freeze)  # the start-up heap, out of every full collection
     AfterFirstPaint(workspace.window, workspace.reload)  # paint the window first, then query
     AfterFirstPaint(workspace.window, workspace.start_feeds)
     if args.report_first_paint:

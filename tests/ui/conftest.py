@@ -32,10 +32,10 @@ def state() -> FilterState:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _collect_on_the_gui_thread(qapp) -> Iterator[None]:
+def gui_collector(qapp) -> Iterator[MainThreadCollector]:
     """As in the app: no worker thread ever frees a finished test's Qt objects."""
     collector = MainThreadCollector()
-    yield
+    yield collector
     collector.stop()
 
 
