@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.domain.quality import Quality
-from crimedesk.domain.timecodec import dst_gap_and_fold, local_from_utc, to_seconds
+from crimedesk.domain.timecodec import to_seconds
+from crimedesk.domain.zone_arrays import dst_gap_and_fold, local_from_utc
 from crimedesk.ingest.mappings import ColumnMapping
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.preview import preview

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.domain.quality import Quality
-from crimedesk.domain.timecodec import dst_gap_and_fold, local_from_utc
+from crimedesk.domain.zone_arrays import dst_gap_and_fold, local_from_utc
 from crimedesk.ingest.arrowtools import is_blank
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import EARLIEST, ImportContext
