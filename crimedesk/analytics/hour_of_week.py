@@ -21,7 +21,7 @@ import numpy.typing as npt
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from crimedesk.analytics.filters_sql import where_clause
-from crimedesk.analytics.sqltime import hour_of, seconds, weekday_of
+from crimedesk.analytics.sqltime import EPOCH_HOUR_OF_WEEK, hour_of_week_of, seconds
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.quality import Quality
 from crimedesk.storage.schema import incidents
@@ -55,14 +55,14 @@ def _grid(conn: Connection, where: ColumnElement[bool]) -> npt.NDArray[np.float6
     start, end = seconds(incidents.c.occurred_from), seconds(incidents.c.occurred_to)
     has_window = and_(incidents.c.occurred_to.is_not(None), end > start)
     grid = np.zeros(HOURS_PER_WEEK)
-    weekday, hour = weekday_of(incidents.c.occurred_from), hour_of(incidents.c.occurred_from)
+    hour_of_week = hour_of_week_of(incidents.c.occurred_from)
     point_query = (
-        select(weekday, hour, func.count())
+        select(hour_of_week, func.count())
         .where(where, or_(incidents.c.occurred_to.is_(None), end <= start))
-        .group_by(weekday, hour)
+        .group_by(hour_of_week)
     )
-    for day, hr, count in conn.execute(point_query):
-        grid[int(day) * 24 + int(hr)] += count
+    for cell, count in conn.execute(point_query):
+        grid[int(cell)] += count
     windows = conn.execute(select(start, end).where(where, has_window))
     for chunk in windows.partitions(_CHUNK):
         pairs = np.asarray(chunk, dtype=np.int64).reshape(-1, 2)
@@ -85,4 +85,4 @@ def aoristic_grid(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) ->
 
 def _hour_of_week(absolute_hours: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Absolute hour numbers since 1970-01-01 00:00 (a Thursday) -> Monday-based hour of week."""
-    return ((absolute_hours // 24 + 3) % 7) * 24 + absolute_hours % 24
+    return (absolute_hours + EPOCH_HOUR_OF_WEEK) % HOURS_PER_WEEK

@@ -13,8 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, RowMapping, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Select,
+    String,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
+from crimedesk.analytics.count_true import count_true
 from crimedesk.analytics.filters_sql import filter_period, where_clause, without_dates
 from crimedesk.analytics.significance import ChangeTest, change_test
 from crimedesk.analytics.sqltime import Period, year_earlier
@@ -25,7 +36,7 @@ from crimedesk.storage.schema import incidents
 
 COUNTS: tuple[str, ...] = ("total", *CATEGORIES)
 SHARES: tuple[str, ...] = ("arrest_rate", "domestic_share", "mappable_share")
-PREFIXES = {"current": "now_", "previous": "before_", "year_ago": "ly_"}
+CONDITIONS = ("arrest_known", "arrests", "domestic_known", "domestic", "mappable")
 
 
 @dataclass(frozen=True)
@@ -59,14 +70,12 @@ def kpis(conn: Connection, filters: FilterSnapshot) -> KpiReport:
     current = filter_period(filters)
     previous = Period(current.start - timedelta(days=current.days), current.start - timedelta(days=1))
     periods = {"current": current, "previous": previous, "year_ago": year_earlier(current)}
-    columns = [col for key, period in periods.items() for col in _sums(period, PREFIXES[key])]
-    in_periods = or_(
-        Period(previous.start, current.end).contains(incidents.c.occurred_from),
-        periods["year_ago"].contains(incidents.c.occurred_from),
-    )
     where = where_clause(without_dates(filters), incidents)
-    row = conn.execute(select(*columns).where(where, in_periods)).mappings().one()
-    now, before, last_year = (_values(row, prefix) for prefix in PREFIXES.values())
+    scans = [_period_counts(period, key, where) for key, period in periods.items()]
+    totals: dict[str, dict[str, int]] = {key: dict.fromkeys((*COUNTS, *CONDITIONS), 0) for key in periods}
+    for row in conn.execute(union_all(*scans)).mappings():
+        _add(totals[row["period"]], row)
+    now, before, last_year = (_values(totals[key]) for key in periods)
     out = {name: _count_kpi(name, now[name], before[name], last_year[name]) for name in COUNTS}
     for name in SHARES:
         share, earlier = now[name], before[name]
@@ -75,33 +84,45 @@ def kpis(conn: Connection, filters: FilterSnapshot) -> KpiReport:
     return KpiReport(current, previous, periods["year_ago"], out)
 
 
-def _sums(period: Period, prefix: str) -> list:
-    """SUM(CASE ...) columns counting one period's rows, overall and per condition."""
+def _period_counts(period: Period, key: str, where: ColumnElement[bool]) -> Select:
+    """One period's rows counted per category, overall and per condition.
+
+    Three such scans (UNION ALL) rather than one scan of 36 ``SUM(CASE ...)`` columns: each scan
+    reads only its period's rows, and DuckDB groups by category far faster than it evaluates the
+    cases (all years of a 7M-row history: about 0.23 s against 1.1 s).
+    """
     c = incidents.c
-    conditions = {
-        "total": None,
-        **{k: c.category == k for k in CATEGORIES},
-        "arrest_known": c.arrest.is_not(None),
-        "arrests": c.arrest.is_(True),
-        "domestic_known": c.domestic.is_not(None),
-        "domestic": c.domestic.is_(True),
-        "mappable": c.mappable.is_(True),
-    }
-    return [
-        func.coalesce(func.sum(period.count(c.occurred_from, cond)), 0).label(prefix + name)
-        for name, cond in conditions.items()
-    ]
+    return (
+        select(
+            literal(key, String).label("period"),
+            c.category,
+            func.count().label("total"),
+            func.count(c.arrest).label("arrest_known"),
+            count_true(c.arrest).label("arrests"),
+            func.count(c.domestic).label("domestic_known"),
+            count_true(c.domestic).label("domestic"),
+            count_true(c.mappable).label("mappable"),
+        )
+        .where(where, period.contains(c.occurred_from))
+        .group_by(c.category)
+    )
 
 
-def _values(row: RowMapping, prefix: str) -> dict[str, float | None]:
-    def get(name: str) -> int:
-        return int(row[prefix + name])
+def _add(sums: dict[str, int], row: RowMapping) -> None:
+    """Adds one category's row of :func:`_period_counts` to its period's sums."""
+    sums["total"] += row["total"]
+    if row["category"] in CATEGORIES:
+        sums[row["category"]] += row["total"]
+    for name in CONDITIONS:
+        sums[name] += row[name]
 
+
+def _values(sums: dict[str, int]) -> dict[str, float | None]:
     return {
-        **{name: get(name) for name in COUNTS},
-        "arrest_rate": _share(get("arrests"), get("arrest_known")),
-        "domestic_share": _share(get("domestic"), get("domestic_known")),
-        "mappable_share": _share(get("mappable"), get("total")),
+        **{name: sums[name] for name in COUNTS},
+        "arrest_rate": _share(sums["arrests"], sums["arrest_known"]),
+        "domestic_share": _share(sums["domestic"], sums["domestic_known"]),
+        "mappable_share": _share(sums["mappable"], sums["total"]),
     }
 
 

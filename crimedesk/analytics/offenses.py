@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.analytics.frames import query_frame
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.storage.schema import incidents
 
@@ -25,7 +26,7 @@ def top_offenses(conn: Connection, filters: FilterSnapshot, n: int = 10) -> pd.D
         .order_by(count.desc(), incidents.c.offense_type.nulls_last())
         .limit(n)
     )
-    frame = pd.DataFrame(conn.execute(query).all(), columns=["offense_type", "count"])
+    frame = query_frame(conn, query, ["offense_type", "count"])
     frame["count"] = frame["count"].astype("int64")
     frame["share"] = 100.0 * frame["count"] / total if total else 0.0
     return frame

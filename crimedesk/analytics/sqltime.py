@@ -33,6 +33,16 @@ def weekday_of(column: ColumnElement) -> ColumnElement[int]:
     return (seconds(column) // SECONDS_PER_DAY + 3) % 7
 
 
+#: Hours from the Monday 00:00 before 1970-01-01 (a Thursday) to 1970-01-01 00:00.
+EPOCH_HOUR_OF_WEEK = 72
+
+
+def hour_of_week_of(column: ColumnElement) -> ColumnElement[int]:
+    """Monday 00:00-00:59 = 0 .. Sunday 23:00-23:59 = 167: ``weekday_of * 24 + hour_of`` in one
+    division and one remainder, which DuckDB groups on about twice as fast as on the pair."""
+    return (seconds(column) // 3600 + EPOCH_HOUR_OF_WEEK) % 168
+
+
 @dataclass(frozen=True)
 class Period:
     """An inclusive range of calendar days."""

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, select
 
 from crimedesk.analytics.extent import occurrence_extent
 from crimedesk.analytics.filters_sql import where_clause
+from crimedesk.analytics.frames import query_frame
 from crimedesk.analytics.sqltime import day_of
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.domain.filters import FilterSnapshot
@@ -65,7 +66,7 @@ def _daily_counts(conn: Connection, f: FilterSnapshot) -> pd.DataFrame:
         .where(where_clause(f, incidents))
         .group_by(day, incidents.c.category)
     )
-    rows = pd.DataFrame(conn.execute(query).all(), columns=["day", "category", "n"])
+    rows = query_frame(conn, query, ["day", "category", "n"])
     wide = rows.pivot_table(index="day", columns="category", values="n", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=list(CATEGORIES), fill_value=0).astype("int64")
     wide.index = pd.DatetimeIndex(EPOCH + pd.to_timedelta(wide.index.astype("int64"), unit="D"))

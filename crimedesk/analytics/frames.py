@@ -1,0 +1,19 @@
+"""Query results as pandas frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Executable
+
+
+def query_frame(conn: Connection, query: Executable, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``query`` as a frame with ``columns``.
+
+    Built from plain tuples: pandas inspects SQLAlchemy Rows as generic sequences, which made the
+    all-years daily trend of a 7M-row history (20,456 rows) take 140–180 ms to frame instead of 15–19.
+    """
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in conn.execute(query)]
+    return pd.DataFrame(rows, columns=list(columns))
