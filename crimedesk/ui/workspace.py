@@ -193,6 +193,8 @@ class Workspace(QObject):
             [
                 (w.import_action, Action.IMPORT),
                 (w.boundaries_action, Action.LOAD_BOUNDARIES),
+                (w.portal_action, Action.MANAGE_FEEDS),
+                (w.bring_back_action, Action.RETURN_OFFLINE),
                 (self.welcome.import_button, Action.IMPORT),
                 (self.welcome.portal_button, Action.IMPORT),
                 (self.welcome.boundaries_button, Action.LOAD_BOUNDARIES),

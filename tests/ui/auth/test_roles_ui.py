@@ -54,8 +54,9 @@ def _workspace(qtbot, engine: Engine, tmp_path: Path) -> Workspace:
 def test_a_viewer_sees_nothing_to_change(qtbot, as_role, users, tmp_path) -> None:
     workspace = _workspace(qtbot, as_role[Role.VIEWER], tmp_path)
     w, m, welcome = workspace.window, workspace.models, workspace.welcome
-    for action in (w.import_action, w.boundaries_action):
-        assert not action.isEnabled() and not action.isVisible()
+    for action in (w.import_action, w.boundaries_action, w.portal_action, w.bring_back_action):
+        assert not action.isEnabled() and not action.isVisible(), action.text()
+    assert w.take_offline_action.isEnabled()  # a viewer may take a slice of what it can see
     for button in (
         welcome.import_button,
         welcome.portal_button,
@@ -74,6 +75,7 @@ def test_a_viewer_sees_nothing_to_change(qtbot, as_role, users, tmp_path) -> Non
 def test_an_analyst_may_import_and_train_but_not_delete(qtbot, as_role, tmp_path) -> None:
     workspace = _workspace(qtbot, as_role[Role.ANALYST], tmp_path)
     assert workspace.window.import_action.isEnabled() and not workspace.models.train_button.isHidden()
+    assert workspace.window.portal_action.isEnabled() and workspace.window.bring_back_action.isEnabled()
     assert workspace.models.delete_button.isHidden()
     assert workspace.admin is None
 
