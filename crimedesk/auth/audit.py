@@ -114,3 +114,17 @@ def export_csv(
     with engine.begin() as conn:
         record(conn, resolved(user), Action.EXPORT, "audit", path.name, filters)
     return len(entries)
+
+
+@requires(Action.EXPORT)
+def record_export(
+    engine: Engine,
+    object_type: str,
+    object_id: object,
+    details: Mapping[str, Any] | None = None,
+    *,
+    user: User | None = None,
+) -> None:
+    """Record an export written by the UI itself (e.g. the map as PNG), once its file is saved."""
+    with engine.begin() as conn:
+        record(conn, resolved(user), Action.EXPORT, object_type, object_id, details)

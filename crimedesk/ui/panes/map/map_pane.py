@@ -25,6 +25,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
+from crimedesk.auth import audit
 from crimedesk.config.settings import settings_path
 from crimedesk.mapping.export_text import filter_words, period_words
 from crimedesk.mapping.options import PAGE_URL, Symbology
@@ -349,6 +350,10 @@ class MapPane(QWidget):
         saved = image.save(str(request.path), "PNG")  # type: ignore[call-overload]  # stub wants bytes
         if not saved:
             raise OSError(f"could not write {request.path}")
+        size = {"width": request.width, "height": request.height, "dpi": request.dpi}
+        details = {"title": request.title, **size, "file": str(request.path)}
+        details["filters"] = self.filters.snapshot.to_dict()
+        audit.record_export(self.engine, "map", request.path.name, details)
         return image
 
     def _page_value(self, script: str, settle_ms: int) -> Any:
