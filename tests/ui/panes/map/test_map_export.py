@@ -7,6 +7,7 @@ import getpass
 import pyogrio
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy.exc import OperationalError
 
 from crimedesk.auth import audit
 from crimedesk.state.filters import FilterState
@@ -45,3 +46,20 @@ def test_a_map_export_leaves_an_audit_row_with_its_filters(qtbot, districts_stor
     assert row.details["title"] == "Violent incidents"
     assert (row.details["width"], row.details["height"], row.details["dpi"]) == (900, 700, 96)
     assert row.details["filters"] == filters.snapshot.to_dict()
+
+
+def test_an_export_the_store_cannot_record_writes_no_file(
+    qtbot, districts_store, make_pane, tmp_path, monkeypatch
+):
+    pane = make_pane(districts_store)
+
+    def read_only(*_args, **_kwargs):
+        raise OperationalError("INSERT INTO audit", {}, Exception("attempt to write a readonly database"))
+
+    monkeypatch.setattr(audit, "record", read_only)
+    request = ExportRequest(tmp_path / "unrecorded.png", "Incidents", 900, 700, 96)
+    pane.toolbar.export_requested.emit(request)
+    assert pane.status.text() == (
+        "Map not exported: the store could not record the export (attempt to write a readonly database)"
+    )
+    assert not request.path.exists()
