@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from crimedesk.auth import audit
 from crimedesk.auth.login import LoginAttempts
 from crimedesk.auth.roles import Role
+from crimedesk.config.secrets import get_secret, secret_account
 from crimedesk.ui.dialogs.login_dialog import LoginDialog, log_in_dialog
 from tests.auth.server_users import PASSWORD, Logins, logins
 from tests.stores import clear_store
@@ -57,3 +58,22 @@ def test_a_refusal_the_user_gave_up_on_is_written_by_the_next_runs_login(
     rows = [(e.username, e.action) for e in audit.read(pg_engine)][3:]  # after the 3 add_user
     assert rows == [(store.username, "failed_login"), (users.names[Role.ANALYST], "login")]
     assert LoginAttempts.kept_in(kept, store).failed == []  # written once, then forgotten
+
+
+def test_the_password_goes_to_the_keyring_only_when_asked_and_comes_back_from_it(qtbot, users, settings_file):
+    """Issue 16 item 2: typed at login, kept in the OS keyring only if the user asks."""
+    url = make_url(users.database_url).set(username=users.names[Role.VIEWER])
+    account = secret_account(url)
+    for keep in (False, True):
+        dialog = LoginDialog(url)
+        qtbot.addWidget(dialog)
+        assert dialog.password_edit.text() == ""  # nothing saved yet
+        dialog.password_edit.setText(PASSWORD)
+        dialog.keep_box.setChecked(keep)
+        dialog.try_login()
+        assert dialog.engine is not None
+        dialog.engine.dispose()
+        assert get_secret(account) == (PASSWORD if keep else None)
+    again = LoginDialog(url)
+    qtbot.addWidget(again)
+    assert again.password_edit.text() == PASSWORD  # filled from the keyring
