@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,3 +114,21 @@ def export_csv(
     with engine.begin() as conn:
         record(conn, resolved(user), Action.EXPORT, "audit", path.name, filters)
     return len(entries)
+
+
+@requires(Action.EXPORT)
+def record_export(
+    engine: Engine,
+    object_type: str,
+    object_id: object,
+    details: Mapping[str, Any] | None,
+    write: Callable[[], None],
+    *,
+    user: User | None = None,
+) -> None:
+    """An export the UI writes itself (e.g. the map as PNG): ``write()`` runs inside the transaction
+    of its audit row, so a file that cannot be written leaves no row, and a store that cannot
+    record the export (read-only) gets no file."""
+    with engine.begin() as conn:
+        record(conn, resolved(user), Action.EXPORT, object_type, object_id, details)
+        write()

@@ -6,8 +6,10 @@ written by the next login that succeeds there (with the attempt's own time in it
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
@@ -16,18 +18,60 @@ from sqlalchemy.exc import OperationalError
 from crimedesk.auth import audit
 from crimedesk.auth.session import acting_user
 from crimedesk.auth.user import User
+from crimedesk.config.private_files import create_private_file
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.storage.engine import make_engine
 
 
 @dataclass
 class LoginAttempts:
-    """Failed logins not yet written to the store."""
+    """Failed logins not yet written to the store.
+
+    Kept (:meth:`kept_in`), they also live in an owner-only file of the workstation, per store, so
+    a refusal the user gave up on (closing the app) is written by the next login that succeeds."""
 
     failed: list[tuple[str, datetime, str]] = field(default_factory=list)
+    path: Path | None = None
+    store: str = ""
+
+    @classmethod
+    def kept_in(cls, path: Path, store: str | URL) -> LoginAttempts:
+        key = store_key(store)
+        rows = _read_kept(path).get(key, [])
+        failed = [(str(u), datetime.fromisoformat(str(at)), str(why)) for u, at, why in rows]
+        return cls(failed, path, key)
 
     def refused(self, username: str, reason: str) -> None:
         self.failed.append((username, datetime.now(UTC).replace(tzinfo=None), reason))
+        self._save()
+
+    def written(self) -> None:
+        """The pending refusals are in the store's trail: forget them."""
+        self.failed.clear()
+        self._save()
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        kept = _read_kept(self.path)
+        kept[self.store] = [[u, at.isoformat(timespec="seconds"), why] for u, at, why in self.failed]
+        kept = {store: rows for store, rows in kept.items() if rows}
+        create_private_file(self.path)
+        self.path.write_text(json.dumps(kept, indent=1), encoding="utf-8")
+
+
+def store_key(store: str | URL) -> str:
+    """A store's server and database, without user or password."""
+    url = make_url(store)
+    return f"{url.get_backend_name()}://{url.host or 'localhost'}:{url.port or ''}/{url.database or ''}"
+
+
+def _read_kept(path: Path) -> dict[str, list[list[str]]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or unreadable: nothing is pending
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def record_login(engine: Engine, user: User, attempts: LoginAttempts | None = None) -> None:
@@ -39,7 +83,7 @@ def record_login(engine: Engine, user: User, attempts: LoginAttempts | None = No
             audit.record(conn, username, "failed_login", "user", username, details, host=user.host)
         audit.record(conn, user, "login", "user", user.name, {"role": user.role.label})
     if attempts:
-        attempts.failed.clear()
+        attempts.written()
 
 
 class LoginRefused(CrimedeskError):

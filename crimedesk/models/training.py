@@ -102,7 +102,9 @@ def run_experiment(
         artifact = save_model(trained.model, models_dir(engine) / f"experiment_{experiment_id}")
     except Exception as exc:
         status = "cancelled" if isinstance(exc, ImportCancelled) else "failed"
-        _finish(engine, experiment_id, status=status, error=f"{type(exc).__name__}: {exc}", started=started)
+        # the reason in words, as the Models pane and `models experiments` show it (the log has the type)
+        reason = str(exc).strip() or f"{type(exc).__name__} without a message; the log has the details"
+        _finish(engine, experiment_id, status=status, error=reason, started=started)
         raise
     _finish(
         engine,

@@ -32,7 +32,7 @@ from crimedesk.state.selection import SelectionState
 from crimedesk.storage.schema import ucr_counts
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
-from crimedesk.ui.dialogs.login_dialog import LoginDialog
+from crimedesk.ui.dialogs.login_dialog import LoginDialog, kept_attempts
 from crimedesk.ui.dialogs.offline_dialog import BringBackDialog, TakeOfflineDialog
 from crimedesk.ui.dialogs.server_setup_dialog import ServerSetupDialog
 from crimedesk.ui.dialogs.settings_dialog import SettingsDialog
@@ -193,6 +193,8 @@ class Workspace(QObject):
             [
                 (w.import_action, Action.IMPORT),
                 (w.boundaries_action, Action.LOAD_BOUNDARIES),
+                (w.portal_action, Action.MANAGE_FEEDS),
+                (w.bring_back_action, Action.RETURN_OFFLINE),
                 (self.welcome.import_button, Action.IMPORT),
                 (self.welcome.portal_button, Action.IMPORT),
                 (self.welcome.boundaries_button, Action.LOAD_BOUNDARIES),
@@ -213,7 +215,8 @@ class Workspace(QObject):
         w = self.window
         w.stack.hide()
         w.filter_dock.hide()
-        dialog = LoginDialog(self.engine.url.set(username=self.user.name), lock=True, parent=w)
+        store = self.engine.url.set(username=self.user.name)
+        dialog = LoginDialog(store, kept_attempts(store, self.settings_file), lock=True, parent=w)
         unlocked = bool(dialog.exec())
         if dialog.engine is not None:
             dialog.engine.dispose()  # it only proved the password; the session goes on

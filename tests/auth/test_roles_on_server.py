@@ -100,8 +100,15 @@ def test_cli_commands_follow_the_role_table(
     users: Logins, as_role: dict[Role, Engine], chicago_sample: Path, data_dir: Path, tmp_path: Path
 ) -> None:
     districts = str(data_dir / "chicago_police_districts_2012.geojson")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(MAPPING.to_json(), encoding="utf-8")
+    feed = ["--endpoint", "127.0.0.1:9", "--dataset", "none-none"]
     changing = [
         (Role.ANALYST, ["import", str(chicago_sample)]),
+        (Role.ANALYST, ["mapping", "save", str(mapping)]),
+        (Role.ANALYST, ["feeds", "add", "portal", *feed]),
+        (Role.ANALYST, ["feeds", "pause", "portal"]),
+        (Role.ANALYST, ["feeds", "resume", "portal"]),
         (Role.ANALYST, ["boundaries", "import", districts, "--layer", "d", "--id-field", "DIST_NUM"]),
         (
             Role.ANALYST,
@@ -112,6 +119,7 @@ def test_cli_commands_follow_the_role_table(
         (Role.ADMIN, ["boundaries", "delete", "d"]),
         (Role.ADMIN, ["users", "add", users.names[Role.VIEWER] + "_cli", "--role", "viewer"]),
         (Role.ADMIN, ["users", "role", users.names[Role.VIEWER] + "_cli", "analyst"]),
+        (Role.ADMIN, ["users", "passwd", users.names[Role.VIEWER] + "_cli"]),
         (Role.ADMIN, ["users", "suspend", users.names[Role.VIEWER] + "_cli"]),
         (Role.ADMIN, ["audit", "--export", "{export}"]),
         (Role.ADMIN, ["imports", "delete", "{import}", "--yes"]),
@@ -136,6 +144,12 @@ def test_cli_commands_follow_the_role_table(
                     if words[0] == "import":
                         imported = output.split("import ")[1].split(" ")[0]
                     break
+        newcomer = users.names[Role.VIEWER] + "_cli"  # a viewer again, and let in: its own password
+        assert _cli(users, Role.ADMIN, "users", "suspend", newcomer, "--reactivate")[0] == 0
+        assert _cli(users, Role.ADMIN, "users", "role", newcomer, "viewer")[0] == 0
+        url = make_url(users.database_url).set(username=newcomer).render_as_string()
+        own = CliRunner().invoke(app, ["users", "passwd", "--db", url], input="pw 2\npw 2\n")
+        assert own.exit_code == 0 and f"password of {newcomer} changed" in own.output, own.output
     finally:
         drop_roles(users.database_url, [users.names[Role.VIEWER] + "_cli"])
 

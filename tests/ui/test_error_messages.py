@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QSpinBox
 
+from crimedesk.models.experiments import list_experiments
 from crimedesk.ui.widgets.error_text import error_sentence, sentence
 from crimedesk.ui.workspace import Workspace
 
@@ -38,6 +39,9 @@ def test_a_failed_run_says_why_in_a_sentence_and_the_next_success_clears_it(qtbo
     assert message.startswith("⚠ The backtest needs incidents from "), message
     assert message.endswith("a shorter training window.")
     assert "Error" not in message and models.status.text() == message
+    (failed,) = list_experiments(workspace.engine)  # what the Models pane and the CLI list show
+    assert failed.status == "failed" and failed.error.startswith("the backtest needs incidents from ")
+    assert "Error" not in failed.error, failed.error
 
     train(qtbot, workspace, "crime_type_rf", n_estimators=10, min_frequency=5)
     assert window.message_label.text() == "" and window.message_label.toolTip() == ""

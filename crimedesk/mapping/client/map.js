@@ -45,7 +45,14 @@
     ".cd-swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;" +
     "border:1px solid #555}.cd-legend:empty{display:none}.cd-ramp{height:10px;border:1px solid #555}" +
     ".cd-ramp-labels{display:flex;justify-content:space-between}" +
-    "body.cd-export .leaflet-control-container{display:none}";
+    "body.cd-export .leaflet-control-container{display:none}" +
+    /* Clusters in greys by size: markercluster's green / yellow / orange read as the categories. */
+    ".leaflet-container .marker-cluster-small{background-color:rgba(170,170,170,.55)}" +
+    ".leaflet-container .marker-cluster-small div{background-color:rgba(225,225,225,.9)}" +
+    ".leaflet-container .marker-cluster-medium{background-color:rgba(130,130,130,.55)}" +
+    ".leaflet-container .marker-cluster-medium div{background-color:rgba(195,195,195,.9)}" +
+    ".leaflet-container .marker-cluster-large{background-color:rgba(90,90,90,.55)}" +
+    ".leaflet-container .marker-cluster-large div{background-color:rgba(165,165,165,.9)}";
 
   cd.init = function (leafletMap, options, drawnGroup) {
     bidiMarks = options.bidi;

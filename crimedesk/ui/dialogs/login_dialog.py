@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL
 
 from crimedesk.auth.login import LoginAttempts, LoginRefused, log_in
 from crimedesk.config.secrets import get_secret, keep_password, secret_account
-from crimedesk.config.settings import Settings, update_settings
+from crimedesk.config.settings import Settings, settings_path, update_settings
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 
@@ -110,7 +110,7 @@ class LoginDialog(QDialog):
 def log_in_dialog(store: URL, *, remember: bool, settings_file: Path | None = None) -> Engine | None:
     """Ask until the server lets the user in (the engine) or the user gives up (None). With
     ``remember`` the user name that logged in becomes the saved store URL's."""
-    dialog = LoginDialog(store)
+    dialog = LoginDialog(store, kept_attempts(store, settings_file))
     if not dialog.exec() or dialog.engine is None:
         return None
     if remember and dialog.user_url.username != store.username:
@@ -121,3 +121,9 @@ def log_in_dialog(store: URL, *, remember: bool, settings_file: Path | None = No
 
         update_settings(change, settings_file)
     return dialog.engine
+
+
+def kept_attempts(store: URL, settings_file: Path | None) -> LoginAttempts:
+    """The store's refused logins not yet in its trail, kept beside the settings file."""
+    folder = (settings_file or settings_path()).parent
+    return LoginAttempts.kept_in(folder / "failed_logins.json", store)

@@ -40,6 +40,7 @@ from crimedesk.domain.errors import CrimedeskError
 from crimedesk.storage.engine import resolve_url
 from crimedesk.ui.dialogs.preferences_form import PreferencesForm
 from crimedesk.ui.runtime.workers import submit
+from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 KEYRING_NOTE = "Password (kept in the keyring)"
@@ -177,7 +178,8 @@ class SettingsDialog(QDialog):
 
     @Slot(object)
     def _test_failed(self, exc: Exception) -> None:
-        self.message.setText(f"⚠ {type(exc).__name__}: {exc}")
+        reason = getattr(exc, "orig", None) or exc  # the driver's own words, not SQLAlchemy's wrapper
+        self.message.setText(f"⚠ {error_sentence('could not connect to the store', reason)}")
 
     def save(self) -> None:
         """Save the URL without password; the password goes to the keyring (or this session)."""

@@ -54,8 +54,9 @@ def _workspace(qtbot, engine: Engine, tmp_path: Path) -> Workspace:
 def test_a_viewer_sees_nothing_to_change(qtbot, as_role, users, tmp_path) -> None:
     workspace = _workspace(qtbot, as_role[Role.VIEWER], tmp_path)
     w, m, welcome = workspace.window, workspace.models, workspace.welcome
-    for action in (w.import_action, w.boundaries_action):
-        assert not action.isEnabled() and not action.isVisible()
+    for action in (w.import_action, w.boundaries_action, w.portal_action, w.bring_back_action):
+        assert not action.isEnabled() and not action.isVisible(), action.text()
+    assert w.take_offline_action.isEnabled()  # a viewer may take a slice of what it can see
     for button in (
         welcome.import_button,
         welcome.portal_button,
@@ -63,8 +64,11 @@ def test_a_viewer_sees_nothing_to_change(qtbot, as_role, users, tmp_path) -> Non
         m.train_button,
         m.promote_button,
         m.delete_button,
+        workspace.data.uploads.delete_button,
     ):
         assert button.isHidden()  # a pane may enable it on its own; hidden, it cannot be clicked
+    feeds = workspace.feeds.buttons
+    assert not any(feeds[name].isEnabled() for name in feeds if name != "Alert rules…")
     assert "Admin" not in [w.tabs.tabText(i) for i in range(w.tabs.count())]
     assert workspace.user_label.text() == f"Logged in as {users.names[Role.VIEWER]} (viewer)"
     w.import_action.trigger()  # a disabled action does nothing
@@ -74,7 +78,9 @@ def test_a_viewer_sees_nothing_to_change(qtbot, as_role, users, tmp_path) -> Non
 def test_an_analyst_may_import_and_train_but_not_delete(qtbot, as_role, tmp_path) -> None:
     workspace = _workspace(qtbot, as_role[Role.ANALYST], tmp_path)
     assert workspace.window.import_action.isEnabled() and not workspace.models.train_button.isHidden()
-    assert workspace.models.delete_button.isHidden()
+    assert workspace.window.portal_action.isEnabled() and workspace.window.bring_back_action.isEnabled()
+    assert workspace.models.delete_button.isHidden() and workspace.data.uploads.delete_button.isHidden()
+    assert workspace.feeds.buttons["Add…"].isEnabled()  # what the viewer's disabled Add… stands against
     assert workspace.admin is None
 
 

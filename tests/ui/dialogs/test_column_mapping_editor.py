@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt
 
 from crimedesk.ingest.mappings import load_mappings
@@ -97,3 +99,18 @@ def test_a_wrong_date_format_rejects_every_previewed_row(qtbot, sqlite_store, ch
     form.combos["offense_type"].setCurrentText("Delikt")
     qtbot.waitUntil(lambda: len(dialog.editor.frame) == 20, timeout=10_000)
     assert (dialog.editor.frame[REASON].str.contains("does not match MM/DD/YYYY HH:mm")).all()
+
+
+def test_a_file_no_profile_fits_is_a_normal_flow_not_an_error_in_the_log(
+    qtbot, sqlite_store, chicago_sample, tmp_path, caplog
+):
+    """Issue 14 item 8: "no profile fits" offers Map columns…; nothing is logged as an ERROR."""
+    path = write_generic_csv(chicago_sample, tmp_path / "rms.csv")
+    dialog = ImportDialog(sqlite_store)
+    qtbot.addWidget(dialog)
+    with caplog.at_level(logging.INFO):
+        dialog.show()
+        dialog.choose_file(path)
+        qtbot.waitUntil(dialog.map_columns.isVisible, timeout=10_000)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "Traceback" not in caplog.text

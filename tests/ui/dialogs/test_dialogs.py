@@ -197,3 +197,15 @@ def test_the_password_dialog_is_masked_and_can_be_cancelled(qtbot):
         ask_password("postgresql+psycopg://analyst@db.example/crimes", "the server asks for a password")
         is None
     )
+
+
+def test_a_failed_connection_test_is_a_sentence(qtbot, settings_file):
+    """Errors are sentences (issue 14 item 5): no exception class, no SQLAlchemy help link."""
+    closed = "postgresql+psycopg://analyst@127.0.0.1:9/crimes"  # nothing listens on port 9
+    dialog = settings_dialog(qtbot, settings_file, closed)
+    dialog.run_test()
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("⚠"), timeout=20_000)
+    text = dialog.message.text()
+    assert text.startswith("⚠ Could not connect to the store: "), text
+    assert "Error" not in text and "sqlalche.me" not in text and "(psycopg" not in text, text
+    assert "127.0.0.1" in text and "9" in text  # the server's own reason names where it tried

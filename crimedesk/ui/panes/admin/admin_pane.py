@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from crimedesk.auth import accounts, audit
 from crimedesk.auth.accounts import Account
-from crimedesk.auth.roles import Role
+from crimedesk.auth.roles import Action, Role
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ui.dialogs.user_dialog import NewUserDialog
@@ -37,25 +37,17 @@ from crimedesk.ui.widgets.text_table import fill_rows, text_table
 USER_COLUMNS = ["User", "Full name", "Role", "Department", "Status", "Last login (UTC)"]
 T = TypeVar("T")
 AUDIT_COLUMNS = ["Time (UTC)", "User", "Host", "Action", "Object", "Details"]
+#: The words the trail is written with, for its filter: logins, every audited Action (reading and
+#: managing users are not actions of their own: the user-management words follow), user changes.
 AUDIT_ACTIONS = [
     "",
     "login",
     "failed_login",
-    "import",
-    "delete_import",
-    "load_boundaries",
-    "delete_boundaries",
-    "save_mapping",
-    "train_model",
-    "promote_model",
-    "delete_experiment",
-    "export",
-    "report",
+    *(a.value for a in Action if a not in (Action.READ, Action.MANAGE_USERS)),
     "add_user",
     "change_role",
     "change_status",
     "set_password",
-    "change_settings",
 ]
 
 

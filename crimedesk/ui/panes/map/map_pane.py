@@ -24,7 +24,9 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from crimedesk.auth import audit
 from crimedesk.config.settings import settings_path
 from crimedesk.mapping.export_text import filter_words, period_words
 from crimedesk.mapping.options import PAGE_URL, Symbology
@@ -174,6 +176,9 @@ class MapPane(QWidget):
             self.export_map(request)
         except (OSError, ExportError) as exc:
             self.status.setText(f"Map not exported: {exc}")
+        except SQLAlchemyError as exc:  # e.g. a read-only store: the export cannot be recorded
+            reason = getattr(exc, "orig", None) or exc
+            self.status.setText(f"Map not exported: the store could not record the export ({reason})")
         else:
             self.status.setText(f"Map exported to {request.path}")
 
@@ -346,9 +351,15 @@ class MapPane(QWidget):
         info = PageInfo(found["lat"], found["zoom"], found["legend"], found["attribution"])
         words = filter_words(self.filters.snapshot, self._layer_names)
         image = compose(shot, info, replace(request, units=self.settings.prefs.units), words)
-        saved = image.save(str(request.path), "PNG")  # type: ignore[call-overload]  # stub wants bytes
-        if not saved:
-            raise OSError(f"could not write {request.path}")
+
+        def save() -> None:
+            if not image.save(str(request.path), "PNG"):  # type: ignore[call-overload]  # stub wants bytes
+                raise OSError(f"could not write {request.path}")
+
+        size = {"width": request.width, "height": request.height, "dpi": request.dpi}
+        details = {"title": request.title, **size, "file": str(request.path)}
+        details["filters"] = self.filters.snapshot.to_dict()
+        audit.record_export(self.engine, "map", request.path.name, details, save)
         return image
 
     def _page_value(self, script: str, settle_ms: int) -> Any:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import Engine, func, select
 
 from crimedesk.mapping.classes import PALETTES
+from crimedesk.mapping.layers import CATEGORY_COLORS
 from crimedesk.mapping.options import Symbology
 from crimedesk.storage.schema import boundaries, incident_regions
 from crimedesk.ui.panes.map.map_export import INCH_M, ExportDialog, ExportRequest
@@ -239,3 +240,29 @@ def test_export_button_asks_size_and_dpi_then_saves_in_the_documents_folder(
         bar.style_form.blur.setValue(20)
         bar.style_form.blur.editingFinished.emit()
     assert chosen.args[0] == Symbology("Cividis", "jenks", 25, 20, 150)
+
+
+CLUSTER_FILLS = (
+    "[...document.querySelectorAll('.marker-cluster, .marker-cluster div')]"
+    ".map(e => getComputedStyle(e).backgroundColor)"
+)
+
+
+def _rgb(css: str) -> tuple[int, int, int]:
+    r, g, b = (int(float(v)) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    return r, g, b
+
+
+def test_cluster_bubbles_are_grey_never_a_category_colour(qtbot, make_pane, districts_store):
+    """The category legend (violent orange, drug green…) covers points and clusters: coloured by
+    size, markercluster's default green / yellow / orange bubbles read as categories."""
+    pane = make_pane(districts_store)
+    pane.set_visible_layers(["clusters"])
+    wait_js(qtbot, pane, "document.querySelectorAll('.marker-cluster').length > 5")
+    fills = {_rgb(c) for c in js(qtbot, pane, CLUSTER_FILLS)}
+    categories = {
+        _rgb("(" + ",".join(str(int(h[i : i + 2], 16)) for i in (1, 3, 5)) + ")")
+        for h in CATEGORY_COLORS.values()
+    }
+    assert fills and not fills & categories
+    assert all(max(c) - min(c) <= 8 for c in fills), fills  # shades of grey
