@@ -7,6 +7,8 @@ separate file locks and can corrupt a WAL database that both open.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyarrow as pa
 from sqlalchemy import BigInteger, Boolean, ColumnElement, Engine, Float, Integer, String, Table, Text, select
 
@@ -29,29 +31,40 @@ def arrow_type(column_type: object) -> pa.DataType:
     raise TypeError(f"no Arrow type for {column_type!r}")
 
 
-def read_arrow(
+def arrow_batches(
     store: Engine,
     table: Table,
     names: tuple[str, ...] | None = None,
     where: ColumnElement[bool] | None = None,
     cancel: CancelFn = never_cancel,
-) -> pa.Table:
-    """Columns ``names`` (default: all) of ``table`` for the rows matching ``where``; times as seconds.
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """Columns ``names`` (default: all) of ``table`` for the rows matching ``where``, times as
+    seconds: the schema, and the rows in batches of about ``CHUNK_ROWS``, read as they are consumed.
 
-    ``cancel`` is checked between chunks (SQLite gives a few hundred thousand rows a second).
+    Streamed so that a whole history is never held at once (7M incidents as one Arrow table took
+    2.3 GB). ``cancel`` is checked between batches.
     """
     columns = [table.c[n] for n in names] if names else list(table.columns)
     selected = [c.cast(BigInteger).label(c.name) if isinstance(c.type, LocalTime) else c for c in columns]
     query = select(*selected) if where is None else select(*selected).where(where)
     schema = pa.schema([(c.name, arrow_type(c.type)) for c in columns])
     sql = str(query.compile(store, compile_kwargs={"literal_binds": True}))
-    if store.dialect.name == "postgresql":
-        return _postgres(store, sql).cast(schema)
-    return _sqlite(store, sql, schema, cancel)
+    read = _postgres if store.dialect.name == "postgresql" else _sqlite
+    return schema, read(store, sql, schema, cancel)
 
 
-def _sqlite(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> pa.Table:
-    batches = []
+def read_arrow(
+    store: Engine,
+    table: Table,
+    names: tuple[str, ...] | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> pa.Table:
+    """:func:`arrow_batches` as one table, for the small tables."""
+    schema, batches = arrow_batches(store, table, names, where)
+    return pa.Table.from_batches(list(batches), schema=schema)
+
+
+def _sqlite(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> Iterator[pa.RecordBatch]:
     with store.connect() as conn:
         cursor = dbapi_cursor(conn)
         cursor.execute(sql)
@@ -59,8 +72,7 @@ def _sqlite(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> pa.
             check_cancel(cancel)
             columns = zip(*rows, strict=True)
             arrays = [_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
-            batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
-    return pa.Table.from_batches(batches, schema=schema)
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def _array(values: tuple, kind: pa.DataType) -> pa.Array:
@@ -69,10 +81,12 @@ def _array(values: tuple, kind: pa.DataType) -> pa.Array:
     return pa.array(values, type=kind)
 
 
-def _postgres(store: Engine, sql: str) -> pa.Table:
+def _postgres(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> Iterator[pa.RecordBatch]:
     import adbc_driver_postgresql.dbapi
 
     uri = store.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with adbc_driver_postgresql.dbapi.connect(uri) as conn, conn.cursor() as cursor:
         cursor.execute(sql)
-        return cursor.fetch_arrow_table()
+        for batch in cursor.fetch_record_batch():
+            check_cancel(cancel)
+            yield batch.cast(schema)
