@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -121,6 +122,34 @@ def test_geoparquet_reads_back_with_pyarrow(
     points = shapely.from_wkb(got["geometry"].to_numpy())
     placed = want["latitude"].notna().to_numpy()
     check_points(shapely.get_x(points[placed]), shapely.get_y(points[placed]), want[placed])
+
+
+TEXT_COLUMNS = ["source", "source_key", "case_number", "offense_code", "offense_type", "block", "beat"]
+TEXT_COLUMNS += ["offense_description", "location_description", "district", "ward", "community_area"]
+
+
+def test_geoparquet_reads_back_with_geopandas_as_the_source_file(
+    chicago_store: Engine, chicago_df: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Every column the source file gives, in id order, with local times and the points' own floats."""
+    out = tmp_path / "incidents.parquet"
+    export_incidents(chicago_store, ANALYST, FILTERS, "parquet", out)
+    got = gpd.read_parquet(out)
+    assert got.crs.equals(CRS.from_user_input("OGC:CRS84"))
+    assert got["id"].is_monotonic_increasing
+    got = got.sort_values("source_key").reset_index(drop=True)
+    want = expected(chicago_df)
+    for name in [*TEXT_COLUMNS, "category", "arrest", "domestic"]:
+        assert got[name].astype(object).where(got[name].notna(), None).tolist() == (
+            want[name].astype(object).where(want[name].notna(), None).tolist()
+        ), name
+    assert got["occurred_from"].tolist() == want["occurred"].tolist()  # naive: local wall-clock time
+    assert got["occurred_to"].isna().all() and got["reported_at"].isna().all()  # not in this source
+    placed = want["latitude"].notna().to_numpy()
+    assert got.geometry.isna().to_numpy().tolist() == (~placed).tolist()
+    assert got.geometry[placed].x.tolist() == got["longitude"][placed].tolist()
+    assert got.geometry[placed].y.tolist() == got["latitude"][placed].tolist()
+    check_points(got.geometry[placed].x.to_numpy(), got.geometry[placed].y.to_numpy(), want[placed])
 
 
 def test_export_is_audited_with_filters_and_rows(chicago_store: Engine, tmp_path: Path) -> None:

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
-import shapely
 from pyproj import Transformer
 
 from crimedesk.reports.exports.formats import WGS84
+
+#: One 2-D WKB point: byte order (1: little-endian), geometry type (1: Point), x, y; 21 bytes.
+POINT_WKB = np.dtype([("order", "u1"), ("kind", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 
 def with_geometry_schema(schema: pa.Schema) -> pa.Schema:
@@ -26,7 +28,16 @@ def with_geometry(batches: Iterator[pa.RecordBatch], epsg: int) -> Iterator[pa.R
         x, y = lon[placed], lat[placed]
         if transformer is not None:
             x, y = transformer.transform(x, y)
-        points = np.full(len(lon), None, dtype=object)
-        points[placed] = shapely.points(x, y)
-        wkb = pa.array(shapely.to_wkb(points), pa.binary())
+        wkb = point_wkb(x, y, placed)
         yield pa.RecordBatch.from_arrays([*batch.columns, wkb], schema=with_geometry_schema(batch.schema))
+
+
+def point_wkb(x: np.ndarray, y: np.ndarray, placed: np.ndarray) -> pa.Array:
+    """WKB points built in numpy: row i is the next (x, y) where ``placed[i]``, else null."""
+    records = np.empty(len(x), POINT_WKB)
+    records["order"], records["kind"], records["x"], records["y"] = 1, 1, x, y
+    offsets = np.zeros(len(placed) + 1, np.int32)
+    np.cumsum(placed * np.int32(POINT_WKB.itemsize), out=offsets[1:])
+    validity = None if placed.all() else pa.array(placed).buffers()[1]
+    buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(records)]
+    return pa.Array.from_buffers(pa.binary(), len(placed), buffers)

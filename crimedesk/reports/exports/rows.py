@@ -1,14 +1,20 @@
-"""The filtered incidents as arrow batches, read from the store in chunks (bounded memory)."""
+"""The filtered incidents as arrow batches, read from the store in chunks (bounded memory).
+
+The rows come straight from the driver's cursor (sqlite3, psycopg) and go to Arrow in one
+conversion per chunk: SQLAlchemy's result rows and a Python transpose cost more than the read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
+from contextlib import closing
 
 import pyarrow as pa
-from sqlalchemy import BigInteger, Connection, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Connection, Integer, Select, cast, select, type_coerce
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.storage.dbapi import driver_statement, streaming_cursor
 from crimedesk.storage.schema import incidents
 
 TIME_COLUMNS = ("occurred_from", "occurred_to", "reported_at")
@@ -44,6 +50,10 @@ INCIDENT_SCHEMA = pa.schema(
         ("longitude", pa.float64()),
     ]
 )
+#: The driver's values as they come: times as integer seconds, booleans as 0/1 (as SQLite keeps them).
+_RAW = pa.struct(
+    [(f.name, pa.int64()) if f.type in (pa.timestamp("s"), pa.bool_()) else f for f in INCIDENT_SCHEMA]
+)
 CHUNK_ROWS = 50_000
 
 
@@ -53,22 +63,32 @@ def incident_batches(
     """The filtered incidents in id order, ``chunk_rows`` at a time, times as local timestamps.
 
     One streamed query (a server-side cursor on PostgreSQL): only one chunk is held at a time.
+    Closing the generator closes the cursor.
     """
-    columns = [
-        type_coerce(incidents.c[name], BigInteger).label(name) if name in TIME_COLUMNS else incidents.c[name]
-        for name in INCIDENT_SCHEMA.names
-    ]
-    query = select(*columns).where(where_clause(filters, incidents)).order_by(incidents.c.id)
-    with conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(query) as result:
-        for rows in result.partitions(chunk_rows):
-            yield _batch(list(zip(*rows, strict=True)))
+    sql, params = driver_statement(conn, _query(filters))
+    with closing(streaming_cursor(conn)) as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_rows):
+            yield _batch(rows)
 
 
-def _batch(columns: list[tuple]) -> pa.RecordBatch:
-    arrays = []
-    for field, values in zip(INCIDENT_SCHEMA, columns, strict=True):
-        if pa.types.is_timestamp(field.type):
-            arrays.append(pa.array(values, pa.int64()).cast(field.type))
-        else:
-            arrays.append(pa.array(values, field.type))
+def _query(filters: FilterSnapshot) -> Select:
+    """The exported columns of the filtered incidents in id order; times and booleans as integers."""
+    columns = [_raw_column(name) for name in INCIDENT_SCHEMA.names]
+    return select(*columns).where(where_clause(filters, incidents)).order_by(incidents.c.id)
+
+
+def _raw_column(name: str) -> ColumnElement:
+    column = incidents.c[name]
+    if name in TIME_COLUMNS:
+        return type_coerce(column, BigInteger).label(name)
+    if INCIDENT_SCHEMA.field(name).type == pa.bool_():
+        return cast(column, Integer).label(name)
+    return column
+
+
+def _batch(rows: Sequence[tuple]) -> pa.RecordBatch:
+    """The driver's row tuples as one batch of :data:`INCIDENT_SCHEMA` (converted in Arrow, not Python)."""
+    raw = pa.RecordBatch.from_struct_array(pa.array(rows, _RAW))
+    arrays = [column.cast(field.type) for column, field in zip(raw.columns, INCIDENT_SCHEMA, strict=True)]
     return pa.RecordBatch.from_arrays(arrays, schema=INCIDENT_SCHEMA)
