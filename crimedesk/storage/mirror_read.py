@@ -13,6 +13,7 @@ import pyarrow as pa
 from sqlalchemy import BigInteger, Boolean, ColumnElement, Engine, Float, Integer, String, Table, Text, select
 
 from crimedesk.domain.progress import CancelFn, check_cancel, never_cancel
+from crimedesk.storage.arrow_rows import driver_struct, rows_batch
 from crimedesk.storage.dbapi import dbapi_cursor
 from crimedesk.storage.schema import LocalTime
 
@@ -68,17 +69,10 @@ def _sqlite(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> Ite
     with store.connect() as conn:
         cursor = dbapi_cursor(conn)
         cursor.execute(sql)
+        raw = driver_struct(schema)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             check_cancel(cancel)
-            columns = zip(*rows, strict=True)
-            arrays = [_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
-            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
-def _array(values: tuple, kind: pa.DataType) -> pa.Array:
-    if kind == pa.bool_():  # SQLite keeps booleans as 0/1
-        return pa.array(values, type=pa.int64()).cast(pa.bool_())
-    return pa.array(values, type=kind)
+            yield rows_batch(rows, schema, raw)
 
 
 def _postgres(store: Engine, sql: str, schema: pa.Schema, cancel: CancelFn) -> Iterator[pa.RecordBatch]:

@@ -6,7 +6,7 @@ conversion per chunk: SQLAlchemy's result rows and a Python transpose cost more 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator
 from contextlib import closing
 
 import pyarrow as pa
@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, ColumnElement, Connection, Integer, Select, c
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.domain.filters import FilterSnapshot
+from crimedesk.storage.arrow_rows import driver_struct, rows_batch
 from crimedesk.storage.dbapi import driver_statement, streaming_cursor
 from crimedesk.storage.schema import incidents
 
@@ -50,10 +51,7 @@ INCIDENT_SCHEMA = pa.schema(
         ("longitude", pa.float64()),
     ]
 )
-#: The driver's values as they come: times as integer seconds, booleans as 0/1 (as SQLite keeps them).
-_RAW = pa.struct(
-    [(f.name, pa.int64()) if f.type in (pa.timestamp("s"), pa.bool_()) else f for f in INCIDENT_SCHEMA]
-)
+_RAW = driver_struct(INCIDENT_SCHEMA)
 CHUNK_ROWS = 50_000
 
 
@@ -69,7 +67,7 @@ def incident_batches(
     with closing(streaming_cursor(conn)) as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk_rows):
-            yield _batch(rows)
+            yield rows_batch(rows, INCIDENT_SCHEMA, _RAW)
 
 
 def _query(filters: FilterSnapshot) -> Select:
@@ -85,10 +83,3 @@ def _raw_column(name: str) -> ColumnElement:
     if INCIDENT_SCHEMA.field(name).type == pa.bool_():
         return cast(column, Integer).label(name)
     return column
-
-
-def _batch(rows: Sequence[tuple]) -> pa.RecordBatch:
-    """The driver's row tuples as one batch of :data:`INCIDENT_SCHEMA` (converted in Arrow, not Python)."""
-    raw = pa.RecordBatch.from_struct_array(pa.array(rows, _RAW))
-    arrays = [column.cast(field.type) for column, field in zip(raw.columns, INCIDENT_SCHEMA, strict=True)]
-    return pa.RecordBatch.from_arrays(arrays, schema=INCIDENT_SCHEMA)
