@@ -345,6 +345,7 @@ class Workspace(QObject):
         self.facts = facts
         self._show_dataset(facts.summary)
         self.filter_panel.set_latest(facts.latest)
+        self.filter_panel.load_choices()  # a feed may bring new offense types
         preset = self.state.preset
         if preset != "custom" and facts.latest is not None and self.state.apply_preset(preset, facts.latest):
             return
