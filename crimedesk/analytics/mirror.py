@@ -142,22 +142,26 @@ class AnalyticsMirror:
     def _update(
         self, held: StoreVersion | None, version: StoreVersion, progress: ProgressFn, cancel: CancelFn
     ) -> None:
-        if held is not None and self._only_new_imports(held, version):
+        after = None if held is None else self._new_after(held, version)
+        if after is not None:
             progress(0.0, "adding new imports")
-            self._add_imports(held.last_import, version)
-            mirrored = self._db.execute("SELECT count(*) FROM incidents").fetchone()
-            if mirrored == (version.incidents,):
+            self._add_imports(after, version)
+            mirrored = self._db.execute("SELECT count(*) FROM incidents").fetchall()  # all: no open result
+            if mirrored == [(version.incidents,)]:
                 return
             log.warning("the analytics mirror disagrees with the store after adding imports; rebuilding")
         self._rebuild(version, progress, cancel)
 
-    def _only_new_imports(self, held: StoreVersion, version: StoreVersion) -> bool:
-        """The store has what the mirror holds plus newer imports (the same layers, the same import
-        still there)."""
-        if version.layers != held.layers or version.last_import <= held.last_import:
-            return False
+    def _new_after(self, held: StoreVersion, version: StoreVersion) -> int | None:
+        """The import id after which the store's rows may be new to the mirror, when the store has
+        what the mirror holds plus rows of newer imports or more of its newest one (a feed's run
+        stores batches under one import while it runs); None: copy everything again."""
+        if version.layers != held.layers or version.last_import < held.last_import:
+            return None
         with self.store.connect() as conn:
-            return import_stamp(conn, held.last_import) == held.import_stamp
+            if import_stamp(conn, held.last_import) != held.import_stamp:
+                return None
+        return held.last_import - 1 if version.last_import == held.last_import else held.last_import
 
     def _recorded(self) -> StoreVersion | None:
         """The store version an earlier run left in the file, if any, readable and of this layout."""

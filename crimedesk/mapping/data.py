@@ -74,6 +74,26 @@ def map_data(
     return _grid(conn, where, *cell_size_deg(cell_m, latitude))
 
 
+def arrived_points(
+    conn: Connection, filters: FilterSnapshot, shown: MapData, point_limit: int = POINT_LIMIT
+) -> MapData | None:
+    """The points of ``filters`` stored since ``shown`` (points of the same filters, by id) was
+    queried: those above its highest id, with the filters' new total. None when they are not all
+    it lacks, i.e. SQL's count of the filters is not ``shown.total`` plus them (incidents changed,
+    removed or stored out of id order) or is above ``point_limit``: query the map anew then."""
+    if shown.mode != "points":
+        return None
+    c = incidents.c
+    where = and_(where_clause(filters, incidents), located())
+    newer = where if not shown.points else and_(where, c.id > shown.points[-1][0])
+    query = select(c.id, c.latitude, c.longitude, c.category).where(newer).order_by(c.id)
+    rows = conn.execute(query.limit(point_limit + 1)).all()
+    total = conn.execute(select(func.count()).select_from(incidents).where(where)).scalar_one()
+    if total != shown.total + len(rows) or total > point_limit:
+        return None
+    return replace(_points(rows), total=total)
+
+
 def _category_legend() -> dict[str, Any]:
     rows = [[color, name] for name, color in CATEGORY_COLORS.items()]
     return {"title": "Incidents", "rows": rows, "layers": ["points", "clusters"]}

@@ -54,6 +54,12 @@ class MapUpdate:
         return "[" + ",\n".join(calls) + "].filter((failed) => failed !== null)"
 
 
+def arrivals_script(arrived: MapData) -> str:
+    """JavaScript that adds ``arrived`` (:func:`crimedesk.mapping.data.arrived_points`) to the
+    points, clusters and heat already on the page; its value as :meth:`MapUpdate.script`'s."""
+    return f"[{_part('addPoints', arrived.points)}].filter((failed) => failed !== null)"
+
+
 def _part(function: str, *args: Any) -> str:
     return f"crimedesk.apply({json.dumps(function)}, {json.dumps(list(args))})"
 

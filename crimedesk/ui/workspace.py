@@ -44,7 +44,7 @@ from crimedesk.ui.panes.dashboard.dashboard_pane import DashboardPane
 from crimedesk.ui.panes.data.data_pane import DataPane
 from crimedesk.ui.panes.data.zero_reason import active_spatial, zero_reason
 from crimedesk.ui.panes.feeds.feeds_pane import FeedsPane
-from crimedesk.ui.panes.feeds.live import LiveRefresh, TabBadge
+from crimedesk.ui.panes.feeds.live import InView, LiveRefresh, TabBadge
 from crimedesk.ui.panes.feeds.scheduler import FeedScheduler
 from crimedesk.ui.panes.feeds.sensor_alerts import SensorAlerts
 from crimedesk.ui.panes.map.map_pane import MapPane
@@ -124,6 +124,17 @@ class Workspace(QObject):
         self.live = LiveRefresh(self._live_refresh, self)  # feed batches: one refresh a second at most
         tabs = self.window.tabs
         self.badges = [TabBadge(tabs, self.map, "Map"), TabBadge(tabs, self.feeds, "Feeds")]
+        self.in_view = {  # what a live refresh redraws: only the pane in front, the others when shown
+            name: InView(tabs, pane, refresh)
+            for name, pane, refresh in (
+                ("map", self.map, self.map.refresh),
+                ("dashboard", self.dashboard, self.dashboard.refresh),
+                ("uploads", self.data, self.data.uploads.refresh),
+                ("models", self.models, self.models.refresh),
+            )
+        }
+        self.arrivals = 0  # feed batches noted: the mirror is current once a sync began after the last
+        self._mirror_current_at: int | None = None  # ``arrivals`` when the last finished sync began
         self.sensors = SensorAlerts(engine, settings_file, self.map, self.window)
         self._gate()
         if self.admin is not None:  # reachable on an empty store too, where the welcome page shows
@@ -136,6 +147,7 @@ class Workspace(QObject):
         self.closed = False
         self.error_source: QObject | None = None  # the pane whose error the status bar shows
         self._store_query = LatestQuery(self._show_store, self.show_error, self)
+        self._live_store_query = LatestQuery(self._show_live_store, self.show_error, self)
         self._zero_query = LatestQuery(self._show_zero_reason, self.show_error, self)
         self._mirror_job: Job | None = None
         self._connect()
@@ -231,24 +243,24 @@ class Workspace(QObject):
         """Read the store (on a worker); then show the welcome page or refresh every pane."""
         if self.closed:  # closed before its first read (the start-up benchmark closes at once)
             return
-        engine = self.engine
+        self._store_query.run(lambda: _store_facts(self.engine))
+        self._sync_mirror(with_map=True)
 
-        def query() -> StoreFacts:
-            with engine.connect() as conn:
-                latest = latest_occurrence(conn)
-                has_ucr = conn.execute(select(ucr_counts.c.year).limit(1)).first() is not None
-            return StoreFacts(store_summary(engine), latest, has_ucr)
-
-        self._store_query.run(query)
+    def _sync_mirror(self, with_map: bool) -> None:
+        """Bring the mirror up to date on a worker; then the panes that query it (the map only if
+        ``with_map``: live arrivals reach it from the store without waiting for the mirror)."""
         if self.mirror is None:
             from crimedesk.analytics.mirror import AnalyticsMirror  # DuckDB loads after first paint
 
-            self.mirror = AnalyticsMirror(engine)
-        mirror = self.mirror
+            self.mirror = AnalyticsMirror(self.engine)
+        mirror, began = self.mirror, self.arrivals
+
+        def synced(changed: bool) -> None:
+            self._mirror_current_at = began
+            self._mirror_synced(changed, with_map)
+
         self._mirror_job = submit(
-            lambda progress, cancel: mirror.sync(progress, cancel),
-            finished=self._mirror_synced,
-            failed=self.show_error,
+            lambda progress, cancel: mirror.sync(progress, cancel), finished=synced, failed=self.show_error
         )
 
     def start_feeds(self) -> None:
@@ -257,28 +269,42 @@ class Workspace(QObject):
         self.feeds.refresh()
         self.sensors.read()
 
-    def _feed_batch(self, kind: str, _name: str, arrived: int) -> None:
+    def _feed_batch(self, kind: str, _name: str, inserted: int, updated: int) -> None:
         """A feed committed a batch: incidents refresh the panes (coalesced); the tabs count them."""
+        arrived = inserted + updated
         if kind == "mqtt":
             self.sensors.arrived(arrived)
-        else:
-            self.live.note(arrived)
+        elif arrived > 0:
+            self.arrivals += 1  # the mirror is behind the store from now on
+            self.live.note(inserted, updated)
         for badge in self.badges:
             badge.add(arrived)
 
-    def _live_refresh(self) -> None:
-        if not self.closed:
+    def _live_refresh(self, changed: bool) -> None:
+        """New incidents: the map in view takes them from the store at once (all of it again when
+        stored ones ``changed``); the store's figures follow, the mirror catches up behind. The
+        first incidents of an empty store read it all (the welcome page goes, the filters start)."""
+        if self.closed:
+            return
+        if self.facts is None or self.facts.summary.is_empty:
             self.reload()
+            return
+        self.in_view["map"].request(lambda: self.map.add_arrivals(changed))
+        self._live_store_query.run(lambda: _store_facts(self.engine))
+        self._sync_mirror(with_map=False)
 
     def _analytics_engine(self) -> Engine:
-        """Dashboard and map aggregates run on the DuckDB mirror once it holds the store, else on
-        the store."""
-        return self.mirror.engine if self.mirror is not None and self.mirror.ready else self.engine
+        """Dashboard and map aggregates run on the DuckDB mirror while it holds the store as it is,
+        else (before its first copy, or behind newly arrived incidents) on the store."""
+        mirror = self.mirror
+        current = mirror is not None and mirror.ready and self._mirror_current_at == self.arrivals
+        return mirror.engine if current and mirror is not None else self.engine
 
-    def _mirror_synced(self, changed: bool) -> None:
+    def _mirror_synced(self, changed: bool, with_map: bool) -> None:
         if changed and not self.closed and self.facts is not None and not self.facts.summary.is_empty:
-            self.dashboard.refresh()
-            self.map.refresh()
+            self.in_view["dashboard"].request()
+            if with_map:
+                self.map.refresh()
 
     def shutdown(self) -> None:
         """Stop the mirror's copy (it can take a minute on millions of rows), wait, drop the mirror."""
@@ -294,8 +320,7 @@ class Workspace(QObject):
         self.facts = facts
         s = facts.summary
         self.window.show_welcome(s.is_empty and not facts.has_ucr)
-        sources = ", ".join(s.by_source) or "no data"
-        self.window.dataset_label.setText(f"Dataset: {sources} · {s.total_incidents:,} incidents")
+        self._show_dataset(s)
         self.ucr.refresh()  # a UCR import shows at once, even on the tab in front
         if s.is_empty:
             if facts.has_ucr:
@@ -314,6 +339,26 @@ class Workspace(QObject):
             self.data.model.set_filters(self.state.snapshot)
         self.data.uploads.refresh()
         self.models.refresh()  # the Train dialog's dates follow the store's new extent
+
+    def _show_live_store(self, facts: StoreFacts) -> None:
+        """The store's figures after live arrivals: the status bar's counts, and the panes in view
+        (the others when shown); a later newest day moves a preset, which refreshes every pane."""
+        if self.closed:
+            return
+        self.facts = facts
+        self._show_dataset(facts.summary)
+        self.filter_panel.set_latest(facts.latest)
+        self.filter_panel.load_choices()  # a feed may bring new offense types
+        preset = self.state.preset
+        if preset != "custom" and facts.latest is not None and self.state.apply_preset(preset, facts.latest):
+            return
+        self.data.model.set_filters(self.state.snapshot)  # the matching count in the status bar
+        self.in_view["uploads"].request()
+        self.in_view["models"].request()
+
+    def _show_dataset(self, s: StoreSummary) -> None:
+        sources = ", ".join(s.by_source) or "no data"
+        self.window.dataset_label.setText(f"Dataset: {sources} · {s.total_incidents:,} incidents")
 
     def _filtered_count(self, count: int) -> None:
         total = self.facts.summary.total_incidents if self.facts else 0
@@ -470,6 +515,14 @@ class Workspace(QObject):
         self.window.message_label.setText(text)
         self.window.message_label.setToolTip(as_rich_text(text) if text else "")
         self.window.dataset_label.setVisible(not text)
+
+
+def _store_facts(engine: Engine) -> StoreFacts:
+    """What the window says about the store (run on a worker)."""
+    with engine.connect() as conn:
+        latest = latest_occurrence(conn)
+        has_ucr = conn.execute(select(ucr_counts.c.year).limit(1)).first() is not None
+    return StoreFacts(store_summary(engine), latest, has_ucr)
 
 
 def _base64(data: QByteArray) -> str:

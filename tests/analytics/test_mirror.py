@@ -1,7 +1,7 @@
 """The DuckDB mirror answers every dashboard query exactly as the store does, and keeps up."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +17,7 @@ from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.regions.store import import_boundary_layer, list_layers
 from crimedesk.storage.schema import incidents
+from tests.fill import add_import, add_incident
 from tests.filter_variants import filter_variants
 
 AS_OF = date(2017, 1, 3)
@@ -89,6 +90,24 @@ def test_new_imports_are_added_and_updates_replace_rows(
         assert ucr_trend(theirs, ["US", "IL"], "violent_crime").equals(
             ucr_trend(ours, ["US", "IL"], "violent_crime")
         )
+
+
+def test_a_feed_runs_growing_import_is_added_to_without_a_copy_of_everything(loaded, monkeypatch):
+    """A feed's run keeps one import while it stores batch after batch: each sync adds its rows."""
+    store, mirror = loaded
+    monkeypatch.setattr(mirror, "_rebuild", lambda *_args: pytest.fail("copied everything again"))
+    count = select(func.count()).select_from(incidents)
+    with store.begin() as conn:
+        run = add_import(conn, "feed live", status="ok")
+        add_incident(conn, run, "live-1", datetime(2017, 1, 2), latitude=41.88, longitude=-87.63)
+    assert mirror.sync()
+    with store.begin() as conn:  # the run's next batch
+        add_incident(conn, run, "live-2", datetime(2017, 1, 3), latitude=41.9, longitude=-87.6)
+    assert mirror.sync()
+    with store.connect() as ours, mirror.engine.connect() as theirs:
+        assert theirs.execute(count).scalar() == ours.execute(count).scalar() == 2_428
+        for f in _filters(store)[:3]:
+            assert _answers(theirs, f) == _answers(ours, f), f
 
 
 def test_a_new_boundary_layer_rebuilds_the_region_joins(loaded, data_dir):

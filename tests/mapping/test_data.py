@@ -3,10 +3,10 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.mapping.data import incident_details, map_data, region_counts
+from crimedesk.mapping.data import arrived_points, incident_details, map_data, region_counts
 from crimedesk.mapping.layers import CATEGORY_COLORS
 from crimedesk.storage.schema import boundaries, boundary_layers, incident_regions, incidents
 from tests.fill import add_import, add_incident
@@ -80,6 +80,46 @@ def test_filters_apply_to_the_map(filled):
         boxed = map_data(conn, FilterSnapshot(bbox=(-87.66, 41.89, -87.64, 41.91)))
     assert violent.total == 3
     assert [p[0] for p in boxed.points] == [ids["k3"], ids["k4"]]
+
+
+def test_arrivals_are_the_new_points_and_the_filters_new_total_as_sql_counts(filled):
+    store, _ids = filled
+    violent = FilterSnapshot(categories={"violent"})
+    with store.connect() as conn:
+        shown = map_data(conn, violent)
+    with store.begin() as conn:
+        imp = add_import(conn, "feed")
+        for key, category in (("n1", "violent"), ("n2", "drug"), ("n3", "violent")):
+            add_incident(
+                conn, imp, key, datetime(2017, 1, 5), latitude=41.9, longitude=-87.6, category=category
+            )
+        new = dict(conn.execute(select(incidents.c.source_key, incidents.c.id)).all())
+    with store.connect() as conn:
+        arrived = arrived_points(conn, violent, shown)
+        again = map_data(conn, violent)
+    assert arrived is not None and arrived.mode == "points"
+    assert [p[0] for p in arrived.points] == [new["n1"], new["n3"]]  # the filters' only
+    assert arrived.total == again.total == 5 and shown.points + arrived.points == again.points
+    assert arrived.heat == again.heat[3:]
+
+
+def test_arrivals_are_refused_when_the_shown_points_are_not_all_but_them(filled):
+    """An incident gone (or stored below the highest id shown), or more than the point limit: the
+    caller must query the map anew."""
+    store, ids = filled
+    with store.connect() as conn:
+        shown = map_data(conn, FilterSnapshot())
+    with store.begin() as conn:
+        add_incident(
+            conn, add_import(conn, "feed"), "n1", datetime(2017, 1, 5), latitude=41.9, longitude=-87.6
+        )
+    with store.connect() as conn:
+        assert arrived_points(conn, FilterSnapshot(), shown, point_limit=5) is None  # 6 now: a grid
+        assert arrived_points(conn, FilterSnapshot(), shown) is not None
+    with store.begin() as conn:
+        conn.execute(delete(incidents).where(incidents.c.id == ids["k0"]))
+    with store.connect() as conn:
+        assert arrived_points(conn, FilterSnapshot(), shown) is None
 
 
 def test_region_counts_show_every_region_and_ignore_their_own_selection(filled):

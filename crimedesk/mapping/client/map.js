@@ -131,6 +131,16 @@
     cd.syncControl();
   };
 
+  /* rows as setPoints', stored since: added to the points, the clusters and the heat (weight 1 each,
+   * as setHeat's points), whose full-colour density is cut again. */
+  cd.addPoints = function (rows) {
+    rows.forEach((row) => layers.points.addLayer(marker(row)));
+    layers.clusters.addLayers(rows.map(marker));
+    rows.forEach(([, lat, lon]) => layers.heat._latlngs.push([lat, lon, 1.0]));
+    rescaleHeat();
+    cd.syncControl();
+  };
+
   /* points: [[lat, lon, weight], ...]. Leaflet.heat redraws through its map, which it no longer has
    * once it was shown and taken off again: off the map the points and options are only kept, and
    * drawn when the layer comes back (onAdd redraws). */

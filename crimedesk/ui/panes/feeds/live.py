@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 REFRESH_MS = 1_000
+IDLE_MS = 30  # after a quiet second: just long enough to take the batches of other feeds along
 
 
 class LiveRefresh(QObject):
-    """Batches noted within a second cause one ``refresh()`` at the end of that second."""
+    """At most one ``refresh(changed)`` a second: a batch after a quiet second is refreshed at once
+    (``IDLE_MS``), later ones a second after the previous refresh, all of them in one call.
+    ``changed``: some batch updated incidents already stored (not only new ones)."""
 
-    def __init__(self, refresh: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(self, refresh: Callable[[bool], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._refresh = refresh
-        self.timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
+        self.timer = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)  # never early
         self.timer.timeout.connect(self._fire)
         self.pending = 0
+        self.changed = False
         self.refreshes = 0
+        self._last = -float("inf")  # time.monotonic() of the last refresh
 
-    def note(self, arrived: int) -> None:
-        if arrived <= 0:
+    def note(self, inserted: int, updated: int = 0) -> None:
+        if inserted + updated <= 0:
             return
-        self.pending += arrived
+        self.pending += inserted + updated
+        self.changed = self.changed or updated > 0
         if not self.timer.isActive():
-            self.timer.start()
+            since_ms = (time.monotonic() - self._last) * 1000
+            self.timer.start(round(max(IDLE_MS, REFRESH_MS - since_ms)))
 
     def _fire(self) -> None:
-        self.pending = 0
+        changed, self.pending, self.changed = self.changed, 0, False
         self.refreshes += 1
-        self._refresh()
+        self._last = time.monotonic()
+        self._refresh(changed)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -61,3 +70,25 @@ class TabBadge(QObject):
         index = self.tabs.indexOf(self.pane)
         if index >= 0:
             self.tabs.setTabText(index, f"{self.title} ({self.count:,} new)" if self.count else self.title)
+
+
+class InView(QObject):
+    """A tab's pane refreshed only while it is in view: asked while hidden, its ``refresh`` runs
+    when its tab next comes to the front (a live refresh redraws no hidden pane)."""
+
+    def __init__(self, tabs: QTabWidget, pane: QWidget, refresh: Callable[[], None]) -> None:
+        super().__init__(tabs)
+        self.tabs, self.pane, self._refresh = tabs, pane, refresh
+        self.stale = False
+        tabs.currentChanged.connect(self._shown)
+
+    def request(self, now: Callable[[], None] | None = None) -> None:
+        """Refresh at once (with ``now`` if given) when the pane is in view, else when it is shown."""
+        self.stale = not self.pane.isVisible()
+        if not self.stale:
+            (now or self._refresh)()
+
+    def _shown(self, _index: int) -> None:
+        if self.stale and self.tabs.currentWidget() is self.pane:
+            self.stale = False
+            self._refresh()

@@ -35,7 +35,7 @@ SWITCH_INTERVAL_S = 0.001
 
 
 class FeedScheduler(QObject):
-    batch = Signal(str, str, int)  # feed kind, feed name, records new or changed in a committed batch
+    batch = Signal(str, str, int, int)  # feed kind, feed name, records new and changed in a committed batch
     message = Signal(str)  # a plain sentence for the status bar
     changed = Signal()  # a run started or ended, or a feed was paused: the Feeds pane re-reads
     progress = Signal(str, str)  # feed name, the run's progress line
@@ -112,7 +112,7 @@ class FeedScheduler(QObject):
         """Called on the worker: the signal is queued to the GUI thread."""
 
         def told(counts: Counts) -> None:
-            self.batch.emit(kind, name, counts.inserted + counts.updated)
+            self.batch.emit(kind, name, counts.inserted, counts.updated)
 
         return told
 

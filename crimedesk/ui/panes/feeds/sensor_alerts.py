@@ -79,7 +79,7 @@ class SensorAlerts(QObject):
         self.last_id = -1  # -1: not read yet (alerts stored before the app opened do not notify)
         self.layer: str | None = None
         self.toast = Toast(window)
-        self.live = LiveRefresh(self.read, self)
+        self.live = LiveRefresh(lambda _changed: self.read(), self)
         self._query = LatestQuery(self._show, lambda exc: self.toast.say(f"Sensor alerts: {exc}"), self)
         map_pane.ready.connect(self._draw)
 

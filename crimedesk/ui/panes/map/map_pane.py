@@ -51,6 +51,7 @@ from crimedesk.ui.widgets.plain_text import PlainLabel
 
 if TYPE_CHECKING:
     from crimedesk.domain.filters import FilterSnapshot
+    from crimedesk.mapping.data import MapData
     from crimedesk.mapping.options import PageOptions
     from crimedesk.mapping.query import MapUpdate
 
@@ -125,6 +126,8 @@ class MapPane(QWidget):
         self._layer_names: dict[int, str] = {}
         self._popup_for: int | None = None  # the incident whose popup was opened last
         self._pending: Collected | None = None  # data that arrived before the page was ready
+        self.shown: MapUpdate | None = None  # what the page holds (None: not yet, or being replaced)
+        self.arrivals_added = 0  # live arrivals added to the page's points without querying it all
         self._query = LatestQuery(self._show, self._show_error, self)
         self._page_query = LatestQuery(self._page_rendered, self._show_error, self)
         self._details_query = LatestQuery(self._show_details, self._show_error, self)
@@ -246,9 +249,31 @@ class MapPane(QWidget):
         regions_shown, style = self._regions_shown, self.settings.symbology()
         limit, latitude = self.point_limit, self.settings.center()[0]
         self.status.setText("Updating map…")
+        self.shown = None
         self._query.run(lambda: _collect(store, counts_on, snapshot, regions_shown, limit, latitude, style))
 
-    def _show(self, collected: Collected) -> None:
+    def add_arrivals(self, changed: bool = False) -> None:
+        """Incidents just stored: the page's points of the current filters get the new ones (queried
+        on a worker from the store, with SQL's count of the filters to check that they are all it
+        lacks, else the whole map is queried there). A page being replaced, a choropleth (its
+        counts and classes move) or stored incidents that ``changed``: :meth:`refresh`."""
+        shown = self.shown
+        if changed or shown is None or shown.layer is not None or shown.snapshot != self.filters.snapshot:
+            self.refresh()
+            return
+        store, counts_on, limit = self.engine, self.query_engine(), self.point_limit
+        latitude, style = self.settings.center()[0], self.settings.symbology()
+        self._query.run(
+            lambda: (
+                _arrivals(store, shown, limit)
+                or _collect(store, counts_on, shown.snapshot, None, limit, latitude, style)
+            )
+        )
+
+    def _show(self, collected: Collected | Arrived) -> None:
+        if isinstance(collected, Arrived):
+            self._add(collected)
+            return
         self._layer_shown = collected.update.layer
         self._layer_names = dict(collected.layers)
         self.toolbar.default_title = f"Incidents, {period_words(collected.update.snapshot)}"
@@ -258,14 +283,30 @@ class MapPane(QWidget):
             self._pending = collected
 
     def _push(self, collected: Collected) -> None:
-        update, script = collected.update, collected.script
+        update = collected.update
         if update.regions is not None or update.layer is None:
             self._regions_shown = update.layer
+        self._put(update, collected.script)
+
+    def _add(self, arrived: Arrived) -> None:
+        """New points onto the page's, when the page still holds what they were queried after."""
+        shown = self.shown
+        if shown is not arrived.after or not self.page_ready:
+            self.refresh()
+            return
+        self.arrivals_added += 1
+        d, new = shown.data, arrived.data
+        data = replace(d, total=new.total, points=d.points + new.points, heat=d.heat + new.heat)
+        self._put(replace(shown, data=data), arrived.script)
+
+    def _put(self, update: MapUpdate, script: str) -> None:
+        """Run ``script`` on the page, which then shows ``update``."""
         data = update.data
         hint = ""
-        if update.layer is None and collected.layers:
+        if update.layer is None and self._layer_names:
             hint = " · choose a boundary layer under Filters ▸ Where to colour its regions"
         self.status.setText(f"{data.total:,} incidents on the map ({data.mode}){hint}")
+        self.shown = update
         self.view.page().runJavaScript(script, 0, lambda _r: self.updated.emit(data))
 
     def _show_error(self, error: Exception) -> None:
@@ -394,6 +435,24 @@ def _collect(
     geometry = layer is not None and layer != regions_shown
     update = collect(store, snapshot, layer, geometry, point_limit, latitude, counts_on, style)
     return Collected(update, update.script(), layers)
+
+
+class Arrived(NamedTuple):
+    """Points stored since the page's ``after`` was queried (:func:`_arrivals`)."""
+
+    after: MapUpdate
+    data: MapData  # the new points only, with the filters' new total
+    script: str  # the JavaScript that adds them
+
+
+def _arrivals(store: Engine, shown: MapUpdate, point_limit: int | None) -> Arrived | None:
+    """The points stored since ``shown``, None when they are not all the page lacks."""
+    from crimedesk.mapping.data import POINT_LIMIT, arrived_points
+    from crimedesk.mapping.query import arrivals_script
+
+    with store.connect() as conn:
+        data = arrived_points(conn, shown.snapshot, shown.data, point_limit or POINT_LIMIT)
+    return None if data is None else Arrived(shown, data, arrivals_script(data))
 
 
 def _popup_details(engine: Engine, incident_id: int) -> tuple[Any, ...] | None:

@@ -21,8 +21,8 @@ from tests.ui.panes.feeds.map_watch import Heartbeat
 from tests.ui.panes.map.mapjs import js
 
 EVENTS, RATE = 10_000, 5_000
-# A freeze is a stall a user notices as one. Measured here (machine loaded by others): 300-520 ms, the
-# dashboard's trend chart (pyqtgraph) redrawn on each coalesced refresh while the batches are stored
+# A freeze is a stall a user notices as one. Measured here (machine loaded by others, load 4.1-4.4):
+# 142-239 ms while the events arrive (the hidden dashboard is no longer redrawn then; it was 300-520 ms)
 MAX_STALL_MS = 1_000
 ON_PAGE = "crimedesk.layers.points.getLayers().map((m) => m.options.incidentId).sort((a, b) => a - b)"
 
@@ -82,10 +82,14 @@ def test_kafka_events_reach_map_and_dashboard_without_freezing(
     qtbot.waitUntil(lambda: window.counts_label.text() == matching, timeout=15_000)
     on_map = _ids(engine)
     qtbot.waitUntil(lambda: js(qtbot, workspace.map, ON_PAGE) == on_map, timeout=15_000)
-    qtbot.waitUntil(lambda: cards["total"].value.text() == f"{total:,}", timeout=15_000)
     worst_ms = heartbeat.longest_stall_ms()
+    shown = Heartbeat()
+    window.tabs.setCurrentWidget(workspace.dashboard)  # hidden while the events came: redrawn when shown
+    qtbot.waitUntil(lambda: cards["total"].value.text() == f"{total:,}", timeout=15_000)
     print(
-        f"{EVENTS:,} Kafka events at {RATE:,}/s: stored in {stored_in:.1f} s; longest stall {worst_ms:.0f} ms"
+        f"{EVENTS:,} Kafka events at {RATE:,}/s: stored in {stored_in:.1f} s;"
+        f" longest stall {worst_ms:.0f} ms; the dashboard first shown after them:"
+        f" longest stall {shown.longest_stall_ms():.0f} ms"
     )
     assert f"{total:,} incidents" in window.dataset_label.text()
     assert len(on_map) > before  # the new incidents are mappable, and on the page

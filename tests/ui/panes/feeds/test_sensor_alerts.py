@@ -33,7 +33,7 @@ def test_alerts_arrive_on_the_map_and_the_rules_pick_the_toast(qtbot, chicago_sa
     with engine.begin() as conn:
         store_events(conn, feed.id, [parse_alert(alert(n)) for n in range(30)])
     for _ in range(3):  # three batches within a second: one re-read
-        workspace.scheduler.batch.emit("mqtt", "s", 10)
+        workspace.scheduler.batch.emit("mqtt", "s", 10, 0)
     wait_js(qtbot, workspace.map, f"crimedesk.overlays['{LAYER}'].getLayers().length === 40")
     picked = [n for n in range(30) if n % 3 and (n % 10) / 10 >= 0.9]  # gunshots of confidence >= 0.9
     assert picked == [19, 29]
