@@ -12,8 +12,9 @@ from sqlalchemy import Connection, Executable
 def query_frame(conn: Connection, query: Executable, columns: Sequence[str]) -> pd.DataFrame:
     """The rows of ``query`` as a frame with ``columns``.
 
-    Built from plain tuples: pandas inspects SQLAlchemy Rows as generic sequences, which made the
-    all-years daily trend of a 7M-row history (20,456 rows) take 140–180 ms to frame instead of 15–19.
+    Fetched all at once (iterating fetches row by row: 75 ms for 20,000 rows from DuckDB) and framed
+    from plain tuples: pandas inspects SQLAlchemy Rows as generic sequences, which made the all-years
+    daily trend of a 7M-row history (20,456 rows) take 140–180 ms to frame instead of 15–19.
     """
-    rows: list[tuple[Any, ...]] = [tuple(row) for row in conn.execute(query)]
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in conn.execute(query).all()]
     return pd.DataFrame(rows, columns=list(columns))

@@ -25,7 +25,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from crimedesk.analytics.count_true import count_true
+from crimedesk.analytics.backend_sql import count_true
 from crimedesk.analytics.filters_sql import filter_period, where_clause, without_dates
 from crimedesk.analytics.significance import ChangeTest, change_test
 from crimedesk.analytics.sqltime import Period, year_earlier

@@ -1,7 +1,8 @@
 """Integer SQL on stored local times (seconds since 1970-01-01 00:00 local, see domain.timecodec).
 
-``//`` renders as integer division on both backends (SQLite ``/`` on integers, PostgreSQL ``/``
-on bigint), which truncates toward zero: correct for times from 1970 on, which all incidents are.
+Days and hours are integer divisions (``backend_sql.int_div``: ``/`` on SQLite's and PostgreSQL's
+integers, ``//`` on DuckDB's), which truncate toward zero: correct for times from 1970 on, which all
+incidents are.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import BigInteger, ColumnElement, case, type_coerce
 
+from crimedesk.analytics.backend_sql import int_div
 from crimedesk.domain.timecodec import SECONDS_PER_DAY, day_number
 
 
@@ -21,16 +23,16 @@ def seconds(column: ColumnElement) -> ColumnElement[int]:
 
 def day_of(column: ColumnElement) -> ColumnElement[int]:
     """Day number (days since 1970-01-01)."""
-    return seconds(column) // SECONDS_PER_DAY
+    return int_div(seconds(column), SECONDS_PER_DAY)
 
 
 def hour_of(column: ColumnElement) -> ColumnElement[int]:
-    return seconds(column) % SECONDS_PER_DAY // 3600
+    return int_div(seconds(column) % SECONDS_PER_DAY, 3600)
 
 
 def weekday_of(column: ColumnElement) -> ColumnElement[int]:
     """Monday = 0 (1970-01-01 was a Thursday)."""
-    return (seconds(column) // SECONDS_PER_DAY + 3) % 7
+    return (int_div(seconds(column), SECONDS_PER_DAY) + 3) % 7
 
 
 #: Hours from the Monday 00:00 before 1970-01-01 (a Thursday) to 1970-01-01 00:00.
@@ -40,7 +42,7 @@ EPOCH_HOUR_OF_WEEK = 72
 def hour_of_week_of(column: ColumnElement) -> ColumnElement[int]:
     """Monday 00:00-00:59 = 0 .. Sunday 23:00-23:59 = 167: ``weekday_of * 24 + hour_of`` in one
     division and one remainder, which DuckDB groups on about twice as fast as on the pair."""
-    return (seconds(column) // 3600 + EPOCH_HOUR_OF_WEEK) % 168
+    return (int_div(seconds(column), 3600) + EPOCH_HOUR_OF_WEEK) % 168
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ def _stored(engine) -> int:
 
 
 @pytest.mark.slow  # 30 s: a broker, the whole window and 15,000 alerts
-def test_alerts_at_5000_a_second_never_freeze_the_window(qtbot, chicago_sample_store, tmp_path, gui_collector):
+def test_alerts_at_5000_a_second_never_freeze_the_window(
+    qtbot, chicago_sample_store, tmp_path, gui_collector
+):
     broker = Mosquitto(tmp_path)
     broker.start()
     try:
