@@ -9,7 +9,7 @@
 # dependency, at the versions pinned by the build machine's .venv, `pip freeze`), web/ (the pinned
 # npm map assets, resources/web/node_modules), install.sh, crimedesk.desktop and the icon.
 # The dependency wheels (and the build backend's) are downloaded once per set of pins into
-# $CRIMEDESK_BUNDLE_CACHE (default ~/.cache/crimedesk/bundle/<key>; older keys are deleted);
+# $CRIMEDESK_BUNDLE_CACHE (default ~/.cache/crimedesk/bundle/<key>; a key unused for a week goes);
 # crimedesk's own wheel and the archive are made afresh from the checkout every time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -49,11 +49,13 @@ if [ "$MODE" != offline ] && [ ! -f "$WHEELS/.complete" ]; then
         "$STAGE"/own/crimedesk-*.whl "setuptools>=69" wheel  # the build backend: for --offline
     rm -f "$WHEELS.part"/crimedesk-*.whl
     touch "$WHEELS.part/.complete"
-    find "$CACHE" -mindepth 1 -maxdepth 1 ! -name "$KEY.part" -exec rm -rf {} +  # older pins
     mv "$WHEELS.part" "$WHEELS"
+    # Other pins (other checkouts on the machine may use them): deleted after a week unused.
+    find "$CACHE" -mindepth 1 -maxdepth 1 ! -name "$KEY" -mtime +7 -exec rm -rf {} +
 elif [ "$MODE" = fetch ]; then
     echo "bundle: dependency wheels cached in $WHEELS, skipping pip download"
 fi
+[ -d "$WHEELS" ] && touch "$WHEELS"  # in use (see the clean-up above)
 [ "$MODE" = fetch ] && exit 0
 if [ ! -f "$WHEELS/.complete" ]; then
     echo "bundle: no wheels cached for these pins in $WHEELS (run installer/setup.sh --dev)" >&2
