@@ -13,6 +13,7 @@ BIN=${XDG_BIN_HOME:-$HOME/.local/bin}
 APPS=${XDG_DATA_HOME:-$HOME/.local/share}/applications
 ICONS=${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps
 PYTHON=${PYTHON:-python3}
+export PIP_CONFIG_FILE=/dev/null  # the archive alone: no pip.conf may add an index or find-links
 
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' ||
     { echo "install: this bundle is for CPython 3.11" >&2; exit 1; }

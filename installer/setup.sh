@@ -2,11 +2,13 @@
 # Set up crimedesk on Debian 12: system libraries, .venv, Python packages, local map assets.
 #
 #   bash installer/setup.sh          # to run the app
-#   bash installer/setup.sh --dev    # to run the tests (adds test tools, starts local PostgreSQL)
+#   bash installer/setup.sh --dev    # to run the tests (adds test tools, caches the offline bundle's
+#                                    # wheels, starts local PostgreSQL)
 #   bash installer/setup.sh --pg-password-rule   # only: local PostgreSQL asks crimedesk_scram_test members for passwords
 #
 # Idempotent: a second run skips every step whose inputs did not change (apt packages present,
-# pyproject.toml hash in .venv/.setup-stamp, package-lock.json hash in node_modules/.setup-stamp).
+# pyproject.toml hash in .venv/.setup-stamp, package-lock.json hash in node_modules/.setup-stamp,
+# the pins' hash naming the bundle's wheel cache).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,7 +19,7 @@ for arg in "$@"; do
     case "$arg" in
         --dev) DEV=1 ;;
         --pg-password-rule) ONLY_RULE=1 ;;
-        -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup: unknown option $arg (use --dev, --pg-password-rule or --help)" >&2; exit 2 ;;
     esac
 done
@@ -121,6 +123,12 @@ install_web_assets() {
     echo "$want" >"$NPM_STAMP"
 }
 
+# The offline-install test (tests/installer) assembles the bundle with no network from these wheels;
+# downloading them is the set-up step (about 800 MB once per set of pins, in ~/.cache/crimedesk/bundle).
+cache_bundle_wheels() {
+    bash installer/build_bundle.sh --fetch-only | sed 's/^bundle: /setup: offline bundle: /'
+}
+
 start_postgres() {
     if ! command -v pg_ctlcluster >/dev/null || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
         say "postgresql: no local cluster installed; PostgreSQL tests will skip (and fail when CI=true)"
@@ -185,6 +193,7 @@ create_venv
 install_python_packages
 install_web_assets
 if [ "$DEV" -eq 1 ]; then
+    cache_bundle_wheels
     start_postgres
     require_passwords_of_test_group
 fi
