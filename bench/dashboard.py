@@ -54,6 +54,7 @@ def filter_changes():
         "last 28 days": last28,
         "year to date": ytd,
         "YTD, violent only": replace(ytd, categories=frozenset({"violent"})),
+        "all years": FilterSnapshot(date(1990, 1, 1), AS_OF),  # before the first tiled year
     }
 
 
