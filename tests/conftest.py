@@ -46,6 +46,19 @@ def chicago_sample(data_dir: Path) -> Path:
     return data_dir / "chicago_crimes_sample_2017-01-01_to_03.csv"
 
 
+@pytest.fixture
+def bad_chicago(tmp_path: Path, chicago_sample: Path) -> Path:
+    """The first 30 sample rows with two broken ones: a bad date (line 3) and a short row (line 5)."""
+    lines = chicago_sample.read_text(encoding="utf-8").splitlines()[:31]
+    fields = lines[2].split(",")
+    fields[2] = "31/31/2017 25:99"
+    lines[2] = ",".join(fields)
+    lines[4] = "1,2,3"
+    path = tmp_path / "chicago_broken.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def chicago_full(data_dir: Path) -> Path:
     return data_dir / "chicago_crimes_2016_2017.csv.gz"

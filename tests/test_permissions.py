@@ -63,7 +63,7 @@ assert mirror.sync()
 from PySide6.QtWidgets import QApplication
 qt = QApplication([])
 from crimedesk.ui.widgets.chart_box import ChartBox
-chart = ChartBox("chart")
+chart = ChartBox("chart", engine=engine)
 chart.resize(400, 300)
 chart.show()
 qt.processEvents()

@@ -122,13 +122,14 @@ def record_export(
     object_type: str,
     object_id: object,
     details: Mapping[str, Any] | None,
-    write: Callable[[], None],
+    write: Callable[[Connection], None],
     *,
     user: User | None = None,
 ) -> None:
-    """An export the UI writes itself (e.g. the map as PNG): ``write()`` runs inside the transaction
-    of its audit row, so a file that cannot be written leaves no row, and a store that cannot
-    record the export (read-only) gets no file."""
+    """An export written outside the export services (the map or a chart as PNG, an import's
+    rejected rows): ``write(conn)`` runs inside the transaction of its audit row, on its connection
+    (to read what it writes), so a file that cannot be written leaves no row, and a store that
+    cannot record the export (read-only) gets no file."""
     with engine.begin() as conn:
         record(conn, resolved(user), Action.EXPORT, object_type, object_id, details)
-        write()
+        write(conn)

@@ -19,6 +19,7 @@ from crimedesk.auth import audit
 from crimedesk.auth.session import acting_user
 from crimedesk.auth.user import User
 from crimedesk.config.private_files import create_private_file
+from crimedesk.config.settings import settings_path
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.storage.engine import make_engine
 
@@ -60,6 +61,13 @@ class LoginAttempts:
         self.path.write_text(json.dumps(kept, indent=1), encoding="utf-8")
 
 
+def kept_attempts(store: str | URL, settings_file: Path | None = None) -> LoginAttempts:
+    """The store's refused logins not yet in its trail, kept beside the settings file (one file
+    for the app and the CLI, so either's next login writes the other's refusals)."""
+    folder = (settings_file or settings_path()).parent
+    return LoginAttempts.kept_in(folder / "failed_logins.json", store)
+
+
 def store_key(store: str | URL) -> str:
     """A store's server and database, without user or password."""
     url = make_url(store)
@@ -93,13 +101,16 @@ class LoginRefused(CrimedeskError):
 def log_in(url: str | URL, attempts: LoginAttempts) -> Engine:
     """Open the store at ``url`` as its user, recording the login (and earlier refused attempts).
 
-    A refusal is kept in ``attempts`` and raised as LoginRefused with the server's reason."""
+    A failure is raised as LoginRefused with the server's reason; a refusal of the user (not a
+    missing database or an unreachable server) is also kept in ``attempts``, a failed login."""
     parsed = make_url(url)
     try:
         engine = make_engine(parsed)
     except OperationalError as exc:
-        reason = refusal_reason(str(exc.orig))
-        attempts.refused(parsed.username or "", reason)
+        server_text = str(exc.orig)
+        reason = refusal_reason(server_text)
+        if any(clue in server_text for clue in REASONS):
+            attempts.refused(parsed.username or "", reason)
         raise LoginRefused(f"{parsed.username} could not log in: {reason}") from None
     record_login(engine, acting_user(engine), attempts)
     return engine
@@ -112,9 +123,10 @@ def refusal_reason(server_text: str) -> str:
     return server_text.strip().splitlines()[-1] if server_text.strip() else "the server refused the login"
 
 
+WRONG_PASSWORD = "wrong user name or password"
 REASONS = {
-    "password authentication failed": "wrong user name or password",
+    "password authentication failed": WRONG_PASSWORD,
     "no password supplied": "the server asks for a password",
     "is not permitted to log in": "this user is suspended",
-    "does not exist": "wrong user name or password",
+    'role "': WRONG_PASSWORD,  # 'role "x" does not exist' (not 'database "y" does not exist')
 }

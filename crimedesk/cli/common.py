@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from crimedesk.auth.login import WRONG_PASSWORD, kept_attempts, log_in
 from crimedesk.config.settings import configured_store_url, open_settings, refuse_password
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
 from crimedesk.domain.progress import CancelFn, ProgressFn
@@ -42,9 +43,15 @@ def store_url(given: str | None) -> URL:
             given = configured_store_url(settings)
         else:
             refuse_password(given)
-        return with_password(resolve_url(given), ask_password)
+        url = resolve_url(given)
+        return with_password(url, ask_password, lambda: _failed_login(url))
     except CrimedeskError as exc:
         raise fail(str(exc)) from None
+
+
+def _failed_login(url: URL) -> None:
+    """A typed password the server refused: kept until the next login writes it to the trail."""
+    kept_attempts(url).refused(url.username or "", WRONG_PASSWORD)
 
 
 STORE_HELP = (
@@ -112,8 +119,18 @@ def _progress_bar(label: str) -> Iterator[ProgressFn]:
 @contextmanager
 def opened_store(url: URL | str | None, light: bool = False) -> Iterator[Engine]:
     """The store for one command, its connections closed when the command is done; ``light`` for
-    short commands that read little (a small SQLite page cache: see storage.engine)."""
-    engine = make_engine(url, light=light)
+    short commands that read little (a small SQLite page cache: see storage.engine).
+
+    A PostgreSQL store is opened as its user: a login, audited like the app's, with the refused
+    attempts kept since (:func:`~crimedesk.auth.login.log_in`); a refusal fails the command and is
+    kept for the next login. A SQLite store has no login to audit: nothing authenticates there
+    (the OS account that owns the file is the user, as in the app, which records no login either),
+    and a row per command would make the read-only short commands (`stats`, `imports`) write."""
+    resolved = resolve_url(url)
+    if resolved.get_backend_name() == "postgresql":
+        engine = log_in(resolved, kept_attempts(resolved))
+    else:
+        engine = make_engine(resolved, light=light)
     try:
         yield engine
     finally:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.box import SIMPLE_HEAD
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from crimedesk.analytics.incident_table import import_history
 from crimedesk.cli.common import STORE_HELP, DbOption, console, fail, opened_store, store_url
@@ -99,23 +99,29 @@ def show_rejected(
     db: DbOption = None,
 ) -> None:
     """List (or export) the rows an import rejected, with line numbers and reasons."""
-    with opened_store(db, light=True) as engine, engine.connect() as conn:
-        if not rejected.import_exists(conn, import_id):
-            raise fail(f"no import with id {import_id}")
-        if export:
-            count = rejected.export_rejected(conn, import_id, export)
+    with opened_store(db, light=True) as engine:
+        with engine.connect() as conn:
+            if not rejected.import_exists(conn, import_id):
+                raise fail(f"no import with id {import_id}")
+        if export:  # audited: the one command here that writes to the store
+            count = rejected.export_rejected(engine, import_id, export)
             console.print(f"{count:,} rejected rows written to {export}", highlight=False)
             return
-        table = Table("line", "reasons", "raw text")
-        for row in rejected.list_rejected(conn, import_id, limit):
-            table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
-        console.print(table)
-        total = rejected.count_rejected(conn, import_id)
-        conflicts = conn.execute(select(imports.c.conflicts).where(imports.c.id == import_id)).scalar_one()
-        shown = f"{total:,} rejected in all"
-        if conflicts:  # listed with the rejected rows, their reasons starting "conflict:"
-            shown = f"{total:,} listed in all: {total - conflicts:,} rejected, {conflicts:,} in conflict"
-        console.print(shown, highlight=False)
+        with engine.connect() as conn:
+            _print_rejected(conn, import_id, limit)
+
+
+def _print_rejected(conn: Connection, import_id: int, limit: int) -> None:
+    table = Table("line", "reasons", "raw text")
+    for row in rejected.list_rejected(conn, import_id, limit):
+        table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
+    console.print(table)
+    total = rejected.count_rejected(conn, import_id)
+    conflicts = conn.execute(select(imports.c.conflicts).where(imports.c.id == import_id)).scalar_one()
+    shown = f"{total:,} rejected in all"
+    if conflicts:  # listed with the rejected rows, their reasons starting "conflict:"
+        shown = f"{total:,} listed in all: {total - conflicts:,} rejected, {conflicts:,} in conflict"
+    console.print(shown, highlight=False)
 
 
 def stats(db: DbOption = None) -> None:

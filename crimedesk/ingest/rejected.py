@@ -1,4 +1,4 @@
-"""Rejected rows of an import: list them, or export them as CSV with their reasons."""
+"""Rejected rows of an import: list them, or export them as CSV with their reasons (audited)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
+from crimedesk.auth import audit
+from crimedesk.auth.permissions import requires
+from crimedesk.auth.roles import Action
+from crimedesk.auth.user import User
 from crimedesk.storage.schema import imports, rejected_rows
 
 
@@ -41,13 +45,22 @@ def import_exists(conn: Connection, import_id: int) -> bool:
     return conn.execute(select(imports.c.id).where(imports.c.id == import_id)).first() is not None
 
 
-def export_rejected(conn: Connection, import_id: int, path: Path) -> int:
-    """Write line number, reasons and raw text of every rejected row to a CSV file; returns the count."""
-    written = 0
+@requires(Action.EXPORT)
+def export_rejected(engine: Engine, import_id: int, path: Path, *, user: User | None = None) -> int:
+    """Write line number, reasons and raw text of every rejected row to a CSV file, in the
+    transaction of its audit row (:func:`~crimedesk.auth.audit.record_export`); returns the count."""
+    with engine.connect() as conn:
+        total = count_rejected(conn, import_id)
+    details = {"rows": total, "file": str(path)}
+    audit.record_export(
+        engine, "rejected_rows", import_id, details, lambda conn: _write_csv(conn, import_id, path), user=user
+    )
+    return total
+
+
+def _write_csv(conn: Connection, import_id: int, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line_number", "reasons", "raw_text"])
         for row in conn.execute(_query(import_id).execution_options(yield_per=10_000)):
             writer.writerow(row)
-            written += 1
-    return written

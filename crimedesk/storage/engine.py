@@ -103,9 +103,10 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def with_password(url: URL, ask_password: AskPassword) -> URL:
+def with_password(url: URL, ask_password: AskPassword, refused: Callable[[], None] | None = None) -> URL:
     """``url``, with a password asked for when the server wants one that ``url`` lacks (no keyring
-    entry). The password given is kept for this session only."""
+    entry). The password given is kept for this session only. ``refused()`` is called each time
+    the server refuses a password that was typed (a failed login)."""
     if url.get_backend_name() != "postgresql" or url.password is not None:
         return url
     reason = _password_problem(url)
@@ -121,6 +122,8 @@ def with_password(url: URL, ask_password: AskPassword) -> URL:
         if reason is None:
             remember_for_session(secret_account(url), password)
             return candidate
+        if refused is not None:
+            refused()
     raise StoreAccessError(f"{shown} refused the password {PASSWORD_TRIES} times")
 
 

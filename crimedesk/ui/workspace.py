@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy import Engine, select
 
 from crimedesk.analytics.extent import latest_occurrence
+from crimedesk.auth.login import kept_attempts
 from crimedesk.auth.roles import Action, Role
 from crimedesk.auth.session import acting_user
 from crimedesk.auth.user import User
@@ -32,7 +33,7 @@ from crimedesk.state.selection import SelectionState
 from crimedesk.storage.schema import ucr_counts
 from crimedesk.storage.summary import StoreSummary, store_label, store_summary
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
-from crimedesk.ui.dialogs.login_dialog import LoginDialog, kept_attempts
+from crimedesk.ui.dialogs.login_dialog import LoginDialog
 from crimedesk.ui.dialogs.offline_dialog import BringBackDialog, TakeOfflineDialog
 from crimedesk.ui.dialogs.server_setup_dialog import ServerSetupDialog
 from crimedesk.ui.dialogs.settings_dialog import SettingsDialog

@@ -50,16 +50,3 @@ def _no_jobs_left(qtbot) -> Iterator[None]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-@pytest.fixture
-def bad_chicago(tmp_path: Path, chicago_sample: Path) -> Path:
-    """The first 30 sample rows with two broken ones: a bad date (line 3) and a short row (line 5)."""
-    lines = chicago_sample.read_text(encoding="utf-8").splitlines()[:31]
-    fields = lines[2].split(",")
-    fields[2] = "31/31/2017 25:99"
-    lines[2] = ",".join(fields)
-    lines[4] = "1,2,3"
-    path = tmp_path / "chicago_broken.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from crimedesk.auth.login import LoginAttempts, LoginRefused, log_in
+from crimedesk.auth.login import LoginAttempts, LoginRefused, kept_attempts, log_in
 from crimedesk.config.secrets import get_secret, keep_password, secret_account
-from crimedesk.config.settings import Settings, settings_path, update_settings
+from crimedesk.config.settings import Settings, update_settings
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 
@@ -121,9 +121,3 @@ def log_in_dialog(store: URL, *, remember: bool, settings_file: Path | None = No
 
         update_settings(change, settings_file)
     return dialog.engine
-
-
-def kept_attempts(store: URL, settings_file: Path | None) -> LoginAttempts:
-    """The store's refused logins not yet in its trail, kept beside the settings file."""
-    folder = (settings_file or settings_path()).parent
-    return LoginAttempts.kept_in(folder / "failed_logins.json", store)

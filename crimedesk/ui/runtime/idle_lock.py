@@ -3,9 +3,12 @@
 Locked, the window hides its data and asks for the password of the user logged in; cancelling
 closes the window. A SQLite store has no password to ask for: it relies on the OS session lock.
 
-Input is watched on the main window's native window (every key and mouse event reaches it before
-any widget), never with an application-wide filter: PySide wraps every watched object in Python,
-and wrapping objects that QtWebEngine is destroying crashes the process.
+Input is watched on native windows (every key and mouse event reaches a top-level window's native
+window before any of its widgets): the main window's, and each other window's (a modeless dialog
+such as the user guide or the import dialog) as it gets the keyboard focus — input goes to the
+window that has it — told by QGuiApplication's focusWindowChanged signal. Never with an
+application-wide filter: PySide wraps every watched object in Python, and wrapping objects that
+QtWebEngine is destroying crashes the process.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import QWidget
 
 ACTIVITY = {
@@ -49,10 +53,16 @@ class IdleLock(QObject):
     def _watch(self) -> None:
         if not self._watching:
             self._window.winId()  # creates the native window before the first show
-            handle = self._window.windowHandle()
-            assert handle is not None  # winId() made it
-            handle.installEventFilter(self)
+            self._watch_window(self._window.windowHandle())
+            app = QGuiApplication.instance()
+            assert isinstance(app, QGuiApplication)
+            app.focusWindowChanged.connect(self._watch_window)
             self._watching = True
+
+    def _watch_window(self, window: QWindow | None) -> None:
+        """Watch ``window`` too (installing the filter again on a window keeps one)."""
+        if window is not None:
+            window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY and not self.locked and self.interval_ms > 0:

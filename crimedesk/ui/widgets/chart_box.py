@@ -1,4 +1,5 @@
-"""A titled pyqtgraph chart with hover tooltips, clicks in data coordinates and PNG export.
+"""A titled pyqtgraph chart with hover tooltips, clicks in data coordinates and PNG export
+(audited in the store the chart shows).
 
 Subclasses implement :meth:`tooltip_at` and :meth:`clicked_at` on data coordinates, so tests
 can call them directly and real mouse events go through the same code.
@@ -23,7 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from crimedesk.auth import audit
 from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
 log = logging.getLogger(__name__)
@@ -55,9 +59,12 @@ class ChartBox(QWidget):
         plot: pg.PlotItem | None = None,
         parent: QWidget | None = None,
         count_axis: str = "left",
+        engine: Engine | None = None,
     ) -> None:
-        """``count_axis``: the side whose ticks are counts (a CountAxis), unless ``plot`` is given."""
+        """``count_axis``: the side whose ticks are counts (a CountAxis), unless ``plot`` is given.
+        ``engine``: the store, which records who exported the chart (no Export PNG… without)."""
         super().__init__(parent)
+        self.engine, self.name = engine, title
         plot = plot or pg.PlotItem(axisItems={count_axis: CountAxis(count_axis)})
         self.title = QLabel(f"<b>{title}</b>")
         self.status = PlainLabel()
@@ -76,10 +83,11 @@ class ChartBox(QWidget):
         layout.addLayout(self.header)
         layout.addWidget(self.widget, stretch=1)
         layout.addWidget(self.status)
-        export = QAction("Export PNG…", self)
-        export.triggered.connect(self._ask_export)
-        self.widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.widget.addAction(export)
+        if engine is not None:
+            export = QAction("Export PNG…", self)
+            export.triggered.connect(self._ask_export)
+            self.widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            self.widget.addAction(export)
         self.widget.scene().sigMouseMoved.connect(self._mouse_moved)
         self.widget.scene().sigMouseClicked.connect(self._mouse_clicked)
 
@@ -113,11 +121,19 @@ class ChartBox(QWidget):
         self.status.setStyleSheet("color: #666")
 
     def export_png(self, path: Path, width: int = 1200) -> None:
-        """Write the chart as PNG (the widget must have been shown once for a correct layout)."""
+        """Write the chart as PNG (the widget must have been shown once for a correct layout), in
+        the transaction of its audit row."""
+        if self.engine is None:
+            raise ValueError("a chart without a store cannot record its export")
         exporter = ImageExporter(self.plot)
         exporter.parameters()["width"] = width
-        if not exporter.export(str(path)) and not Path(path).is_file():
-            raise OSError(f"could not write {path}")
+
+        def save(_conn: Connection) -> None:
+            if not exporter.export(str(path)) and not Path(path).is_file():
+                raise OSError(f"could not write {path}")
+
+        details = {"title": self.name, "width": width, "file": str(path)}
+        audit.record_export(self.engine, "chart", path.name, details, save)
 
     def _ask_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export chart", "chart.png", "PNG image (*.png)")
@@ -128,6 +144,10 @@ class ChartBox(QWidget):
         except OSError as exc:
             log.exception("chart export failed")
             QMessageBox.warning(self, "Export failed", as_rich_text(str(exc)))
+        except SQLAlchemyError as exc:  # e.g. a read-only store: the export cannot be recorded
+            reason = getattr(exc, "orig", None) or exc
+            text = f"The store could not record the export, so it was not made ({reason})."
+            QMessageBox.warning(self, "Export failed", as_rich_text(text))
 
     def _data_point(self, scene_pos: QPointF) -> QPointF | None:
         if not self.plot.sceneBoundingRect().contains(scene_pos):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
@@ -163,6 +164,25 @@ def test_the_idle_lock_fires_after_the_quiet_time_and_input_postpones_it(qtbot) 
     lock.set_minutes(0)
     qtbot.wait(800)
     assert locks == [1]
+
+
+def test_typing_in_a_modeless_dialog_postpones_the_idle_lock(qtbot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    locks: list[int] = []
+    lock = IdleLock(0.01, lambda: locks.append(1), window)  # 600 ms, watching before the dialog opens
+    dialog = QDialog(window)  # modeless, its own top-level window (the user guide, the import dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle())
+    for _ in range(4):  # typing in the dialog every 300 ms for 1.2 s: never 600 ms quiet
+        qtbot.wait(300)
+        QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_A)
+    assert locks == []
+    qtbot.waitUntil(lambda: locks == [1], timeout=2_000)
+    lock.set_minutes(0)
 
 
 def test_locking_hides_the_data_and_cancelling_closes_the_window(qtbot, as_role, tmp_path) -> None:

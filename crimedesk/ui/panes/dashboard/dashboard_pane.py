@@ -112,19 +112,19 @@ class DashboardPane(QWidget):
     def _make_trend(self) -> TrendChart:
         from crimedesk.ui.panes.dashboard.trend_chart import TrendChart
 
-        chart = TrendChart(self.state)
+        chart = TrendChart(self.state, engine=self.engine)
         chart.bucket_changed.connect(lambda _b: self._run("trend", self.state.snapshot))
         return chart
 
     def _make_offenses(self) -> OffenseBars:
         from crimedesk.ui.panes.dashboard.offense_bars import OffenseBars
 
-        return OffenseBars(self.state)
+        return OffenseBars(self.state, engine=self.engine)
 
     def _make_hours(self) -> HourGrid:
         from crimedesk.ui.panes.dashboard.hour_grid import HourGrid
 
-        return HourGrid()
+        return HourGrid(engine=self.engine)
 
     def _make_compstat(self) -> CompStatTable:
         from crimedesk.ui.panes.dashboard.compstat_table import CompStatTable

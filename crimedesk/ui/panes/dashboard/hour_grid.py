@@ -8,6 +8,7 @@ import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QWidget
+from sqlalchemy import Engine
 
 from crimedesk.analytics.hour_of_week import HourOfWeek
 from crimedesk.ui.widgets.chart_box import ChartBox
@@ -16,8 +17,8 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class HourGrid(ChartBox):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Hour of week", parent=parent)
+    def __init__(self, parent: QWidget | None = None, engine: Engine | None = None) -> None:
+        super().__init__("Hour of week", parent=parent, engine=engine)
         self.grid: npt.NDArray[np.float64] = np.zeros((7, 24))
         self.time_unknown = 0
         self.image = pg.ImageItem(axisOrder="row-major")

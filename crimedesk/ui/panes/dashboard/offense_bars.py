@@ -6,6 +6,7 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
+from sqlalchemy import Engine
 
 from crimedesk.domain.display_text import display_text
 from crimedesk.state.filters import FilterState
@@ -15,8 +16,10 @@ BAR_COLOUR = "#4a7ab5"
 
 
 class OffenseBars(ChartBox):
-    def __init__(self, state: FilterState, parent: QWidget | None = None) -> None:
-        super().__init__("Top offense types", parent=parent, count_axis="bottom")
+    def __init__(
+        self, state: FilterState, parent: QWidget | None = None, engine: Engine | None = None
+    ) -> None:
+        super().__init__("Top offense types", parent=parent, count_axis="bottom", engine=engine)
         self.state = state
         self.frame = pd.DataFrame(columns=["offense_type", "count", "share"])
         self.plot.invertY(True)

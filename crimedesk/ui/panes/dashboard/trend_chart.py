@@ -7,6 +7,7 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
+from sqlalchemy import Engine
 
 from crimedesk.analytics.trend import BUCKETS, Bucket
 from crimedesk.domain.categories import CATEGORIES
@@ -19,9 +20,11 @@ COLOURS = {"violent": "#c0392b", "property": "#2e86c1", "drug": "#8e44ad", "othe
 class TrendChart(ChartBox):
     bucket_changed = Signal(str)
 
-    def __init__(self, state: FilterState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: FilterState, parent: QWidget | None = None, engine: Engine | None = None
+    ) -> None:
         axes = {"bottom": pg.DateAxisItem(utcOffset=0), "left": CountAxis("left")}
-        super().__init__("Trend", plot=pg.PlotItem(axisItems=axes))
+        super().__init__("Trend", plot=pg.PlotItem(axisItems=axes), engine=engine)
         self.setParent(parent)
         self.state = state
         self.frame = pd.DataFrame()

@@ -155,8 +155,7 @@ class UploadsView(QWidget):
         engine, import_id = self.engine, self.import_id
 
         def write(_progress: Any, _cancel: Any) -> int:
-            with engine.connect() as conn:
-                return export_rejected(conn, import_id, path)
+            return export_rejected(engine, import_id, path)
 
         self.export_path = path
         submit(write, finished=self._exported, failed=self._failed)

@@ -23,7 +23,7 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crimedesk.auth import audit
@@ -393,7 +393,7 @@ class MapPane(QWidget):
         words = filter_words(self.filters.snapshot, self._layer_names)
         image = compose(shot, info, replace(request, units=self.settings.prefs.units), words)
 
-        def save() -> None:
+        def save(_conn: Connection) -> None:
             if not image.save(str(request.path), "PNG"):  # type: ignore[call-overload]  # stub wants bytes
                 raise OSError(f"could not write {request.path}")
 

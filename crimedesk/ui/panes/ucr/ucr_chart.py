@@ -7,6 +7,7 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QWidget
+from sqlalchemy import Engine
 
 from crimedesk.domain.display_text import html_text
 from crimedesk.ui.widgets.chart_box import ChartBox
@@ -19,8 +20,8 @@ MEASURES = {"rate": "per 100,000 residents", "count": "offenses"}
 class UcrChart(ChartBox):
     year_clicked = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("FBI UCR estimated crimes", parent=parent)
+    def __init__(self, parent: QWidget | None = None, engine: Engine | None = None) -> None:
+        super().__init__("FBI UCR estimated crimes", parent=parent, engine=engine)
         self.frame = pd.DataFrame(columns=["year", "state_abbr", "count", "population", "rate"])
         self.measure = "rate"
         self.curves: dict[str, pg.PlotDataItem] = {}

@@ -125,7 +125,7 @@ class UcrPane(QWidget):
     def _make_chart(self) -> UcrChart:
         from crimedesk.ui.panes.ucr.ucr_chart import UcrChart
 
-        chart = UcrChart()
+        chart = UcrChart(engine=self.engine)
         chart.year_clicked.connect(self._show_caveats)
         return chart
 
