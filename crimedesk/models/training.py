@@ -77,7 +77,7 @@ def run_experiment(
     if frame.empty:
         raise ValueError("the filters select no incidents: nothing to train on")
     record = {
-        "name": name or f"{kind} {datetime.now():%Y-%m-%d %H:%M}",
+        "name": name or f"{spec.display_name} {datetime.now():%Y-%m-%d %H:%M}",
         "model_kind": kind,
         "task": spec.task,
         "params_json": json.dumps(dataclasses.asdict(chosen)),
