@@ -204,9 +204,9 @@ def _kill_reader_when_writing(importer_pid: int) -> None:
         reader.send_signal(signal.SIGKILL)
 
 
-def test_unexpected_errors_are_one_line_naming_the_error():
+def test_unexpected_errors_are_one_line_in_words_not_the_class_name():
     assert explain(ZeroDivisionError("division by zero")) == (
-        "unexpected ZeroDivisionError: division by zero (CRIMEDESK_TRACEBACK=1 shows where)"
+        "unexpected error: division by zero (CRIMEDESK_TRACEBACK=1 shows where)"
     )
 
 

@@ -12,6 +12,7 @@ from crimedesk.auth.permissions import requires
 from crimedesk.auth.roles import Action
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import ImportCancelled
+from crimedesk.domain.explain import explain
 from crimedesk.domain.progress import CancelFn, ProgressFn, never_cancel, no_progress
 from crimedesk.feeds.adapters import adapter_for
 from crimedesk.feeds.catalog import load_feed
@@ -75,7 +76,7 @@ def pull(run: FeedRun, progress: ProgressFn, cancel: CancelFn) -> RunResult:
         run.finish(CANCELLED, str(exc))
         raise
     except Exception as exc:
-        run.finish(FAILED, str(exc) if isinstance(exc, FeedError) else f"{type(exc).__name__}: {exc}")
+        run.finish(FAILED, explain(exc))
         raise
     if not run.counts.reconciles():
         run.finish(FAILED, f"reconciliation failed: {run.counts}")

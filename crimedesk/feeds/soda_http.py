@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from crimedesk.domain.errors import ImportCancelled
+from crimedesk.domain.explain import explain
 from crimedesk.domain.progress import CancelFn
 from crimedesk.feeds.errors import FeedFormatError, FeedHTTPError, FeedNetworkError, FeedOffline
 
@@ -71,7 +72,7 @@ class SodaClient:
             except httpx.TransportError as exc:  # timeouts, connections cut mid-body
                 if last:
                     raise FeedNetworkError(
-                        f"The connection to {self.base.host} failed {attempt} times ({type(exc).__name__})."
+                        f"The connection to {self.base.host} failed {attempt} times ({explain(exc)})."
                     ) from exc
                 self._wait(self._backoff(attempt), type(exc).__name__)
                 continue

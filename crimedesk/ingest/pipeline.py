@@ -22,6 +22,7 @@ from crimedesk.auth.permissions import requires, resolved
 from crimedesk.auth.roles import Action
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import AlreadyImported, ImportCancelled, ImportFileError
+from crimedesk.domain.explain import explain
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
 from crimedesk.ingest import conflicts, history, ucr_writer
 from crimedesk.ingest.dedupe import KeyTracker
@@ -125,7 +126,7 @@ def _import_locked(
         _record_end(engine, import_id, "cancelled", str(exc))
         raise
     except Exception as exc:
-        _record_end(engine, import_id, "failed", f"{type(exc).__name__}: {exc}")
+        _record_end(engine, import_id, "failed", explain(exc))
         raise
     progress(1.0, "done")
     return ImportResult(import_id, chosen.name, status, counts)

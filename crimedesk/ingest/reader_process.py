@@ -33,6 +33,7 @@ import pyarrow as pa
 
 import crimedesk
 from crimedesk.domain.errors import ProcessEnded
+from crimedesk.domain.explain import explain
 from crimedesk.domain.parent_death import exit_when
 from crimedesk.ingest import source
 from crimedesk.ingest.prepare import Prepared, Preparer
@@ -206,5 +207,5 @@ def _picklable(exc: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # replaced by an error that says what it was
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
+        return RuntimeError(explain(exc))
     return exc

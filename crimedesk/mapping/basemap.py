@@ -24,6 +24,7 @@ from sqlalchemy import Connection, select
 from crimedesk import __version__
 from crimedesk.config.private_files import create_private_file
 from crimedesk.domain.errors import CrimedeskError, ImportCancelled
+from crimedesk.domain.explain import explain
 from crimedesk.mapping.tiles import image_type, tile_url
 from crimedesk.storage.schema import boundaries, boundary_layers, incidents
 
@@ -185,7 +186,7 @@ def _fetch(http: httpx.Client, url: str, pacer: _Pacer) -> bytes | None:
             answer = http.get(url, headers={"User-Agent": USER_AGENT})
         except httpx.TransportError as exc:
             backoff = max(2 * backoff, 1.0)
-            last = f"{type(exc).__name__}: {exc}"
+            last = explain(exc)
             continue
         if answer.status_code == 404:
             return None

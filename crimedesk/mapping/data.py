@@ -19,7 +19,7 @@ from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.incident_words import value_words
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.mapping.classes import GRID_PALETTE, REGION_PALETTE, classify
-from crimedesk.mapping.layers import CATEGORY_COLORS, cell_size_deg, region_counts_payload
+from crimedesk.mapping.layers import CATEGORY_COLORS, CLUSTER_BUBBLE, cell_size_deg, region_counts_payload
 from crimedesk.mapping.rates import UNITS
 from crimedesk.storage.schema import boundaries, incident_regions, incidents
 
@@ -99,13 +99,20 @@ def _category_legend() -> dict[str, Any]:
     return {"title": "Incidents", "rows": rows, "layers": ["points", "clusters"]}
 
 
+def _cluster_legend() -> dict[str, Any]:
+    """Grey bubbles, close to the "other" swatch: told apart, drawn as a bubble (disc and ring)."""
+    disc, ring = CLUSTER_BUBBLE
+    rows = [[disc, "number of incidents in the bubble"]]
+    return {"title": "Clusters", "rows": rows, "layers": ["clusters"], "bubble": ring}
+
+
 def _points(rows: Sequence[Sequence[Any]]) -> MapData:
     """Rows ``(id, lat, lon, category)`` as coloured points; unpacked, since looking up a Row's
     attributes by name costs more than building the lists for 20,000 points."""
     other = CATEGORY_COLORS["other"]
     points = [[i, lat, lon, CATEGORY_COLORS.get(category, other)] for i, lat, lon, category in rows]
     heat = [[lat, lon, 1.0] for _i, lat, lon, _category in rows]
-    return MapData("points", len(rows), points, [], heat, [_category_legend()])
+    return MapData("points", len(rows), points, [], heat, [_category_legend(), _cluster_legend()])
 
 
 def _cell_number(column: ColumnElement[float], origin: float, size: float, dialect: str) -> ColumnElement:

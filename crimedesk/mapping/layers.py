@@ -27,6 +27,8 @@ CATEGORY_COLORS: dict[str, str] = {
     "drug": "#009E73",
     "other": "#7F7F7F",
 }
+#: A cluster bubble's disc and ring, as the page draws a middle-sized one (map.js, over white).
+CLUSTER_BUBBLE = ("#c3c3c3", "#a6a6a6")
 NO_VALUE_COLOR = "#dddddd"  # a region without a rate: the page's fill for a region without colour
 if tuple(CATEGORY_COLORS) != CATEGORIES:
     raise ImportError("CATEGORY_COLORS must list every category in order")

@@ -23,6 +23,7 @@ from crimedesk.auth.roles import Action
 from crimedesk.auth.user import User
 from crimedesk.config.paths import data_dir
 from crimedesk.domain.errors import ImportCancelled
+from crimedesk.domain.explain import explain
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.models.catalog import model_spec
 from crimedesk.models.experiments import Experiment, get_experiment, get_experiment_in
@@ -76,7 +77,7 @@ def run_experiment(
     if frame.empty:
         raise ValueError("the filters select no incidents: nothing to train on")
     record = {
-        "name": name or f"{kind} {datetime.now():%Y-%m-%d %H:%M}",
+        "name": name or f"{spec.display_name} {datetime.now():%Y-%m-%d %H:%M}",
         "model_kind": kind,
         "task": spec.task,
         "params_json": json.dumps(dataclasses.asdict(chosen)),
@@ -103,8 +104,7 @@ def run_experiment(
     except Exception as exc:
         status = "cancelled" if isinstance(exc, ImportCancelled) else "failed"
         # the reason in words, as the Models pane and `models experiments` show it (the log has the type)
-        reason = str(exc).strip() or f"{type(exc).__name__} without a message; the log has the details"
-        _finish(engine, experiment_id, status=status, error=reason, started=started)
+        _finish(engine, experiment_id, status=status, error=explain(exc), started=started)
         raise
     _finish(
         engine,

@@ -168,3 +168,16 @@ def test_runs_are_audited_and_reconciled(sqlite_store, portal, quick_retries):
     run = feed_history(sqlite_store, "chicago")[0]
     written = run["inserted"] + run["updated"] + run["unchanged"] + run["rejected"] + run["conflicts"]
     assert run["received"] == written == SAMPLE_ROWS and run["rejected"] == rejected
+
+
+def test_an_unexpected_failure_is_recorded_in_words(sqlite_store, portal, monkeypatch):
+    class Broken:
+        def pull(self, run, progress, cancel):
+            raise ValueError("the portal's date column is empty")
+
+    monkeypatch.setattr("crimedesk.feeds.runner.adapter_for", lambda kind: Broken())
+    subscribe(sqlite_store, portal)
+    with pytest.raises(ValueError):
+        run_feed(sqlite_store, "chicago", user=ANALYST)
+    error = feed_history(sqlite_store, "chicago")[0]["error"]
+    assert error == "the portal's date column is empty"  # not "ValueError: the portal's…"

@@ -16,7 +16,7 @@ from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.domain.parent_death import ORPHAN_EXIT_CODE
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.profiles import all_profiles
-from crimedesk.ingest.reader_process import CHILD_MODULE, _start_child
+from crimedesk.ingest.reader_process import CHILD_MODULE, _picklable, _start_child
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incidents, rejected_rows
 from tests.ingest.helpers import cancel_after, count
@@ -180,3 +180,15 @@ def test_the_reading_child_ends_when_its_parent_lets_go_of_it(chicago_full):
         receiving.close()
         if child.poll() is None:
             child.kill()
+
+
+class _TwoPartError(Exception):
+    """Pickles but cannot be unpickled: its constructor takes two arguments, its args hold one."""
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")
+
+
+def test_an_error_the_child_cannot_send_as_is_is_told_in_words():
+    sent = _picklable(_TwoPartError("row 3", "the date is empty"))
+    assert str(sent) == "row 3: the date is empty"  # not "_TwoPartError: row 3: …"

@@ -139,8 +139,9 @@ def test_the_tile_cap_refuses_before_any_request(tile_server: TileServer, tmp_pa
 
 def test_a_server_error_stops_with_a_sentence(tmp_path: Path) -> None:
     plan = TilePlan(LOOP, 14, 14)
-    with pytest.raises(BasemapError, match="kept failing"):
+    with pytest.raises(BasemapError, match="kept failing") as failed:
         prepare_basemap(plan, tmp_path / "x.mbtiles", "http://127.0.0.1:9/{z}/{x}/{y}.png", rate=10.0)
+    assert "Connection refused" in str(failed.value) and "ConnectError" not in str(failed.value)
 
 
 def test_extents_from_a_layer_and_from_the_data(store, chicago_sample, data_dir) -> None:

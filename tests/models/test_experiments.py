@@ -85,6 +85,7 @@ def test_cancelled_run_is_recorded_and_raised(engine):
     with engine.connect() as conn:
         row = conn.execute(select(experiments)).mappings().one()
     assert row["status"] == "cancelled" and row["artifact_path"] is None
+    assert row["name"].startswith("Risk score (gradient boosting) 20"), row["name"]  # words, not risk_gb
     assert json.loads(row["filters_json"])["categories"] == []
 
 

@@ -45,6 +45,7 @@
     ".cd-swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;" +
     "border:1px solid #555}.cd-legend:empty{display:none}.cd-ramp{height:10px;border:1px solid #555}" +
     ".cd-ramp-labels{display:flex;justify-content:space-between}" +
+    ".cd-swatch.cd-bubble{width:10px;height:10px;border-radius:50%;border-width:3px}" +
     "body.cd-export .leaflet-control-container{display:none}" +
     /* Clusters in greys by size: markercluster's green / yellow / orange read as the categories. */
     ".leaflet-container .marker-cluster-small{background-color:rgba(170,170,170,.55)}" +
@@ -293,8 +294,9 @@
     if (geometry) drawn.addLayer(L.geoJSON(geometry, { style: { color: "#000", weight: 2, fill: false } }));
   };
 
-  /* sections: [{title, rows: [[colour, label], ...], layers: [key, ...]}]; a section shows while
-   * one of its layers is on the map, followed by those of the overlays shown. */
+  /* sections: [{title, rows: [[colour, label], ...], layers: [key, ...], bubble}]; a section shows
+   * while one of its layers is on the map, followed by those of the overlays shown; bubble: its
+   * swatches are drawn as cluster bubbles, a disc of the colour in a ring of that colour. */
   cd.setLegend = function (sections) {
     legendSections = sections;
     renderLegend();
@@ -359,8 +361,9 @@
       box.appendChild(el("div", section.title, "cd-legend-title"));
       for (const [color, label] of section.rows) {
         const row = el("div", null, "cd-legend-row");
-        const swatch = el("span", null, "cd-swatch");
+        const swatch = el("span", null, section.bubble ? "cd-swatch cd-bubble" : "cd-swatch");
         swatch.style.background = color;
+        if (section.bubble) swatch.style.borderColor = section.bubble;
         row.append(swatch, el("span", label));
         box.appendChild(row);
       }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crimedesk.domain.explain import NO_REASON, explain
+
 
 def sentence(text: str) -> str:
     """``text`` with a capital first letter and a full stop (or its own closing mark)."""
@@ -13,7 +15,7 @@ def sentence(text: str) -> str:
 
 
 def error_sentence(what: str, error: object) -> str:
-    """ "``what`` failed: <the error's message as a sentence>"; an error without a message is
-    told as such (its type goes to the log, not to the analyst)."""
-    reason = sentence(str(error)) or "It gave no reason; the log has the details."
+    """ "``what`` failed: <the error as a sentence>" (:func:`explain`): a full disk or a locked store
+    in words, an error without a message told as such (its type goes to the log, not the analyst)."""
+    reason = sentence(explain(error) if isinstance(error, BaseException) else str(error) or NO_REASON)
     return f"{what[0].upper()}{what[1:]}: {reason}" if what else reason

@@ -21,6 +21,7 @@ from crimedesk.mapping.export_text import metres_per_pixel, scale_bar
 
 SCREEN_DPI = 96
 INCH_M = 0.0254
+SWATCHED = ("row", "bubble")  # legend rows drawn with a swatch before their label
 MAX_DPI = 480  # the page renders at DPI / 96, and QtWebEngine zooms at most 5 times
 
 
@@ -188,15 +189,33 @@ def _north_arrow(painter: QPainter, layout: Layout) -> None:
 
 
 def _legend_rows(legend: dict[str, Any]) -> list[tuple[str, Any]]:
-    """("title", text), ("row", (colour, label)) and ("heat", heat legend) in drawing order."""
+    """("title", text), ("row", (colour, label)), ("bubble", (colour, label, ring)) and ("heat", heat
+    legend) in drawing order."""
     rows: list[tuple[str, Any]] = []
     heat = legend.get("heat")
     if heat:
         rows += [("title", heat["title"]), ("heat", heat["gradient"]), ("heat-note", heat_note(heat))]
     for section in legend.get("sections", []):
         rows.append(("title", section["title"]))
-        rows += [("row", (color, label)) for color, label in section["rows"]]
+        ring = section.get("bubble")
+        rows += [
+            ("bubble", (color, label, ring)) if ring else ("row", (color, label))
+            for color, label in section["rows"]
+        ]
     return rows
+
+
+def _swatch(painter: QPainter, square: QRectF, kind: str, value: tuple[str, ...]) -> None:
+    """A legend row's square of colour, or for a "bubble" row a disc in its ring, as the map draws it."""
+    painter.setBrush(QColor(value[0]))
+    if kind == "row":
+        painter.drawRect(square)
+        return
+    painter.save()
+    inset = square.width() / 8  # half the ring's width: the ring's outside fills the square
+    painter.setPen(QPen(QColor(value[2]), 2 * inset))
+    painter.drawEllipse(square.adjusted(inset, inset, -inset, -inset))
+    painter.restore()
 
 
 def heat_note(heat: dict[str, Any]) -> str:
@@ -211,10 +230,10 @@ def _legend(painter: QPainter, layout: Layout, legend: dict[str, Any]) -> None:
     if not rows:
         return
     s, line = layout.scale, 16 * layout.scale
-    texts = [(kind, str(value[1] if kind == "row" else value)) for kind, value in rows if kind != "heat"]
+    texts = [(kind, str(value[1] if kind in SWATCHED else value)) for kind, value in rows if kind != "heat"]
     widest = max(
         QFontMetricsF(layout.font(8, bold=kind == "title")).horizontalAdvance(text)
-        + (18 * s if kind == "row" else 0)
+        + (18 * s if kind in SWATCHED else 0)
         for kind, text in texts
     )
     width = min(widest + 16 * s, layout.map.width() / 2)
@@ -239,13 +258,10 @@ def _legend_row(painter: QPainter, layout: Layout, cell: QRectF, kind: str, valu
         painter.drawText(cell, Qt.AlignmentFlag.AlignVCenter, str(value))
         return
     painter.setFont(layout.font(8))
-    if kind == "row":
-        color, label = value
-        swatch = QRectF(cell.left(), cell.center().y() - 6 * s, 12 * s, 12 * s)
-        painter.setBrush(QColor(color))
-        painter.drawRect(swatch)
+    if kind in SWATCHED:
+        _swatch(painter, QRectF(cell.left(), cell.center().y() - 6 * s, 12 * s, 12 * s), kind, value)
         text = cell.adjusted(18 * s, 0, 0, 0)
-        painter.drawText(text, Qt.AlignmentFlag.AlignVCenter, str(label))
+        painter.drawText(text, Qt.AlignmentFlag.AlignVCenter, str(value[1]))
         return
     if kind == "heat-note":
         painter.drawText(cell, Qt.AlignmentFlag.AlignVCenter, str(value))

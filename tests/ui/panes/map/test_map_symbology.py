@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import Engine, func, select
 
 from crimedesk.mapping.classes import PALETTES
-from crimedesk.mapping.layers import CATEGORY_COLORS
+from crimedesk.mapping.layers import CATEGORY_COLORS, CLUSTER_BUBBLE
 from crimedesk.mapping.options import Symbology
 from crimedesk.storage.schema import boundaries, incident_regions
-from crimedesk.ui.panes.map.map_export import INCH_M, ExportDialog, ExportRequest
+from crimedesk.ui.panes.map.map_export import INCH_M, ExportDialog, ExportRequest, _legend_rows
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
 from crimedesk.ui.panes.map.map_toolbar import MapToolbar
 from tests.ui.panes.map.conftest import on_districts
@@ -266,3 +266,26 @@ def test_cluster_bubbles_are_grey_never_a_category_colour(qtbot, make_pane, dist
     }
     assert fills and not fills & categories
     assert all(max(c) - min(c) <= 8 for c in fills), fills  # shades of grey
+
+
+LEGEND_TITLES = "crimedesk.legendData().sections.map(s => s.title)"
+
+
+def test_the_legend_tells_cluster_bubbles_while_they_are_on_the_map(
+    qtbot, make_pane, districts_store, artifacts
+):
+    """Grey bubbles sit close to the "other" swatch: a legend row drawn as a bubble says what they are,
+    on the page and in the presentable export, and goes with the clusters layer."""
+    pane = make_pane(districts_store)
+    pane.set_visible_layers(["points"])
+    wait_js(qtbot, pane, f"{LEGEND_TITLES}.includes('Incidents') && !{LEGEND_TITLES}.includes('Clusters')")
+    pane.set_visible_layers(["clusters"])
+    wait_js(qtbot, pane, f"{LEGEND_TITLES}.join() == 'Incidents,Clusters'")
+    legend = js(qtbot, pane, "crimedesk.legendData()")
+    disc, ring = CLUSTER_BUBBLE
+    assert legend["sections"][1]["rows"] == [[disc, "number of incidents in the bubble"]]
+    bubble = js(qtbot, pane, "getComputedStyle(document.querySelector('.cd-legend .cd-bubble')).borderRadius")
+    assert bubble == "50%"
+    assert ("bubble", (disc, "number of incidents in the bubble", ring)) in _legend_rows(legend)
+    pane.view.grab().save(str(artifacts / "map_cluster_legend.png"))
+    pane.export_map(ExportRequest(artifacts / "map_export_clusters.png", "Clusters", 1200, 900, 96))
