@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
-from crimedesk.analytics.frames import query_frame
 from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.storage.schema import ucr_counts
 
@@ -28,8 +27,9 @@ def ucr_trend(conn: Connection, states: list[str], crime: str) -> pd.DataFrame:
         .where(t.state_abbr.in_([s.upper() for s in states]))
         .order_by(t.state_abbr, t.year)
     )
+    import pandas as pd
 
-    frame = query_frame(conn, query, ["year", "state_abbr", "count", "population"])
+    frame = pd.DataFrame(conn.execute(query).all(), columns=["year", "state_abbr", "count", "population"])
     frame = frame.astype({"year": "int64", "count": "Int64", "population": "Int64"})
     frame["rate"] = frame["count"] * 100_000 / frame["population"]
     return frame

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
-from crimedesk.analytics.frames import query_frame
 from crimedesk.domain.ucr import UCR_CRIMES
 from crimedesk.storage.schema import ucr_counts
 
@@ -41,8 +40,9 @@ def ucr_caveats(conn: Connection, states: list[str]) -> pd.DataFrame:
         .where(t.state_abbr.in_([s.upper() for s in states]), t.caveats.is_not(None))
         .order_by(t.state_abbr, t.year)
     )
+    import pandas as pd
 
-    return query_frame(conn, query, ["year", "state_abbr", "caveats"])
+    return pd.DataFrame(conn.execute(query).all(), columns=["year", "state_abbr", "caveats"])
 
 
 def caveat_lines(caveats: pd.DataFrame, year: int | None = None) -> list[str]:
