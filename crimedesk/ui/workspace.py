@@ -10,16 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QWidget
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from crimedesk.analytics.extent import latest_occurrence
 from crimedesk.auth.login import kept_attempts
 from crimedesk.auth.roles import Action, Role
 from crimedesk.auth.session import acting_user
@@ -30,8 +27,7 @@ from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.regions.store import BoundaryImportResult
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
-from crimedesk.storage.schema import ucr_counts
-from crimedesk.storage.summary import StoreSummary, store_label, store_summary
+from crimedesk.storage.summary import StoreSummary, store_label
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.login_dialog import LoginDialog
 from crimedesk.ui.dialogs.offline_dialog import BringBackDialog, TakeOfflineDialog
@@ -54,24 +50,18 @@ from crimedesk.ui.panes.reports.reports_pane import ReportsPane
 from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
 from crimedesk.ui.runtime.auth_gate import SINGLE_USER, gate, who
 from crimedesk.ui.runtime.idle_lock import IdleLock
-from crimedesk.ui.runtime.workers import Job, LatestQuery, submit, wait_for_workers
+from crimedesk.ui.runtime.mirror_keeper import MirrorKeeper
+from crimedesk.ui.runtime.store_facts import StoreFacts, store_facts
+from crimedesk.ui.runtime.workers import LatestQuery, wait_for_workers
 from crimedesk.ui.welcome import WelcomePage
 from crimedesk.ui.widgets.plain_text import PlainLabel, as_rich_text
 
 if TYPE_CHECKING:
-    from crimedesk.analytics.mirror import AnalyticsMirror
     from crimedesk.ui.dialogs.basemap_dialog import BasemapDialog
     from crimedesk.ui.dialogs.import_dialog import ImportDialog
 
 log = logging.getLogger(__name__)
 DEFAULT_PRESET = "last_28"
-
-
-@dataclass(frozen=True)
-class StoreFacts:
-    summary: StoreSummary
-    latest: date | None
-    has_ucr: bool  # FBI UCR figures on file (a store may hold only those)
 
 
 class Workspace(QObject):
@@ -87,20 +77,20 @@ class Workspace(QObject):
         self.selection = SelectionState()  # an incident clicked on the map shows in the Data pane
         name = store_label(engine)
         self.filter_panel = FilterPanel(self.state, engine, settings_file=settings_file)
-        self.mirror: AnalyticsMirror | None = None  # made on the first reload, after the window paints
-        self.dashboard = DashboardPane(engine, self.state, query_engine=self._analytics_engine)
+        self.mirror = MirrorKeeper(engine, self.show_error)
+        self.dashboard = DashboardPane(engine, self.state, query_engine=self.mirror.query_engine)
         self.data = DataPane(engine, self.state, selection=self.selection, user=self.user)
         self.ucr = UcrPane(engine)
         self.map = MapPane(
             engine,
             self.state,
-            query_engine=self._analytics_engine,
+            query_engine=self.mirror.query_engine,
             settings_file=settings_file,
             selection=self.selection,
         )
         self.models = ModelsPane(engine, self.state, show_on_map=self._show_on_map)
         self.reports = ReportsPane(
-            engine, self.state, query_engine=self._analytics_engine, settings_file=settings_file
+            engine, self.state, query_engine=self.mirror.query_engine, settings_file=settings_file
         )
         self.scheduler = FeedScheduler(engine, self.user, self)
         self.feeds = FeedsPane(engine, self.user, self.scheduler, settings_file)
@@ -134,8 +124,6 @@ class Workspace(QObject):
                 ("models", self.models, self.models.refresh),
             )
         }
-        self.arrivals = 0  # feed batches noted: the mirror is current once a sync began after the last
-        self._mirror_current_at: int | None = None  # ``arrivals`` when the last finished sync began
         self.sensors = SensorAlerts(engine, settings_file, self.map, self.window)
         self._gate()
         if self.admin is not None:  # reachable on an empty store too, where the welcome page shows
@@ -150,7 +138,6 @@ class Workspace(QObject):
         self._store_query = LatestQuery(self._show_store, self.show_error, self)
         self._live_store_query = LatestQuery(self._show_live_store, self.show_error, self)
         self._zero_query = LatestQuery(self._show_zero_reason, self.show_error, self)
-        self._mirror_job: Job | None = None
         self._connect()
         self._restore_window(saved.window)
         if restore_error:
@@ -244,25 +231,13 @@ class Workspace(QObject):
         """Read the store (on a worker); then show the welcome page or refresh every pane."""
         if self.closed:  # closed before its first read (the start-up benchmark closes at once)
             return
-        self._store_query.run(lambda: _store_facts(self.engine))
+        self._store_query.run(lambda: store_facts(self.engine))
         self._sync_mirror(with_map=True)
 
     def _sync_mirror(self, with_map: bool) -> None:
-        """Bring the mirror up to date on a worker; then the panes that query it (the map only if
-        ``with_map``: live arrivals reach it from the store without waiting for the mirror)."""
-        if self.mirror is None:
-            from crimedesk.analytics.mirror import AnalyticsMirror  # DuckDB loads after first paint
-
-            self.mirror = AnalyticsMirror(self.engine)
-        mirror, began = self.mirror, self.arrivals
-
-        def synced(changed: bool) -> None:
-            self._mirror_current_at = began
-            self._mirror_synced(changed, with_map)
-
-        self._mirror_job = submit(
-            lambda progress, cancel: mirror.sync(progress, cancel), finished=synced, failed=self.show_error
-        )
+        """Bring the mirror up to date; then the panes that query it (the map only if ``with_map``:
+        live arrivals reach it from the store without waiting for the mirror)."""
+        self.mirror.sync(lambda changed: self._mirror_synced(changed, with_map))
 
     def start_feeds(self) -> None:
         """Run the feeds on their schedule while the window is open (a viewer's app runs none)."""
@@ -276,7 +251,7 @@ class Workspace(QObject):
         if kind == "mqtt":
             self.sensors.arrived(arrived)
         elif arrived > 0:
-            self.arrivals += 1  # the mirror is behind the store from now on
+            self.mirror.fell_behind()
             self.live.note(inserted, updated)
         for badge in self.badges:
             badge.add(arrived)
@@ -291,15 +266,8 @@ class Workspace(QObject):
             self.reload()
             return
         self.in_view["map"].request(lambda: self.map.add_arrivals(changed))
-        self._live_store_query.run(lambda: _store_facts(self.engine))
+        self._live_store_query.run(lambda: store_facts(self.engine))
         self._sync_mirror(with_map=False)
-
-    def _analytics_engine(self) -> Engine:
-        """Dashboard and map aggregates run on the DuckDB mirror while it holds the store as it is,
-        else (before its first copy, or behind newly arrived incidents) on the store."""
-        mirror = self.mirror
-        current = mirror is not None and mirror.ready and self._mirror_current_at == self.arrivals
-        return mirror.engine if current and mirror is not None else self.engine
 
     def _mirror_synced(self, changed: bool, with_map: bool) -> None:
         if changed and not self.closed and self.facts is not None and not self.facts.summary.is_empty:
@@ -309,11 +277,9 @@ class Workspace(QObject):
 
     def shutdown(self) -> None:
         """Stop the mirror's copy (it can take a minute on millions of rows), wait, drop the mirror."""
-        if self._mirror_job is not None:
-            self._mirror_job.cancel()
+        self.mirror.stop()
         wait_for_workers()
-        if self.mirror is not None:
-            self.mirror.close()
+        self.mirror.close()
 
     def _show_store(self, facts: StoreFacts) -> None:
         if self.closed:
@@ -516,14 +482,6 @@ class Workspace(QObject):
         self.window.message_label.setText(text)
         self.window.message_label.setToolTip(as_rich_text(text) if text else "")
         self.window.dataset_label.setVisible(not text)
-
-
-def _store_facts(engine: Engine) -> StoreFacts:
-    """What the window says about the store (run on a worker)."""
-    with engine.connect() as conn:
-        latest = latest_occurrence(conn)
-        has_ucr = conn.execute(select(ucr_counts.c.year).limit(1)).first() is not None
-    return StoreFacts(store_summary(engine), latest, has_ucr)
 
 
 def _base64(data: QByteArray) -> str:
