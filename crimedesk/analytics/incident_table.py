@@ -25,14 +25,8 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("case_number", "Case"),
     ("source", "Source"),
 )
-IMPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "file_name",
-    "profile",
-    "status",
-    "username",
-    "started_at",
-    "finished_at",
+#: An import's reconciliation: rows read = inserted + ... + conflicts; then unmappable and far off.
+IMPORT_COUNTS: tuple[str, ...] = (
     "rows_read",
     "inserted",
     "updated",
@@ -42,6 +36,16 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     "conflicts",
     "unmappable",
     "far_off",
+)
+IMPORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "file_name",
+    "profile",
+    "status",
+    "username",
+    "started_at",
+    "finished_at",
+    *IMPORT_COUNTS,
     "error",
 )
 

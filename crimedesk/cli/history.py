@@ -12,7 +12,7 @@ from rich.box import SIMPLE_HEAD
 from rich.table import Table
 from sqlalchemy import Connection, select
 
-from crimedesk.analytics.incident_table import import_history
+from crimedesk.analytics.incident_table import IMPORT_COUNTS, import_history
 from crimedesk.cli.common import STORE_HELP, DbOption, console, fail, opened_store, store_url
 from crimedesk.cli.errors import guarded
 from crimedesk.ingest import rejected
@@ -20,17 +20,6 @@ from crimedesk.ingest.deletion import delete_import, plan_deletion
 from crimedesk.storage.schema import imports
 from crimedesk.storage.summary import store_summary
 
-RECONCILED = (
-    "rows_read",
-    "inserted",
-    "updated",
-    "unchanged",
-    "rejected",
-    "duplicates",
-    "conflicts",
-    "unmappable",
-    "far_off",
-)
 imports_app = typer.Typer(
     help="Upload history, newest first (no sub-command); `delete ID` deletes one import (admins).",
     invoke_without_command=True,
@@ -82,7 +71,7 @@ def list_imports(db: DbOption = None, limit: int = 20) -> None:
 
 def _reconciliation(record: Mapping[str, Any]) -> str:
     """File and profile, then rows read = inserted + updated + unchanged + rejected, each on a line."""
-    n = {name: f"{record[name] or 0:,}" for name in RECONCILED}
+    n = {name: f"{record[name] or 0:,}" for name in IMPORT_COUNTS}
     return (
         f"{record['file_name']} ({record['profile']})\n"
         f"{n['rows_read']} read = {n['inserted']} new + {n['updated']} updated"
