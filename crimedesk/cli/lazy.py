@@ -7,8 +7,9 @@ module instead, so a short command loads its own module and what that needs.
 
 from __future__ import annotations
 
+import functools
 import importlib
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import click
 import typer
@@ -25,23 +26,20 @@ class LazyCommands(TyperGroup):
 
     LAZY: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._loaded: dict[str, click.Command] = {}
-
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*super().list_commands(ctx), *self.LAZY]  # as listed: `import` first
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.LAZY:
             return super().get_command(ctx, cmd_name)
-        if cmd_name not in self._loaded:
-            self._loaded[cmd_name] = load_command(cmd_name, self.LAZY[cmd_name])
-        return self._loaded[cmd_name]
+        return load_command(cmd_name, self.LAZY[cmd_name])
 
 
+@functools.cache
 def load_command(name: str, where: str) -> click.Command:
-    """The click command of ``module:attribute``, every callback wrapped by :func:`guarded`."""
+    """The click command of ``module:attribute``, every callback wrapped by :func:`guarded`; once
+    a process (a group is made for each run of the app, and a command's callbacks are wrapped in
+    place)."""
     module_name, attribute = where.split(":")
     found = getattr(importlib.import_module(module_name), attribute)
     command: click.Command
