@@ -21,6 +21,7 @@ and are built only when missing. Never commit them.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import sys
@@ -60,8 +61,11 @@ def cache_dir() -> Path:
 def history_path(size: str, variant: str = "clean") -> Path:
     """The cached history file of ``size`` and ``variant``, built first when missing."""
     path = cache_dir() / f"chicago_history_{size}_{variant}.csv"
-    if not path.exists():
-        build(path, COPIES[size], variant)
+    # one builder at a time (pytest workers ask at once); the others wait, then find it built
+    with path.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            build(path, COPIES[size], variant)
     return path
 
 
@@ -154,7 +158,7 @@ def build(path: Path, copies: int, variant: str) -> None:
             conn.unregister("tile")
             print(f"  copy {k + 1}/{copies} written", file=sys.stderr)
     part.unlink()
-    partial.rename(path)
+    partial.replace(path)  # a process killed mid-build leaves no file taken for a whole one
 
 
 def main() -> None:
