@@ -1,4 +1,4 @@
-"""The README's screenshots in one command: ``.venv/bin/python docs/make_screenshots.py``.
+"""The README's screenshots in one command: ``.venv/bin/python docs/make_screenshots.py [sqlite] [postgres]``.
 
 Every pane at 1366×768 and 1920×1080 on the Chicago sample (/work/shared/data, or
 $CRIMEDESK_SHARED_DATA) with the police districts, the UCR table, a trained hotspot model, a
@@ -192,6 +192,7 @@ def postgres_shots() -> None:
     from crimedesk.auth import accounts
     from crimedesk.auth.roles import Role
     from crimedesk.auth.session import acting_user
+    from crimedesk.auth.store_settings import IDLE_LOCK_MAX, change_store_setting
     from crimedesk.ingest.pipeline import import_file
     from crimedesk.storage.engine import make_engine
     from crimedesk.ui.dialogs.login_dialog import LoginDialog
@@ -205,9 +206,11 @@ def postgres_shots() -> None:
         "omar": ("Omar Reyes", "Burglary"),
         "vera": ("Vera Stone", "Command staff"),
     }
-    logins = {name: f"{name}_{tag}" for name in names}
+    logins = {name: f"{name}_{tag}" for name in [*names, "dana"]}  # dana: a login made with psql
     with server.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{database}"'))
+        # only this store's people may connect: the crimedesk groups are the whole server's
+        conn.execute(text(f'REVOKE CONNECT ON DATABASE "{database}" FROM PUBLIC'))
     url = make_url(PG_SERVER).set(database=database)
     try:
         owner = make_engine(url)
@@ -218,8 +221,14 @@ def postgres_shots() -> None:
             accounts.add_user(
                 owner, logins[name], "pw-" + tag, role, user=me, full_name=full, department=department
             )
+        with server.connect() as conn:
+            conn.execute(
+                text(f'CREATE ROLE "{logins["dana"]}" LOGIN; GRANT crimedesk_viewer TO "{logins["dana"]}"')
+            )
+            conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {", ".join(logins.values())}'))
         chief = make_engine(url.set(username=logins["chief"], password="pw-" + tag))
         accounts.set_active(chief, logins["omar"], False, user=acting_user(chief))
+        change_store_setting(chief, IDLE_LOCK_MAX, 10, user=acting_user(chief))
         # the local server trusts 127.0.0.1 (any password passes): an unknown name is refused
         dialog = LoginDialog(url.set(username="anna_" + tag))
         dialog.password_edit.setText("a password")
@@ -231,7 +240,7 @@ def postgres_shots() -> None:
         for size in SIZES:
             workspace = open_workspace(chief, size)
             workspace.window.tabs.setCurrentWidget(workspace.admin)
-            wait_until(lambda w=workspace: w.admin.users_table.rowCount() >= len(names), "the users")
+            wait_until(lambda w=workspace: w.admin.users_table.rowCount() > len(names), "the users")
             save(workspace.window, f"admin_{size[0]}x{size[1]}")
             workspace.window.close()
             workspace.shutdown()
@@ -247,7 +256,10 @@ def postgres_shots() -> None:
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    sqlite_shots()
-    postgres_shots()
+    chosen = sys.argv[1:] or ["sqlite", "postgres"]  # `postgres` alone: the login and Admin shots
+    if "sqlite" in chosen:
+        sqlite_shots()
+    if "postgres" in chosen:
+        postgres_shots()
     total = sum(p.stat().st_size for p in OUT.glob("*.png"))
     print(f"{len(list(OUT.glob('*.png')))} PNGs, {total / 1024 / 1024:.1f} MB in {OUT.relative_to(ROOT)}")

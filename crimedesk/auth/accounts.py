@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from crimedesk.auth.permissions import requires
 from crimedesk.auth.roles import Action, Role
 from crimedesk.auth.scram import scram_verifier
+from crimedesk.auth.server import crimedesk_user_sql
 from crimedesk.auth.session import GROUP_ROLES
 from crimedesk.auth.user import PermissionDenied, User
+from crimedesk.config.secrets import get_secret, keep_password, secret_account
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.domain.timecodec import from_seconds
 
@@ -99,6 +101,19 @@ def set_password(engine: Engine, name: str, password: str, *, user: User) -> Non
     _call(engine, user, sql, {"name": name, "verifier": scram_verifier(password)})
 
 
+def set_own_password(engine: Engine, password: str, *, user: User) -> None:
+    """Set the acting user's own password and go on with it: ``engine``'s later connections (its
+    pool opens new ones) log in with the new password, and a password kept for this store (keyring
+    or session) is replaced, so the next start does not offer the old one."""
+    set_password(engine, user.name, password, user=user)
+    event.listen(
+        engine, "do_connect", lambda _dialect, _record, _args, params: params.update(password=password)
+    )
+    account = secret_account(engine.url.set(username=user.name))
+    if get_secret(account) is not None:
+        keep_password(account, password)
+
+
 @requires(Action.MANAGE_USERS)
 def list_users(engine: Engine, *, user: User) -> list[Account]:
     """Every crimedesk user of the store, by name, with role, status and last login."""
@@ -112,15 +127,21 @@ def _group_params() -> dict[str, str]:
     return {role.label: group for role, group in GROUP_ROLES.items()}
 
 
-_LIST_SQL = """
-SELECT p.username, p.full_name, p.department, coalesce(r.rolcanlogin, false) AS active,
+# Profiled users (made through crimedesk) and login roles made with psql in a crimedesk group
+# (blank full name and department): crimedesk.auth.server.crimedesk_user_sql says who is a user.
+_LIST_SQL = f"""
+SELECT n.username, coalesce(p.full_name, '') AS full_name, coalesce(p.department, '') AS department,
+       coalesce(r.rolcanlogin, false) AS active,
        CASE WHEN r.oid IS NULL THEN NULL
             WHEN pg_has_role(r.oid, :admin, 'MEMBER') THEN 'admin'
             WHEN pg_has_role(r.oid, :analyst, 'MEMBER') THEN 'analyst'
             WHEN pg_has_role(r.oid, :viewer, 'MEMBER') THEN 'viewer' END AS role,
-       (SELECT max(a.at_utc) FROM audit a WHERE a.username = p.username AND a.action = 'login') AS last_login
-FROM user_profiles p LEFT JOIN pg_roles r ON r.rolname = p.username
-ORDER BY p.username
+       (SELECT max(a.at_utc) FROM audit a WHERE a.username = n.username AND a.action = 'login') AS last_login
+FROM (SELECT username FROM user_profiles
+      UNION SELECT o.rolname FROM pg_roles o WHERE {crimedesk_user_sql("o.rolname")}) n
+LEFT JOIN user_profiles p ON p.username = n.username
+LEFT JOIN pg_roles r ON r.rolname = n.username
+ORDER BY n.username
 """
 
 

@@ -28,15 +28,17 @@ ANALYST_TABLES: dict[str, tuple[str, ...]] = {
     "report_history": APPEND,  # made by anyone who may report, viewers too; never changed
     "offline_slices": READ,  # written in the slice's own SQLite file, never on the server
     "user_profiles": READ,  # written only through the maintainer's functions
+    "store_settings": READ,  # store-wide settings: admins change them (ADMIN_WRITES)
     "store_info": READ,  # the store's identity, written once by the migration
     "alembic_version": READ,
 }
 # The only DELETEs: an admin deletes an import (its incidents, their regions, its rejected rows),
 # a boundary layer (its regions and joins) or an experiment. Nothing else is ever deleted.
 ADMIN_DELETES = {
-    *("imports", "incidents", "incident_regions", "rejected_rows"),
+    *("imports", "incidents", "incident_regions", "rejected_rows", "rejected_blocks"),
     *("boundary_layers", "boundaries", "experiments"),
 }
+ADMIN_WRITES = {"store_settings"}
 EVERYONE_APPENDS = {"report_history"}
 
 
@@ -46,6 +48,8 @@ def table_privileges(table: str, role: Role) -> tuple[str, ...]:
         return ("SELECT", "INSERT") if role is Role.ADMIN else ("INSERT",)
     if role is Role.VIEWER:
         return APPEND if table in EVERYONE_APPENDS else READ
+    if role is Role.ADMIN and table in ADMIN_WRITES:
+        return WRITE
     rights = ANALYST_TABLES.get(table, WRITE)
     if role is Role.ADMIN and table in ADMIN_DELETES and "DELETE" not in rights:
         return (*rights, *DELETE)
@@ -149,8 +153,26 @@ _ANALYST_OR_ADMIN = (
     " END IF;"
 )
 _FEEDS_OWN = "id = ANY(p_ids) AND import_id IN (SELECT import_id FROM feed_runs WHERE feed_id = p_feed)"
+
+
+def crimedesk_user_sql(name: str) -> str:
+    """SQL true when the role named by the expression ``name`` is a crimedesk user of this database:
+    it has a profile here (made through crimedesk), or it is a direct member of a crimedesk group
+    (a login made with psql: ``CREATE ROLE ...; GRANT crimedesk_analyst TO ...``) and may connect
+    here. Group roles are cluster-wide, so such a login has its group's rights in every crimedesk
+    database of the server it may connect to; the maintainer (a member of every group) is no user."""
+    groups = ", ".join(f"'{group}'" for group in GROUP_ROLES.values())
+    return (
+        f"(EXISTS (SELECT 1 FROM user_profiles WHERE username = {name})"
+        " OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+        f" JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = {name} AND g.rolname IN ({groups})"
+        f" AND u.rolname <> '{MAINTAINER}'"
+        " AND has_database_privilege(u.oid, current_database(), 'CONNECT')))"
+    )
+
+
 _KNOWN_USER = (
-    "IF NOT EXISTS (SELECT 1 FROM user_profiles WHERE username = p_name) THEN"
+    f"IF NOT {crimedesk_user_sql('p_name')} THEN"
     " RAISE EXCEPTION 'no crimedesk user %', p_name USING ERRCODE = 'undefined_object'; END IF;"
 )
 _NOT_SELF = (

@@ -23,7 +23,7 @@ from crimedesk.config.secrets import shown_url
 from crimedesk.config.settings import Settings, load_settings, update_settings
 
 CHANGE_SETTING = Action.CHANGE_SETTINGS.value  # the trail's word (the Admin pane filters on it)
-#: The settings the dialog edits; each user's own, on this workstation (none is store-wide yet).
+#: The settings the dialog edits; each user's own, on this workstation (store-wide: auth.store_settings).
 AUDITED: dict[str, Callable[[Any], Any]] = {
     "store_url": lambda url: None if url is None else shown_url(url),
     "idle_lock_minutes": float,

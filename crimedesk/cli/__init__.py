@@ -23,6 +23,7 @@ class _Commands(LazyCommands):
         "basemap": "crimedesk.cli.basemap:basemap_app",
         "users": "crimedesk.cli.users:users_app",
         "server": "crimedesk.cli.users:server_app",
+        "settings": "crimedesk.cli.settings:settings_app",
         "audit": "crimedesk.cli.users:audit_command",
         "feeds": "crimedesk.cli.feeds:feeds_app",
         "export": "crimedesk.cli.exports:export_app",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from crimedesk.auth import accounts, audit
 from crimedesk.auth.roles import Action, Role
@@ -60,10 +60,11 @@ def list_command(db: DbOption = None) -> None:
     """Every user with role, status and last login."""
     with opened_store(db) as engine:
         rows = accounts.list_users(engine, user=acting_user(engine))
-    table = Table("user", "full name", "role", "department", "status", "last login (UTC)")
+    whole = [Column(h, no_wrap=True) for h in ("user", "role", "status", "last login (UTC)")]
+    table = Table(*whole, "full name", "department")  # only the free text wraps
     for a in rows:
         last = f"{a.last_login_utc:%Y-%m-%d %H:%M}" if a.last_login_utc else "never"
-        table.add_row(a.username, a.full_name, a.role.label if a.role else "-", a.department, a.status, last)
+        table.add_row(a.username, a.role.label if a.role else "-", a.status, last, a.full_name, a.department)
     console.print(table)
 
 
@@ -121,7 +122,7 @@ def audit_command(
             return
         user.check(Action.MANAGE_USERS)
         entries = audit.read(engine, username=user_name, since_utc=start)
-    table = Table("time (UTC)", "user", "host", "action", "object", "details")
+    table = Table("time (UTC)", Column("user", no_wrap=True), "host", "action", "object", "details")
     for e in entries:
         table.add_row(
             f"{e.at_utc:%Y-%m-%d %H:%M:%S}",

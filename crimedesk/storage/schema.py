@@ -252,6 +252,15 @@ user_profiles = Table(  # PostgreSQL stores: the people behind the login roles (
     Column("department", String(200), nullable=False, server_default=""),
 )
 
+store_settings = Table(  # store-wide settings (crimedesk.auth.store_settings): admins change them
+    "store_settings",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("value_json", Text, nullable=False),
+    Column("changed_at", LocalTime, nullable=False),  # UTC
+    Column("changed_by", String(80), nullable=False),
+)
+
 audit = Table(  # append-only: triggers refuse UPDATE and DELETE (migration 0009)
     "audit",
     metadata,

@@ -31,6 +31,7 @@ from crimedesk.storage.summary import StoreSummary, store_label
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.login_dialog import LoginDialog
 from crimedesk.ui.dialogs.offline_dialog import BringBackDialog, TakeOfflineDialog
+from crimedesk.ui.dialogs.password_dialog import OwnPasswordDialog
 from crimedesk.ui.dialogs.server_setup_dialog import ServerSetupDialog
 from crimedesk.ui.dialogs.settings_dialog import SettingsDialog
 from crimedesk.ui.filter_panel import FilterPanel
@@ -49,7 +50,7 @@ from crimedesk.ui.panes.models.models_pane import ModelsPane
 from crimedesk.ui.panes.reports.reports_pane import ReportsPane
 from crimedesk.ui.panes.ucr.ucr_pane import UcrPane
 from crimedesk.ui.runtime.auth_gate import SINGLE_USER, gate, who
-from crimedesk.ui.runtime.idle_lock import IdleLock
+from crimedesk.ui.runtime.idle_lock import StoreIdleLock
 from crimedesk.ui.runtime.mirror_keeper import MirrorKeeper
 from crimedesk.ui.runtime.store_facts import StoreFacts, store_facts
 from crimedesk.ui.runtime.workers import LatestQuery, wait_for_workers
@@ -111,6 +112,7 @@ class Workspace(QObject):
         self.user_label = PlainLabel(who(self.user, engine.dialect.name))
         if engine.dialect.name == "sqlite":
             self.user_label.setToolTip(SINGLE_USER)
+            self.window.password_action.setVisible(False)  # the OS account is the user: no password
         self.window.menuBar().setCornerWidget(self.user_label)  # the status bar's room is for messages
         self.live = LiveRefresh(self._live_refresh, self)  # feed batches: one refresh a second at most
         tabs = self.window.tabs
@@ -129,8 +131,7 @@ class Workspace(QObject):
         if self.admin is not None:  # reachable on an empty store too, where the welcome page shows
             self.admin_action = self.window.menuBar().addMenu("&Admin").addAction("&Users and audit log…")
             self.admin_action.triggered.connect(self.open_admin)
-        minutes = saved.idle_lock_minutes if engine.dialect.name == "postgresql" else 0
-        self.idle_lock = IdleLock(minutes, self.lock, self.window, self)
+        self.idle_lock = StoreIdleLock(engine, settings_file, self.lock, self.window, self)
         self.facts: StoreFacts | None = None
         self.guide: GuideDialog | None = None
         self.closed = False
@@ -153,6 +154,7 @@ class Workspace(QObject):
             (w.basemap_action, self.open_basemap),
             (w.settings_action, self.open_settings),
             (w.server_setup_action, self.open_server_setup),
+            (w.password_action, lambda: OwnPasswordDialog(self.engine, self.user, w).show()),
             (w.quit_action, w.close),
             (w.portal_action, self.open_portal),
             (w.guide_action, self.open_guide),
@@ -182,6 +184,7 @@ class Workspace(QObject):
             w.tabs.currentChanged.connect(
                 lambda _i: admin.refresh() if w.tabs.currentWidget() is admin else None
             )
+            admin.store_settings.changed.connect(self.idle_lock.follow_settings)
         w.closing.connect(self.save)
         w.closing.connect(self._detach)
 
@@ -417,8 +420,7 @@ class Workspace(QObject):
     def _settings_saved(self, settings: Settings) -> None:
         """The basemap and units reach the map at once, the idle lock its new time (PostgreSQL only)."""
         self.map.reload_preferences()
-        if self.engine.dialect.name == "postgresql":
-            self.idle_lock.set_minutes(settings.idle_lock_minutes)
+        self.idle_lock.follow_settings()
 
     def _show_on_map(self, name: str, geojson: dict) -> None:
         """Model output goes to the map, which comes to the front."""

@@ -86,16 +86,21 @@ def _scram_rule_loaded(engine: Engine) -> bool:
         return conn.execute(text(query), {"user": f"+{SCRAM_GROUP}"}).scalar_one() == 1
 
 
-@contextmanager
-def scram_analyst(superuser_engine: Engine) -> Iterator[str]:
-    """An analyst (on a cleared store) whom the server asks for the real password: the local
-    cluster asks members of crimedesk_scram_test for their SCRAM password (installer/setup.sh adds
-    that pg_hba rule; this runs the same step when the rule is missing)."""
+def ensure_scram_rule(superuser_engine: Engine) -> None:
+    """The local cluster asks members of crimedesk_scram_test for their SCRAM password
+    (installer/setup.sh adds that pg_hba rule; this runs the same step when the rule is missing)."""
     if not _scram_rule_loaded(superuser_engine):
         command = ["bash", str(SETUP), "--pg-password-rule"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr
     assert _scram_rule_loaded(superuser_engine)
+
+
+@contextmanager
+def scram_analyst(superuser_engine: Engine) -> Iterator[str]:
+    """An analyst (on a cleared store) whom the server asks for the real password
+    (:func:`ensure_scram_rule`)."""
+    ensure_scram_rule(superuser_engine)
     clear_store(superuser_engine)
     name = f"cdt_{uuid.uuid4().hex[:8]}_scram"
     admin = acting_user(superuser_engine)

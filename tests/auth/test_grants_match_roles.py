@@ -34,7 +34,10 @@ S, SI, SIU, SIUD = (
 # Tables an analyst's work writes (import, boundaries, mappings, feeds, models); of these only an
 # admin deletes history (imports and their rows), boundary layers and experiments.
 ANALYST_WRITES = {"ucr_counts", "feeds", "feed_runs", "sensor_events", "import_mappings"}
-ADMIN_DELETES = {"imports", "incidents", "rejected_rows", "boundary_layers", "boundaries", "experiments"}
+ADMIN_DELETES = {
+    *("imports", "incidents", "rejected_rows", "rejected_blocks"),
+    *("boundary_layers", "boundaries", "experiments"),
+}
 EXPECTED: dict[str, dict[Role, set[str]]] = {
     **{t: {Role.VIEWER: S, Role.ANALYST: SIU, Role.ADMIN: SIU} for t in ANALYST_WRITES},
     **{t: {Role.VIEWER: S, Role.ANALYST: SIU, Role.ADMIN: SIUD} for t in ADMIN_DELETES},
@@ -43,6 +46,8 @@ EXPECTED: dict[str, dict[Role, set[str]]] = {
     # everyone may make a report, and its history row with it; nobody changes one
     "report_history": {Role.VIEWER: SI, Role.ANALYST: SI, Role.ADMIN: SI},
     "audit": {Role.VIEWER: {"INSERT"}, Role.ANALYST: {"INSERT"}, Role.ADMIN: SI},
+    # store-wide settings: everyone reads the store's rules, only admins change them
+    "store_settings": {Role.VIEWER: S, Role.ANALYST: S, Role.ADMIN: SIU},
     **{
         t: {Role.VIEWER: S, Role.ANALYST: S, Role.ADMIN: S}
         for t in ("offline_slices", "user_profiles", "store_info", "alembic_version")

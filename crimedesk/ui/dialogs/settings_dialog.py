@@ -1,5 +1,6 @@
 """Settings: which store to open (SQLite file or PostgreSQL URL), with a connection test, and the
-other settings in one place (basemap, distance units, idle lock: crimedesk.ui.dialogs.preferences_form).
+other settings in one place (basemap, distance units, idle lock: crimedesk.ui.dialogs.preferences_form;
+a PostgreSQL store's idle-lock limit is shown there and a longer time refused).
 Given the open store, each change is recorded in its audit trail (crimedesk.auth.settings_audit):
 the setting, its old and new value, never a password.
 
@@ -33,6 +34,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from crimedesk.auth.settings_audit import save_audited
+from crimedesk.auth.store_settings import IDLE_LOCK_MAX, store_setting
 from crimedesk.auth.user import User
 from crimedesk.config.secrets import keep_password, keyring_available, secret_account, split_password
 from crimedesk.config.settings import Settings, load_settings, update_settings
@@ -85,6 +87,8 @@ class SettingsDialog(QDialog):
         settings = load_settings(settings_file)
         url = split_password(settings.store_url or current_url)[0]
         self.preferences = PreferencesForm()
+        if engine is not None and engine.dialect.name == "postgresql":
+            self.preferences.set_store_limit(store_setting(engine, IDLE_LOCK_MAX))
         self.preferences.show_settings(settings)
         self.idle_minutes = self.preferences.idle_minutes
         self.sqlite, self.postgres = QRadioButton("SQLite file"), QRadioButton("PostgreSQL server")

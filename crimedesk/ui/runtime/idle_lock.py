@@ -14,10 +14,15 @@ QtWebEngine is destroying crashes the process.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import QWidget
+from sqlalchemy import Engine
+
+from crimedesk.auth.store_settings import idle_lock_minutes
+from crimedesk.config.settings import load_settings
 
 ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -39,6 +44,7 @@ class IdleLock(QObject):
         self.timer.timeout.connect(self._expired)
         self._lock = lock
         self._window = window
+        window.destroyed.connect(self.timer.stop)  # a window gone (not only closed) never locks
         self._watching = False
         self.locked = False
         self.set_minutes(minutes)
@@ -77,3 +83,26 @@ class IdleLock(QObject):
             self.locked = False
             if self.interval_ms > 0:
                 self.timer.start(self.interval_ms)
+
+
+class StoreIdleLock(IdleLock):
+    """The idle lock of a window on ``engine``: the workstation's time (``settings_file``) within
+    the store's limit (crimedesk.auth.store_settings.idle_lock_minutes; none on SQLite)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings_file: Path,
+        lock: Callable[[], object],
+        window: QWidget,
+        parent: QObject | None = None,
+    ) -> None:
+        self.engine, self.settings_file = engine, settings_file
+        super().__init__(self._minutes(), lock, window, parent)
+
+    def follow_settings(self) -> None:
+        """Take the time again: the workstation's setting or the store's limit changed."""
+        self.set_minutes(self._minutes())
+
+    def _minutes(self) -> float:
+        return idle_lock_minutes(self.engine, load_settings(self.settings_file).idle_lock_minutes)

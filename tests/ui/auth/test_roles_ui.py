@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -164,6 +165,15 @@ def test_the_idle_lock_fires_after_the_quiet_time_and_input_postpones_it(qtbot) 
     lock.set_minutes(0)
     qtbot.wait(800)
     assert locks == [1]
+
+
+def test_a_deleted_window_never_locks(qtbot) -> None:
+    """The lock of a window that is gone (its workspace may live on) stops: it would lock nothing."""
+    window = QWidget()
+    lock = IdleLock(15, lambda: None, window)
+    assert lock.timer.isActive()
+    shiboken6.delete(window)
+    assert not lock.timer.isActive()
 
 
 def test_typing_in_a_modeless_dialog_postpones_the_idle_lock(qtbot) -> None:

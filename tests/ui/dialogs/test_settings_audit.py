@@ -58,10 +58,10 @@ def test_a_viewer_login_s_settings_change_is_recorded_under_its_name(qtbot, sett
         try:
             dialog = SettingsDialog(settings_file, users.url(Role.VIEWER), engine=viewer)
             qtbot.addWidget(dialog)
-            dialog.idle_minutes.setValue(0)  # never lock
+            dialog.idle_minutes.setValue(5)  # within the store's limit (15 min by default)
             dialog.save()
         finally:
             viewer.dispose()
         rows = audit.read(pg_engine, action="change_settings", username=users.names[Role.VIEWER])
         idle = [(r.details["old"], r.details["new"]) for r in rows if r.object_id == "idle_lock_minutes"]
-        assert idle == [(15.0, 0.0)]  # a viewer may append to the trail, and did
+        assert idle == [(15.0, 5.0)]  # a viewer may append to the trail, and did

@@ -1,4 +1,4 @@
-"""The Admin pane (admins of a PostgreSQL store): the users, and the audit trail.
+"""The Admin pane (admins of a PostgreSQL store): the users, the store-wide settings, and the audit trail.
 
 Every change goes through crimedesk.auth.accounts (the server checks again and audits it).
 """
@@ -31,6 +31,7 @@ from crimedesk.auth.roles import Action, Role
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.ui.dialogs.user_dialog import NewUserDialog
+from crimedesk.ui.panes.admin.store_settings_box import StoreSettingsBox
 from crimedesk.ui.widgets.plain_text import PlainLabel
 from crimedesk.ui.widgets.text_table import fill_rows, text_table
 
@@ -62,6 +63,7 @@ class AdminPane(QWidget):
         self.suspend_button = QPushButton("Suspend")
         self.reactivate_button = QPushButton("Reactivate")
         self.password_button = QPushButton("Reset password…")
+        self.store_settings = StoreSettingsBox(engine, user)
         self.audit_table = text_table(AUDIT_COLUMNS)
         self.user_filter = QLineEdit()
         self.user_filter.setPlaceholderText("any user")
@@ -113,6 +115,7 @@ class AdminPane(QWidget):
         box.addWidget(self.audit_table)
         layout = QVBoxLayout(self)
         layout.addWidget(users, stretch=2)
+        layout.addWidget(self.store_settings)
         layout.addWidget(trail, stretch=3)
         layout.addWidget(self.message)
 
@@ -123,10 +126,12 @@ class AdminPane(QWidget):
         self.reactivate_button.clicked.connect(lambda: self.set_active(True))
         self.password_button.clicked.connect(self.reset_password)
         self.filter_button.clicked.connect(self.refresh_audit)
+        self.store_settings.changed.connect(self.refresh_audit)
         self.export_button.clicked.connect(self.ask_export)
 
     def refresh(self) -> None:
         self.refresh_users()
+        self.store_settings.refresh()
         self.refresh_audit()
 
     def refresh_users(self) -> None:
