@@ -26,6 +26,7 @@ from crimedesk.auth.permissions import requires, resolved
 from crimedesk.auth.roles import Action
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import CrimedeskError
+from crimedesk.storage import reject_blocks
 from crimedesk.storage.import_lock import holding_import_lock
 from crimedesk.storage.schema import (
     feed_runs,
@@ -119,7 +120,8 @@ def _plan(conn: Connection, found: Row) -> ImportDeletion:
         deleted=own,
         kept_updated_later=max(0, int(found.inserted) - own),
         kept_it_updated=stamped - own,
-        rejected=_count(conn, rejected_rows, rejected_rows.c.import_id == found.id),
+        rejected=_count(conn, rejected_rows, rejected_rows.c.import_id == found.id)
+        + reject_blocks.count(conn, found.id),
     )
 
 
@@ -134,6 +136,7 @@ def delete_import(engine: Engine, import_id: int, *, user: User | None = None) -
         conn.execute(delete(incident_regions).where(incident_regions.c.incident_id.in_(own)))
         conn.execute(delete(incidents).where(_own_rows(found)))
         conn.execute(delete(rejected_rows).where(rejected_rows.c.import_id == import_id))
+        reject_blocks.delete_all(conn, import_id)
         conn.execute(delete(imports).where(imports.c.id == import_id))
         audit.record(conn, resolved(user), Action.DELETE_IMPORT, "import", import_id, asdict(done))
     return done

@@ -7,6 +7,7 @@ import; the whole import is one transaction, so an error or a cancel leaves the 
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager as ContextManager
@@ -14,7 +15,6 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 from sqlalchemy import Connection, Engine
 
 from crimedesk.auth import audit
@@ -35,7 +35,7 @@ from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
-from crimedesk.storage import bulk, write_ahead
+from crimedesk.storage import bulk, reject_blocks, write_ahead
 from crimedesk.storage.import_lock import holding_import_lock
 
 log = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ class _Store:
         self.conn, self.import_id = conn, import_id
         self.counts = Counts()
         self.conflicts: list[tuple[int, str]] = []  # (line number, reason)
+        self.batch_ends: list[int] = []  # each batch's last line number, in file order
         if profile.kind == UCR:
             self.ucr_writer = ucr_writer.UcrWriter(conn, import_id)
         else:
@@ -174,25 +175,27 @@ class _Store:
         c.far_off += prepared.far_off
         c.conflicts += len(written.conflicts) + prepared.conflicts
         self.conflicts += [(int(prepared.lines[row]), reason) for row, reason in written.conflicts]
-        self._reject(prepared.rejected + prepared.listed)
+        listed = prepared.rejected + prepared.listed
+        last = max([*self.batch_ends[-1:], int(prepared.lines.max(initial=0)), *(r[0] or 0 for r in listed)])
+        self.batch_ends.append(last)
+        reject_blocks.write(self.conn, self.import_id, listed)
 
     def write_conflicts(self, facts: FileFacts) -> None:
-        """List the conflicts with the rejected rows, in file order (the file is read again)."""
-        if self.conflicts:
-            self._reject(conflicts.with_raw_text(facts, sorted(self.conflicts)))
-
-    def _reject(self, records: list[tuple[int | None, str, str]]) -> None:
-        if not records:
+        """List the conflicts with the rejected rows (the file is read again), a block per batch
+        they came from: blocks whose lines interleave are read back together (reject_blocks)."""
+        if not self.conflicts:
             return
-        table = pa.table(
-            {
-                "import_id": pa.array(np.full(len(records), self.import_id, dtype=np.int64)),
-                "line_number": pa.array([r[0] for r in records], type=pa.int64()),
-                "raw_text": pa.array([r[1] for r in records], type=pa.string()),
-                "reasons": pa.array([r[2] for r in records], type=pa.string()),
-            }
-        )
-        bulk.insert_arrow(self.conn, "rejected_rows", table)
+        listed = sorted(self.conflicts)
+        records = conflicts.with_raw_text(facts, listed)
+        batches = np.searchsorted(self.batch_ends, [line for line, _ in listed])
+        for start, end in _runs(batches):
+            reject_blocks.write(self.conn, self.import_id, records[start:end])
+
+
+def _runs(values: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of equal ``values``."""
+    edges = [0, *(np.flatnonzero(np.diff(values)) + 1).tolist(), len(values)]
+    return itertools.pairwise(edges)
 
 
 def _run(

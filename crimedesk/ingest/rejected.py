@@ -1,4 +1,9 @@
-"""Rejected rows of an import: list them, or export them as CSV with their reasons (audited)."""
+"""Rejected rows of an import: list them, or export them as CSV with their reasons (audited).
+
+Imports store their rejects in compressed blocks (crimedesk.storage.reject_blocks); feeds,
+returned offline slices and imports made before the blocks existed have ``rejected_rows``. An
+import has one or the other, so each reader asks the blocks when there are any.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from crimedesk.auth import audit
 from crimedesk.auth.permissions import requires
 from crimedesk.auth.roles import Action
 from crimedesk.auth.user import User
+from crimedesk.storage import reject_blocks
 from crimedesk.storage.schema import imports, rejected_rows
 
 
@@ -32,13 +38,18 @@ def _query(import_id: int):
 
 
 def list_rejected(conn: Connection, import_id: int, limit: int = 100, offset: int = 0) -> list[RejectedRow]:
+    if reject_blocks.count(conn, import_id):
+        return [
+            RejectedRow(line, why, raw)
+            for line, raw, why in reject_blocks.page(conn, import_id, limit, offset)
+        ]
     rows = conn.execute(_query(import_id).limit(limit).offset(offset))
     return [RejectedRow(*row) for row in rows]
 
 
 def count_rejected(conn: Connection, import_id: int) -> int:
     query = select(func.count()).select_from(rejected_rows).where(rejected_rows.c.import_id == import_id)
-    return conn.execute(query).scalar_one()
+    return conn.execute(query).scalar_one() + reject_blocks.count(conn, import_id)
 
 
 def import_exists(conn: Connection, import_id: int) -> bool:
@@ -62,5 +73,8 @@ def _write_csv(conn: Connection, import_id: int, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line_number", "reasons", "raw_text"])
+        if reject_blocks.count(conn, import_id):
+            writer.writerows((line, why, raw) for line, raw, why in reject_blocks.every(conn, import_id))
+            return
         for row in conn.execute(_query(import_id).execution_options(yield_per=10_000)):
             writer.writerow(row)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -137,6 +138,20 @@ rejected_rows = Table(
     Column("raw_text", Text, nullable=False),
     Column("reasons", Text, nullable=False),
     Index(None, "import_id", "line_number"),
+)
+
+# Rejected rows of imports, compactly (crimedesk.storage.reject_blocks): a block per written batch.
+# rejected_rows keeps the few that feeds and returned offline slices reject, and older imports'.
+rejected_blocks = Table(
+    "rejected_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("first_line", BigInteger),
+    Column("last_line", BigInteger),
+    Column("row_count", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index(None, "import_id", "first_line"),
 )
 
 boundary_layers = Table(

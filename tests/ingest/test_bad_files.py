@@ -8,8 +8,8 @@ import pytest
 from crimedesk.domain.errors import ImportFileError, ProfileNotFoundError
 from crimedesk.ingest import source
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.storage.schema import imports, incidents, rejected_rows
-from tests.ingest.helpers import count, rejections
+from crimedesk.storage.schema import imports, incidents
+from tests.ingest.helpers import count, rejected_count, rejections
 
 BAD = Path(__file__).resolve().parents[1] / "bad_files"
 
@@ -26,7 +26,7 @@ def test_unreadable_files_name_the_problem_and_change_nothing(store, name, messa
     with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         import_file(store, BAD / name)
     assert count(store, incidents) == 0
-    assert count(store, rejected_rows) == 0
+    assert rejected_count(store) == 0
 
 
 def test_missing_columns_are_named(store):

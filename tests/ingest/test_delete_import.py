@@ -15,7 +15,8 @@ from crimedesk.auth.roles import Role
 from crimedesk.auth.user import PermissionDenied, User
 from crimedesk.ingest.deletion import CannotDeleteImport, delete_import, plan_deletion
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.storage.schema import imports, incidents, rejected_rows
+from crimedesk.storage.schema import imports, incidents
+from tests.ingest.helpers import rejected_count
 
 LATER = "02/12/2019 09:00:00 AM"
 
@@ -54,8 +55,8 @@ def test_deleting_an_import_removes_only_the_rows_it_inserted_and_no_later_impor
     later = _count(store, incidents.c.import_id == c, incidents.c.source_key.not_in(a_keys))
     it_updated = _count(store, incidents.c.import_id == b, incidents.c.source_key.in_(a_keys))
     total = _count(store)
+    rejects = rejected_count(store, b)
     with store.connect() as conn:
-        rejects = conn.execute(select(func.count()).where(rejected_rows.c.import_id == b)).scalar_one()
         planned = plan_deletion(conn, b)
     assert (expected, later, it_updated) == (planned.deleted, 11, 100)
     done = delete_import(store, b)
@@ -66,7 +67,7 @@ def test_deleting_an_import_removes_only_the_rows_it_inserted_and_no_later_impor
     assert _count(store, incidents.c.source_key.in_(a_keys)) == len(set(a_keys)) - _rejected_in_a(store)
     with store.connect() as conn:
         assert conn.execute(select(imports.c.id).where(imports.c.id == b)).first() is None
-        assert conn.execute(select(func.count()).where(rejected_rows.c.import_id == b)).scalar_one() == 0
+    assert rejected_count(store, b) == 0
     (row,) = audit.read(store, action="delete_import")
     assert (row.object_id, row.details["deleted"], row.details["kept_it_updated"]) == (str(b), expected, 100)
     assert "b.csv" in done.sentence() and f"{expected:,} incidents" in done.sentence()

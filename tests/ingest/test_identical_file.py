@@ -6,8 +6,8 @@ import pytest
 
 from crimedesk.domain.errors import AlreadyImported
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.storage.schema import imports, incidents, rejected_rows
-from tests.ingest.helpers import count
+from crimedesk.storage.schema import imports, incidents
+from tests.ingest.helpers import count, rejected_count
 
 
 def _with_keyless_rows(chicago_sample, path):
@@ -21,14 +21,14 @@ def _with_keyless_rows(chicago_sample, path):
 def test_an_identical_file_stores_nothing_again_unless_asked(store, chicago_sample, tmp_path):
     path, keyless = _with_keyless_rows(chicago_sample, tmp_path / "export.csv")
     first = import_file(store, path)
-    assert first.counts.rejected == keyless == count(store, rejected_rows)
+    assert first.counts.rejected == keyless == rejected_count(store)
     copy = tmp_path / "renamed copy.csv"
     copy.write_bytes(path.read_bytes())
-    before = count(store, imports), count(store, incidents), count(store, rejected_rows)
+    before = count(store, imports), count(store, incidents), rejected_count(store)
     for same in (path, copy):  # known by its bytes, not its name
         with pytest.raises(AlreadyImported, match=f"import {first.import_id}"):
             import_file(store, same)
-    assert (count(store, imports), count(store, incidents), count(store, rejected_rows)) == before
+    assert (count(store, imports), count(store, incidents), rejected_count(store)) == before
     asked = import_file(store, copy, again=True)
     assert (asked.counts.unchanged, asked.counts.rejected) == (first.counts.inserted, keyless)
 

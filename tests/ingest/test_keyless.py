@@ -16,18 +16,15 @@ from crimedesk.ingest import pipeline, source
 from crimedesk.ingest.area import distance_km
 from crimedesk.ingest.mappings import save_mapping
 from crimedesk.ingest.pipeline import import_file
-from crimedesk.storage.schema import incidents, rejected_rows
+from crimedesk.storage.schema import incidents
+from tests.ingest.helpers import rejections
 from tests.keyless_csv import MAPPING, expected_repeats, write_keyless_csv
 
 PROFILE = "mapping:" + MAPPING.name
 
 
 def _listed(store, import_id: int, prefix: str) -> list[int]:
-    query = select(rejected_rows.c.line_number, rejected_rows.c.reasons).where(
-        rejected_rows.c.import_id == import_id
-    )
-    with store.connect() as conn:
-        return sorted(line for line, reason in conn.execute(query) if reason.startswith(prefix))
+    return sorted(line for line, reason, _raw in rejections(store, import_id) if reason.startswith(prefix))
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.import_lock import holding_import_lock
-from crimedesk.storage.schema import imports, incident_regions, incidents, rejected_rows
+from crimedesk.storage.schema import imports, incident_regions, incidents
+from tests.ingest.helpers import rejected_count
 from tests.ingest.killing import (
     all_gone,
     descendants,
@@ -37,7 +38,7 @@ def _fingerprint(engine):
                 select(func.count(), func.sum(incidents.c.id), func.max(incidents.c.source_key))
             ).one(),
             conn.execute(select(func.count()).select_from(incident_regions)).scalar_one(),
-            conn.execute(select(func.count()).select_from(rejected_rows)).scalar_one(),
+            rejected_count(engine),
         )
 
 

@@ -18,8 +18,8 @@ from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.reader_process import CHILD_MODULE, _picklable, _start_child
 from crimedesk.storage.engine import make_engine
-from crimedesk.storage.schema import imports, incidents, rejected_rows
-from tests.ingest.helpers import cancel_after, count
+from crimedesk.storage.schema import imports, incidents
+from tests.ingest.helpers import cancel_after, count, rejected_count, rejections
 from tests.ingest.killing import all_gone, reading_children, start_importer, wait_for_progress
 
 STORED = [c for c in incidents.c if c.name not in ("id", "import_id")]
@@ -50,9 +50,8 @@ def _reading_processes() -> list[psutil.Process]:
 def _stored(engine):
     with engine.connect() as conn:
         rows = conn.execute(select(*STORED).order_by(incidents.c.source_key)).all()
-        rejected = conn.execute(
-            select(rejected_rows.c.line_number, rejected_rows.c.reasons).order_by(rejected_rows.c.line_number)
-        ).all()
+        import_ids = conn.execute(select(imports.c.id).order_by(imports.c.id)).scalars().all()
+    rejected = [(line, why) for i in import_ids for line, why, _raw in rejections(engine, i)]
     return rows, rejected
 
 
@@ -101,7 +100,7 @@ def test_the_child_keeps_one_date_format_for_the_whole_file(store, chicago_sampl
 def test_cancel_stops_the_child_and_keeps_nothing(store, chicago_sample, read_in_child):
     with pytest.raises(ImportCancelled):
         import_file(store, chicago_sample, cancel=cancel_after(3))
-    assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
+    assert count(store, incidents) == 0 and rejected_count(store) == 0
     assert not _reading_processes()
 
 
@@ -115,7 +114,7 @@ def test_an_unreadable_file_fails_in_the_child_with_the_same_error(
         match=r"cut\.csv\.gz: damaged gzip file \(Compressed file ended before the end-of-stream marker",
     ):
         import_file(store, damaged)
-    assert count(store, incidents) == 0 and count(store, rejected_rows) == 0
+    assert count(store, incidents) == 0 and rejected_count(store) == 0
 
 
 def test_a_child_that_dies_fails_the_import_and_changes_nothing(store, chicago_sample, read_in_child):
