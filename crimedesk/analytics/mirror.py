@@ -75,6 +75,16 @@ MIRRORED = {
 STAGED = "_copy"  # suffix of a table being copied, not yet in use
 LAYOUT = {table.name: list(names or table.c.keys()) for table, names in MIRRORED.items()}
 log = logging.getLogger(__name__)
+# One lock per mirror file, not per mirror: DuckDB hands every connection to a file opened in this
+# process the same database, so two mirrors of one store (a window closed while it synced, then
+# opened again) would otherwise copy into the same staged tables at once.
+_SYNC_LOCKS: dict[Path, threading.Lock] = {}
+_SYNC_LOCKS_GUARD = threading.Lock()
+
+
+def _sync_lock(path: Path) -> threading.Lock:
+    with _SYNC_LOCKS_GUARD:
+        return _SYNC_LOCKS.setdefault(path.resolve(), threading.Lock())
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,7 @@ class AnalyticsMirror:
         self.file: MirrorFile = open_mirror_file(store.url, directory)
         self._db = self.file.db
         self.engine = create_engine("duckdb://", creator=lambda: ConnectionWrapper(self._db.cursor()))
-        self._lock = threading.Lock()
+        self._lock = _sync_lock(self.file.path)
         self.version: StoreVersion | None = None
         # Closed when dropped or at exit too: DuckDB objects alive at interpreter exit leak noisily.
         self._close = weakref.finalize(self, _close, self.engine, self.file)
