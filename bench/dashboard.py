@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/dashboard.py            # SQLite and PostgreSQL, 536k and 5.4M rows
     .venv/bin/python bench/dashboard.py --quick    # 536k rows, SQLite only
+    .venv/bin/python bench/dashboard.py --size 7m  # the 7M history (bench/history.py), SQLite: cold start
+    .venv/bin/python bench/dashboard.py --size 7m --store PATH   # a store already holding it
+
+With ``--size 7m`` the SQLite store of the 7M clean history is imported once and kept beside the
+history files; printed: the app's cold first start (no mirror) to a complete dashboard, the
+mirror's copy time and peak memory (copying process and its reading process, each in a fresh
+interpreter), and warm refreshes on the mirror, each beside the load average.
 
 A refresh is what the Dashboard computes after a filter change: KPIs with the previous period,
 the daily trend with its 28-day average, top offenses, the hour-of-week grid and the CompStat
@@ -13,6 +20,7 @@ on an in-memory copy of the rows, are printed beside it. The 5.4M-row store tile
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +32,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import DATA, ROOT, create_pg_database, drop_pg_database
+from bench._common import (
+    DATA,
+    ROOT,
+    create_pg_database,
+    drop_pg_database,
+    peak_rss_mb,
+    report,
+    run_child,
+)
 
 AS_OF = date(2017, 12, 31)
 TILES = 10  # 2016-17 and 9 shifted copies: 5,366,050 incidents
@@ -71,7 +87,7 @@ def time_refreshes(engine) -> dict[str, float]:
     return out
 
 
-def build_store(url: str) -> object:
+def build_store(url: str, incidents_file: Path = DATA / "chicago_crimes_2016_2017.csv.gz") -> object:
     from crimedesk.ingest.pipeline import import_file
     from crimedesk.regions.store import import_boundary_layer
     from crimedesk.storage.engine import make_engine
@@ -84,7 +100,7 @@ def build_store(url: str) -> object:
         id_field="DIST_NUM",
         incident_field="district",
     )
-    import_file(engine, DATA / "chicago_crimes_2016_2017.csv.gz")
+    import_file(engine, incidents_file)
     return engine
 
 
@@ -169,28 +185,30 @@ def duckdb_refresh_times(engine) -> dict[str, float]:
     return out
 
 
-def app_start_seconds(url: str) -> float:
-    """From launching ``main.py`` to the window's first paint (the store at ``url``)."""
+def app_start_seconds(url: str, until: str = "first paint", home: str | None = None) -> float:
+    """From launching ``main.py`` to the window's first paint, or to the line ``until`` it prints
+    (the store at ``url``; ``home``: its home directory, so its cache of mirrors)."""
     env = {
         "QT_QPA_PLATFORM": "offscreen",
         "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox --disable-gpu",
         "PATH": "/usr/bin:/bin",
-        "HOME": tempfile.gettempdir(),
+        "HOME": home or tempfile.gettempdir(),
     }
+    flag = "--report-first-paint" if until == "first paint" else "--report-complete-dashboard"
     started = time.perf_counter()
     with subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--db", url, "--report-first-paint"],
+        [sys.executable, str(ROOT / "main.py"), "--db", url, flag],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         env=env,
     ) as app:
         for line in app.stdout:
-            if line.startswith("first paint"):
+            if line.startswith(until):
                 painted = time.perf_counter() - started
                 break
         else:
-            raise RuntimeError("the app never painted its window")
+            raise RuntimeError(f"the app never printed {until!r}")
         app.wait()
     return painted
 
@@ -216,6 +234,61 @@ def print_rows(label: str, rows: int, engine) -> None:
         )
 
 
+def store_7m() -> Path:
+    """The SQLite store of the 7M clean history, imported once (several minutes) and kept."""
+    from bench.history import cache_dir, history_path
+
+    path = cache_dir() / "dashboard-7m.sqlite"
+    if not path.exists():
+        building = path.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        engine = build_store(f"sqlite:///{building}", history_path("7m"))
+        engine.dispose()
+        building.rename(path)
+    return path
+
+
+def copy_child(store: str) -> None:
+    """In a fresh interpreter: copy the mirror into an empty directory, then time warm refreshes."""
+    from crimedesk.analytics.mirror import AnalyticsMirror
+    from crimedesk.storage.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{store}")
+    with tempfile.TemporaryDirectory() as cache:
+        mirror = AnalyticsMirror(engine, Path(cache))
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        mirror.sync()
+        seconds = time.perf_counter() - started
+        copy = {"seconds": seconds, "load": load, "peak_mb": peak_rss_mb()}
+        warm = {name: (ms * 1000, os.getloadavg()[0]) for name, ms in time_refreshes(mirror.engine).items()}
+        mirror.close()
+    report(copy=copy, warm=warm, rows=mirror.version.incidents if mirror.version else 0)
+
+
+def main_7m(given: Path | None) -> None:
+    """``given``: a SQLite store already holding the 7M clean history (else made once, kept)."""
+    store = given or store_7m()
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as home:  # no mirror in its cache: a first start
+        cold = app_start_seconds(f"sqlite:///{store}", until="dashboard complete", home=home)
+    print(f"7M SQLite store {store}")
+    print(
+        f"  cold first start (mirror absent) to a complete dashboard: {cold:.1f} s (target <= 10 s)  load {load:.2f}"
+    )
+    figures = run_child(Path(__file__), "--copy-child", str(store))
+    copy = figures["copy"]
+    print(
+        f"  mirror copy of {figures['rows']:,} incidents: {copy['seconds']:.1f} s, peak {copy['peak_mb']:,.0f} MB"
+        f" (the copying process; target < 1,000 MB)  load {copy['load']:.2f}"
+    )
+    targets = {"last 28 days": 150, "year to date": 150, "YTD, violent only": 150, "all years": 300}
+    for name, (ms, at) in figures["warm"].items():
+        print(
+            f"  warm refresh on the mirror, {name:18s} {ms:6.0f} ms (target <= {targets[name]} ms)  load {at:.2f}"
+        )
+
+
 def main(quick: bool) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,4 +311,9 @@ def main(quick: bool) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    if "--copy-child" in sys.argv:
+        copy_child(sys.argv[-1])
+    elif sys.argv[1:3] == ["--size", "7m"]:
+        main_7m(Path(sys.argv[4]) if sys.argv[3:4] == ["--store"] else None)
+    else:
+        main(quick="--quick" in sys.argv)

@@ -6,16 +6,21 @@ from datetime import date
 
 from sqlalchemy import Connection, func, select
 
-from crimedesk.analytics.sqltime import day_of
+from crimedesk.analytics.sqltime import SECONDS_PER_DAY, seconds
 from crimedesk.domain.timecodec import day_from_number
 from crimedesk.storage.schema import incidents
 
 
 def occurrence_extent(conn: Connection) -> tuple[date, date] | None:
     """First and last incident day (by start time) in the whole store, or None when empty."""
-    day = day_of(incidents.c.occurred_from)
-    first, last = conn.execute(select(func.min(day), func.max(day))).one()
-    return None if first is None else (day_from_number(first), day_from_number(last))
+    # The bare column, one aggregate a query: SQLite then reads one end of the index instead of
+    # every row (min and max of the day number scanned 7M rows, seconds on each dashboard query).
+    time = seconds(incidents.c.occurred_from)
+    first = conn.execute(select(func.min(time))).scalar()
+    last = conn.execute(select(func.max(time))).scalar()
+    if first is None or last is None:  # an empty store
+        return None
+    return day_from_number(first // SECONDS_PER_DAY), day_from_number(last // SECONDS_PER_DAY)
 
 
 def latest_occurrence(conn: Connection) -> date | None:

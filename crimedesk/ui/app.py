@@ -25,6 +25,11 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         action="store_true",
         help="print 'first paint' when the window paints, then close",
     )
+    parser.add_argument(
+        "--report-complete-dashboard",
+        action="store_true",
+        help="print 'dashboard complete' when every dashboard part shows the store, then close",
+    )
     return parser.parse_known_args(argv)
 
 
@@ -65,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     from crimedesk.ui.dialogs.login_dialog import log_in_dialog
     from crimedesk.ui.dialogs.settings_dialog import ask_password
     from crimedesk.ui.panes.map.map_pane import register_map_schemes
-    from crimedesk.ui.runtime.first_paint import AfterFirstPaint, FirstPaintReporter
+    from crimedesk.ui.runtime.first_paint import (
+        AfterFirstPaint,
+        CompleteDashboardReporter,
+        FirstPaintReporter,
+    )
     from crimedesk.ui.runtime.gc_main_thread import MainThreadCollector
     from crimedesk.ui.runtime.legacy_settings import migrate_legacy_settings
     from crimedesk.ui.runtime.sigterm import close_on_sigterm
@@ -101,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     AfterFirstPaint(workspace.window, workspace.start_feeds)
     if args.report_first_paint:
         FirstPaintReporter(workspace.window)
+    if args.report_complete_dashboard:
+        CompleteDashboardReporter(
+            workspace.window, lambda: workspace.facts is not None and workspace.dashboard.is_current()
+        )
     if args.quit_after_ms is not None:
         QTimer.singleShot(args.quit_after_ms, workspace.window.close)
     code = app.exec()

@@ -231,9 +231,11 @@ class Workspace(QObject):
         return True
 
     def reload(self) -> None:
-        """Read the store (on a worker); then show the welcome page or refresh every pane."""
+        """Read the store (on a worker); then the welcome page or every pane, from the store (which
+        may have changed) until the mirror's sync begun here ends."""
         if self.closed:  # closed before its first read (the start-up benchmark closes at once)
             return
+        self.mirror.fell_behind()
         self._store_query.run(lambda: store_facts(self.engine))
         self._sync_mirror(with_map=True)
 

@@ -46,3 +46,21 @@ class AfterFirstPaint(QObject):
         if not self.done:
             self.done = True
             self.callback()
+
+
+class CompleteDashboardReporter(QObject):
+    """Prints ``dashboard complete`` once every part of the dashboard shows the store's current
+    filters (for the cold-start benchmark), then closes the window."""
+
+    def __init__(self, window: QWidget, complete: Callable[[], bool], poll_ms: int = 20) -> None:
+        super().__init__(window)
+        self.window, self.complete = window, complete
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._check)
+        self.timer.start(poll_ms)
+
+    def _check(self) -> None:
+        if self.complete():
+            self.timer.stop()
+            print("dashboard complete", flush=True)
+            QTimer.singleShot(0, self.window.close)
