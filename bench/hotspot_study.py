@@ -21,12 +21,23 @@ ORIGINS = pd.date_range("2017-07-03", periods=90, freq="D")  # Jul 3 – Sep 30,
 HORIZONS = (1, 7)
 COVERAGE = 0.05
 CELL = 150.0
-REFIT_DAYS = 30  # learned models (SEPP, risk_gb) are refitted at origins 1, 31 and 61
+REFIT_DAYS = 30  # learned models (SEPP, risk_gb, risk_hunch) are refitted at origins 1, 31 and 61
 BASELINE = "naive_grid"
-METHODS = ("naive_grid", "random", "retrospective_kde", "prospective", "sepp", "risk_gb")
+METHODS = (
+    "naive_grid",
+    "random",
+    "retrospective_kde",
+    "prospective",
+    "sepp",
+    "risk_gb",
+    "risk_hunch",
+    "ens_sepp_naive",
+    "ens_hunch_naive",
+)
 SCOPES = {"city": None, "011": "011"}
 CRIMES = {"all": None, "burglary": "BURGLARY"}
-SLOW_FIRST = ("risk_gb", "sepp")  # longest jobs start first so the two workers finish together
+# the longest jobs start first so the two workers finish together
+SLOW_FIRST = ("risk_gb", "risk_hunch", "ens_hunch_naive", "ens_sepp_naive", "sepp")
 
 
 def scope_events(frame: pd.DataFrame, scope: str, crime: str) -> pd.DataFrame:
@@ -50,6 +61,8 @@ def backtest_child(cache: Path, scope: str, crime: str, method: str, out: Path) 
         RetrospectiveKDE,
     )
     from crimedesk.models.hotspots.sepp import GridSEPP
+    from crimedesk.models.hunch.ensemble import RankEnsemble
+    from crimedesk.models.hunch.scorer import HunchScorer
     from crimedesk.models.risk.scorer import RiskScorer
 
     events = scope_events(
@@ -63,6 +76,9 @@ def backtest_child(cache: Path, scope: str, crime: str, method: str, out: Path) 
         "prospective": lambda: ProspectiveHotspot(),
         "sepp": lambda: GridSEPP(grid=grid),
         "risk_gb": lambda: RiskScorer(grid=grid),
+        "risk_hunch": lambda: HunchScorer(grid=grid),
+        "ens_sepp_naive": lambda: RankEnsemble((GridSEPP(grid=grid), NaiveCountGrid())),
+        "ens_hunch_naive": lambda: RankEnsemble((HunchScorer(grid=grid), NaiveCountGrid())),
     }
     loaded = peak_rss_mb()
     started = time.perf_counter()
@@ -151,7 +167,8 @@ def print_study(script: Path, cache: Path) -> None:
         "Rule: the top floor(5 % × cells + 0.5) cells of the study area (cells with an incident before"
         " the origin) are flagged; cells tied at the cut share the places left (expected value under a"
         " random order of ties). N counts every incident of the horizon in the grid. Next week = the 7"
-        " days from each daily origin (overlapping windows). SEPP and risk_gb refit every"
+        " days from each daily origin (overlapping windows). The learned models (SEPP, risk_gb,"
+        " risk_hunch and the rank ensembles) refit every"
         f" {REFIT_DAYS} days on the incidents before that origin and score each origin from the"
         " incidents before it. p: two-sided Wilcoxon signed-rank of per-origin PAI against the naive"
         " grid (365-day counts); interval: 95 % t-interval over origins."

@@ -20,6 +20,7 @@ from crimedesk.storage.schema import LocalTime, incidents
 
 MODEL_COLUMNS: tuple[str, ...] = (
     "occurred_from",
+    "occurred_to",  # the end of a time window (NaT for a point time): aoristic hour features
     "x",
     "y",
     "category",

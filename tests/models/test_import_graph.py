@@ -50,7 +50,8 @@ def test_the_graph_sees_the_catalog_load_every_kind_and_the_registry_none():
     graph = import_graph()
     kinds = {name for name in graph if name.endswith(".kind")}
     assert kinds == {
-        f"{PACKAGE}.{family}.kind" for family in ("classify", "forecast", "hotspots", "naive", "risk", "sepp")
+        f"{PACKAGE}.{family}.kind"
+        for family in ("classify", "forecast", "hotspots", "hunch", "naive", "risk", "sepp")
     }
     assert graph[f"{PACKAGE}.catalog"] >= kinds
     assert graph[f"{PACKAGE}.registry"] == set()

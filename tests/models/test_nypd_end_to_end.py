@@ -12,6 +12,8 @@ import pytest
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.mapping.overlays import projected_geojson
+from crimedesk.models.catalog import model_spec
+from crimedesk.models.experiments import load_experiment_model
 from crimedesk.models.frame import incidents_frame
 from crimedesk.models.hotspots.map_polygons import hotspot_polygons
 from crimedesk.models.risk.kind import scored_origins
@@ -85,3 +87,18 @@ def test_weekly_forecast_trains_and_backtests(nypd_store):
     exp = run_experiment(nypd_store, "ets", {"freq": "W", "backtest_origins": "2"}, SINCE_2016)
     assert exp.status == "ok"
     assert {row["model"] for row in exp.metrics["backtest"]} >= {"seasonal_naive", "ets"}
+
+
+@pytest.mark.parametrize("kind", ["risk_hunch", "risk_ensemble"])
+def test_hunch_and_ensemble_train_backtest_and_lie_in_nyc(nypd_store, kind):
+    params = {"cell_size": "2000", "backtest_origins": "2"}
+    if kind == "risk_hunch":  # the sample's windows give the hour profile its aoristic weights
+        params |= {"train_days": "120", "max_iter": "30", "cell_factors": "1,2"}
+    exp = run_experiment(nypd_store, kind, params, SINCE_2016)
+    assert exp.status == "ok" and exp.metrics["backtest"]
+    if kind == "risk_hunch":
+        ends = load_experiment_model(exp).predictor.ends_
+        assert (~np.isnat(ends)).sum() > 100  # NYPD gives complaint windows: the hours are aoristic
+    output = model_spec(kind).map_output
+    assert output is not None
+    _in_nyc(projected_geojson(output.compute(nypd_store, exp.id)))
