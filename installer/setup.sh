@@ -183,6 +183,12 @@ require_passwords_of_test_group() {
     superuser_sql "SELECT pg_reload_conf()" >/dev/null
 }
 
+compile_ahead() {  # numba's Knox counter, cached beside its module: the first Knox run does not wait
+    say "compiling the Knox counter"
+    .venv/bin/python -c "from crimedesk.models.nearrepeat.pair_counts import compile_ahead; compile_ahead()" ||
+        die "cannot compile the Knox counter"
+}
+
 if [ "$ONLY_RULE" -eq 1 ]; then
     require_passwords_of_test_group
     exit 0
@@ -192,6 +198,7 @@ install_system_packages
 create_venv
 install_python_packages
 install_web_assets
+compile_ahead
 if [ "$DEV" -eq 1 ]; then
     cache_bundle_wheels
     start_postgres

@@ -22,6 +22,7 @@ HEAVY = (
     "reportlab",
     "geopandas",
     "pyogrio",
+    "numba",
 )
 # The app as started, but at its first paint it prints which heavy modules are loaded.
 SCRIPT = f"""

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crimedesk.models.nearrepeat.knox import knox_test, near_repeat_chains
+from crimedesk.models.nearrepeat.knox import close_pairs, knox_test, near_repeat_chains
+from crimedesk.models.nearrepeat.pair_counts import band_counts, pair_lists
 
 S_EDGES = (0, 100, 200, 300, 400, 500)
 T_EDGES = (0, 7, 14, 21, 28)
@@ -46,6 +47,30 @@ def test_observed_counts_equal_a_brute_force_count(burglaries, metric) -> None:
     result = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=9, metric=metric)
     np.testing.assert_array_equal(result.observed, _brute_force(x, y, days, metric))
     assert result.observed.sum() > 100  # the sample really holds near pairs
+
+
+@pytest.fixture(scope="module")
+def district_11(chicago_frame: pd.DataFrame) -> pd.DataFrame:
+    """The first 2,000 incidents of dense district 011: block-level points shared by many events."""
+    rows = chicago_frame[chicago_frame["district"] == "011"]
+    return rows.sort_values("occurred_from").iloc[:2000]
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_dense_co_located_counts_equal_a_brute_force_count(district_11, metric) -> None:
+    """Observed and permuted counts where many events share a point, some pairs past the last band."""
+    x, y, days = district_11["x"].to_numpy(), district_11["y"].to_numpy(), _days(district_11)
+    assert pd.Series(list(zip(x, y, strict=True))).value_counts().iloc[0] >= 10
+    assert days.max() > 1.4 * T_EDGES[-1]
+    result = knox_test(x, y, days, S_EDGES, T_EDGES, permutations=1, metric=metric)
+    np.testing.assert_array_equal(result.observed, _brute_force(x, y, days, metric))
+    draw = np.random.default_rng(7).permutation(days.size)
+    seconds = np.round(days * 86_400).astype(np.int32)
+    pairs = pair_lists(*close_pairs(x, y, S_EDGES, metric), days.size, len(S_EDGES) - 1)
+    gap_edges = np.round(np.asarray(T_EDGES) * 86_400).astype(np.int64)
+    counts = band_counts(seconds[draw][None, :], pairs, gap_edges)
+    np.testing.assert_array_equal(counts[0], _brute_force(x, y, days[draw], metric))
+    assert counts[0].sum() > 1000
 
 
 def test_uneven_fractional_day_bands_equal_a_brute_force_count(burglaries) -> None:
