@@ -35,7 +35,7 @@ from crimedesk.auth.session import acting_user
 from crimedesk.domain.errors import CrimedeskError
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.widgets.error_text import error_sentence
-from crimedesk.ui.widgets.frame_model import SORT_ROLE, Formatter, FrameModel, Index, plain
+from crimedesk.ui.widgets.frame_model import SORT_ROLE, Formatter, FrameModel, Row, plain
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 EXPORT_ERRORS = (OSError, CrimedeskError, SQLAlchemyError)
@@ -73,7 +73,7 @@ def _columns() -> list[tuple[str, str, Formatter]]:
     return columns
 
 
-def _colour(row: pd.Series, column: str) -> QColor | None:
+def _colour(row: Row, column: str) -> QColor | None:
     """Tint the diff and p cells of significant changes (p < 0.05): red up, green down."""
     period = column.split("_")[0]
     if not column.endswith(("_test", "_diff")) or not row.get(f"{period}_significant", False):
@@ -81,7 +81,7 @@ def _colour(row: pd.Series, column: str) -> QColor | None:
     return UP if row[f"{period}_diff"] > 0 else DOWN
 
 
-def _tooltip(row: pd.Series, column: str) -> str | None:
+def _tooltip(row: Row, column: str) -> str | None:
     """Why the diff or p cell of a period is (not) tinted, as plain text."""
     if not column.endswith(("_test", "_diff")):
         return None
@@ -98,14 +98,14 @@ class CompStatModel(FrameModel):
     """The frame model plus a plain-text tooltip on each diff and p cell; p cells sort by p-value
     (untested ones last)."""
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        column = self.columns[index.column()][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(self.frame.iloc[index.row()], column)
-        if role == SORT_ROLE and column.endswith("_test"):
-            test = self.frame.iloc[index.row()][column]
+    def tooltip(self, row: Row, name: str) -> str | None:
+        return _tooltip(row, name)
+
+    def sort_key(self, row: Row, name: str) -> object:
+        if name.endswith("_test"):
+            test = row[name]
             return test.p_value if isinstance(test, ChangeTest) and test.testable else 2.0
-        return super().data(index, role)
+        return super().sort_key(row, name)
 
 
 def _label(region: object, name: object) -> str:
@@ -228,6 +228,6 @@ class CompStatTable(QWidget):
         self.status.setStyleSheet("color: #b00")
 
     def _region_chosen(self, index: QModelIndex) -> None:
-        region = self.model.frame.iloc[self.proxy.mapToSource(index).row()]["region"]
+        region = self.model.row(self.proxy.mapToSource(index).row())["region"]
         if region is not None and region != CITYWIDE:
             self.state.update(region_layer_id=self.layer, region_ids={str(region)})

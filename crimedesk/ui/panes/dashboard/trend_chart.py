@@ -45,11 +45,17 @@ class TrendChart(ChartBox):
         x = _seconds(frame.index)
         for name in [*CATEGORIES, "total"]:
             if name in frame and (name == "total" or frame[name].any()):
-                pen = pg.mkPen(COLOURS.get(name, "#222"), width=2 if name == "total" else 1.5)
-                curve = self.plot.plot(
-                    x, frame[name].to_numpy(float), pen=pen, name=name, symbol="o", symbolSize=4
+                colour = COLOURS.get(name, "#222")
+                pen = pg.mkPen(colour, width=2 if name == "total" else 1.5)
+                curve = self.plot.plot(  # the brush given here: set after, it drew the points twice
+                    x,
+                    frame[name].to_numpy(float),
+                    pen=pen,
+                    name=name,
+                    symbol="o",
+                    symbolSize=4,
+                    symbolBrush=colour,
                 )
-                curve.setSymbolBrush(COLOURS.get(name, "#222"))
                 curve.setCurveClickable(True, width=8)
                 curve.sigClicked.connect(lambda _item, _ev=None, n=name: self.category_clicked(n))
         if "ma28" in frame and frame["ma28"].notna().any():
