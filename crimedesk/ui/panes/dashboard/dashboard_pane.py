@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from crimedesk.analytics.closed_range import closed_range
 from crimedesk.analytics.hour_of_week import hour_of_week
 from crimedesk.analytics.kpis import kpis
+from crimedesk.analytics.same_result import same_result
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.dashboard.kpi_cards import KpiCards
@@ -40,6 +41,7 @@ class ShowsErrors(Protocol):
 
 
 PARTS = ("kpis", "trend", "offenses", "hours", "compstat")
+_NOTHING = object()  # no result shown yet
 PART_NAMES = {
     "kpis": "key figures",
     "trend": "trend",
@@ -74,6 +76,7 @@ class DashboardPane(QWidget):
         self.refreshes = 0
         self.failed: set[str] = set()
         self.shown: dict[str, FilterSnapshot | None] = dict.fromkeys(PARTS)
+        self.results: dict[str, Any] = {}  # what each part shows
         self._runners = {part: self._runner(part) for part in PARTS}
         self._build()
         self.kpis.category_clicked.connect(self._category_clicked)
@@ -173,7 +176,11 @@ class DashboardPane(QWidget):
         )
 
     def _show(self, part: str, snapshot: FilterSnapshot, result: Any) -> None:
+        unchanged = part not in self.failed and same_result(self.results.get(part, _NOTHING), result)
         self.shown[part] = snapshot
+        if unchanged:  # the mirror taking over answers the same: no redraw on the GUI thread
+            return
+        self.results[part] = result
         if part in self.failed:
             self.failed.discard(part)
             if not self.failed:
