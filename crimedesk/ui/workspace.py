@@ -27,7 +27,7 @@ from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.regions.store import BoundaryImportResult
 from crimedesk.state.filters import FilterState
 from crimedesk.state.selection import SelectionState
-from crimedesk.storage.summary import StoreSummary, store_label
+from crimedesk.storage.summary import store_label
 from crimedesk.ui.dialogs.boundary_dialog import BoundaryDialog
 from crimedesk.ui.dialogs.login_dialog import LoginDialog
 from crimedesk.ui.dialogs.offline_dialog import BringBackDialog, TakeOfflineDialog
@@ -267,7 +267,7 @@ class Workspace(QObject):
         first incidents of an empty store read it all (the welcome page goes, the filters start)."""
         if self.closed:
             return
-        if self.facts is None or self.facts.summary.is_empty:
+        if self.facts is None or self.facts.is_empty:
             self.reload()
             return
         self.in_view["map"].request(lambda: self.map.add_arrivals(changed))
@@ -275,7 +275,7 @@ class Workspace(QObject):
         self._sync_mirror(with_map=False)
 
     def _mirror_synced(self, changed: bool, with_map: bool) -> None:
-        if changed and not self.closed and self.facts is not None and not self.facts.summary.is_empty:
+        if changed and not self.closed and self.facts is not None and not self.facts.is_empty:
             self.in_view["dashboard"].request()
             if with_map:
                 self.map.refresh()
@@ -290,11 +290,10 @@ class Workspace(QObject):
         if self.closed:
             return
         self.facts = facts
-        s = facts.summary
-        self.window.show_welcome(s.is_empty and not facts.has_ucr)
-        self._show_dataset(s)
+        self.window.show_welcome(facts.is_empty and not facts.has_ucr)
+        self._show_dataset(facts)
         self.ucr.refresh()  # a UCR import shows at once, even on the tab in front
-        if s.is_empty:
+        if facts.is_empty:
             if facts.has_ucr:
                 self.window.tabs.setCurrentWidget(self.ucr)  # the figures there are all it holds
             return
@@ -318,7 +317,7 @@ class Workspace(QObject):
         if self.closed:
             return
         self.facts = facts
-        self._show_dataset(facts.summary)
+        self._show_dataset(facts)
         self.filter_panel.set_latest(facts.latest)
         self.filter_panel.load_choices()  # a feed may bring new offense types
         preset = self.state.preset
@@ -328,12 +327,12 @@ class Workspace(QObject):
         self.in_view["uploads"].request()
         self.in_view["models"].request()
 
-    def _show_dataset(self, s: StoreSummary) -> None:
-        sources = ", ".join(s.by_source) or "no data"
-        self.window.dataset_label.setText(f"Dataset: {sources} · {s.total_incidents:,} incidents")
+    def _show_dataset(self, facts: StoreFacts) -> None:
+        sources = ", ".join(facts.sources) or "no data"
+        self.window.dataset_label.setText(f"Dataset: {sources} · {facts.total:,} incidents")
 
     def _filtered_count(self, count: int) -> None:
-        total = self.facts.summary.total_incidents if self.facts else 0
+        total = self.facts.total if self.facts else 0
         self.window.counts_label.setText(f"{count:,} of {total:,} incidents match the filters")
         snapshot = self.state.snapshot
         if count == 0 and len(active_spatial(snapshot)) > 1:
