@@ -27,11 +27,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 import pyarrow as pa
 
-import crimedesk
+from crimedesk.domain.child_environment import child_environment
 from crimedesk.domain.errors import ProcessEnded
 from crimedesk.domain.explain import explain
 from crimedesk.domain.parent_death import exit_when
@@ -65,16 +64,13 @@ def batches_read_in_process(
         child.wait()
 
 
-CHILD_VARIABLES = frozenset({"PATH", "HOME", "LANG", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "USERPROFILE"})
-
-
 def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
     """The child, a connection to send to it and one to receive from it."""
     to_child_read, to_child_write = os.pipe()
     from_child_read, from_child_write = os.pipe()
     # One OpenBLAS thread: nothing here multiplies matrices, and a pool's threads spin for a
     # while after start-up, taking CPU from both processes just when the first batch is due.
-    env = {**_child_environment(), "PYTHONPATH": _python_path(), "OPENBLAS_NUM_THREADS": "1"}
+    env = {**child_environment(), "OPENBLAS_NUM_THREADS": "1"}
     try:
         # -P: PYTHONPATH decides which crimedesk runs, not whatever the working directory holds.
         arguments = [str(to_child_read), str(from_child_write), str(os.getpid())]
@@ -91,22 +87,6 @@ def _start_child() -> tuple[subprocess.Popen, Connection, Connection]:
         os.close(to_child_read)
         os.close(from_child_write)
     return child, Connection(to_child_write, readable=False), Connection(from_child_read, writable=False)
-
-
-def _child_environment() -> dict[str, str]:
-    """Only what an interpreter needs (paths, locale, temporary files, Windows' system root): never
-    ``CRIMEDESK_DB`` or any other variable that may hold a password."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if name.upper() in CHILD_VARIABLES or (name.startswith(("LC_", "PYTHON")) and "KEYRING" not in name)
-    }
-
-
-def _python_path() -> str:
-    """This process's crimedesk first, so the child imports the same code even when not installed."""
-    package_root = str(Path(crimedesk.__file__).resolve().parents[1])
-    return os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
 
 
 def _received(receiving: Connection, child: subprocess.Popen) -> Iterator[Prepared]:

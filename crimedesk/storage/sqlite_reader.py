@@ -15,17 +15,15 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Generator, Iterator
-from pathlib import Path
 from typing import IO
 
 import pyarrow as pa
 
-import crimedesk
+from crimedesk.domain.child_environment import child_environment
 from crimedesk.domain.errors import ProcessEnded
 from crimedesk.domain.progress import CancelFn, check_cancel
 
 CHILD_MODULE = "crimedesk.storage.sqlite_arrow_child"
-CHILD_VARIABLES = frozenset({"PATH", "HOME", "LANG", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "USERPROFILE"})
 
 
 def read_in_child(
@@ -39,7 +37,7 @@ def read_in_child(
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
-            env=_environment(),
+            env=child_environment(),
         )
         sending, receiving = child.stdin, child.stdout
         assert sending is not None and receiving is not None
@@ -80,15 +78,3 @@ def _exception(stderr: str) -> str:
     after = frames[-1] + 1 if frames else max(len(lines) - 1, 0)
     message = [line for line in lines[after:] if not line.startswith(" ")]
     return " ".join(message)[:1000] or "no message"
-
-
-def _environment() -> dict[str, str]:
-    """Only what an interpreter needs, and this process's crimedesk first on the path so the child
-    runs the same code even when it is not installed."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if name.upper() in CHILD_VARIABLES or (name.startswith(("LC_", "PYTHON")) and "KEYRING" not in name)
-    }
-    package_root = str(Path(crimedesk.__file__).resolve().parents[1])
-    return {**kept, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, kept.get("PYTHONPATH")]))}
