@@ -131,7 +131,7 @@ class Workspace(QObject):
         if self.admin is not None:  # reachable on an empty store too, where the welcome page shows
             self.admin_action = self.window.menuBar().addMenu("&Admin").addAction("&Users and audit log…")
             self.admin_action.triggered.connect(self.open_admin)
-        self.idle_lock = StoreIdleLock(engine, settings_file, self.lock, self.window, self)
+        self.idle_lock = StoreIdleLock(engine, saved.idle_lock_minutes, self.lock, self.window, self)
         self.facts: StoreFacts | None = None
         self.guide: GuideDialog | None = None
         self.closed = False
@@ -184,7 +184,7 @@ class Workspace(QObject):
             w.tabs.currentChanged.connect(
                 lambda _i: admin.refresh() if w.tabs.currentWidget() is admin else None
             )
-            admin.store_settings.changed.connect(self.idle_lock.follow_settings)
+            admin.store_settings.changed.connect(lambda: self.idle_lock.follow_settings())
         w.closing.connect(self.save)
         w.closing.connect(self._detach)
 
@@ -291,7 +291,7 @@ class Workspace(QObject):
             return
         self.facts = facts
         self.window.show_welcome(facts.is_empty and not facts.has_ucr)
-        self._show_dataset(facts)
+        self.window.dataset_label.setText(facts.described())
         self.ucr.refresh()  # a UCR import shows at once, even on the tab in front
         if facts.is_empty:
             if facts.has_ucr:
@@ -317,7 +317,7 @@ class Workspace(QObject):
         if self.closed:
             return
         self.facts = facts
-        self._show_dataset(facts)
+        self.window.dataset_label.setText(facts.described())
         self.filter_panel.set_latest(facts.latest)
         self.filter_panel.load_choices()  # a feed may bring new offense types
         preset = self.state.preset
@@ -326,10 +326,6 @@ class Workspace(QObject):
         self.data.model.set_filters(self.state.snapshot)  # the matching count in the status bar
         self.in_view["uploads"].request()
         self.in_view["models"].request()
-
-    def _show_dataset(self, facts: StoreFacts) -> None:
-        sources = ", ".join(facts.sources) or "no data"
-        self.window.dataset_label.setText(f"Dataset: {sources} · {facts.total:,} incidents")
 
     def _filtered_count(self, count: int) -> None:
         total = self.facts.total if self.facts else 0
@@ -421,7 +417,7 @@ class Workspace(QObject):
     def _settings_saved(self, settings: Settings) -> None:
         """The basemap and units reach the map at once, the idle lock its new time (PostgreSQL only)."""
         self.map.reload_preferences()
-        self.idle_lock.follow_settings()
+        self.idle_lock.follow_settings(settings.idle_lock_minutes)
 
     def _show_on_map(self, name: str, geojson: dict) -> None:
         """Model output goes to the map, which comes to the front."""

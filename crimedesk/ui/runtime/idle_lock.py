@@ -14,7 +14,6 @@ QtWebEngine is destroying crashes the process.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QWindow
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy import Engine
 
 from crimedesk.auth.store_settings import idle_lock_minutes
-from crimedesk.config.settings import load_settings
 
 ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -86,23 +84,25 @@ class IdleLock(QObject):
 
 
 class StoreIdleLock(IdleLock):
-    """The idle lock of a window on ``engine``: the workstation's time (``settings_file``) within
-    the store's limit (crimedesk.auth.store_settings.idle_lock_minutes; none on SQLite)."""
+    """The idle lock of a window on ``engine``: the workstation's time within the store's limit
+    (crimedesk.auth.store_settings.idle_lock_minutes; none on SQLite)."""
 
     def __init__(
         self,
         engine: Engine,
-        settings_file: Path,
+        workstation_minutes: float,
         lock: Callable[[], object],
         window: QWidget,
         parent: QObject | None = None,
     ) -> None:
-        self.engine, self.settings_file = engine, settings_file
+        self.engine, self.workstation_minutes = engine, workstation_minutes
         super().__init__(self._minutes(), lock, window, parent)
 
-    def follow_settings(self) -> None:
-        """Take the time again: the workstation's setting or the store's limit changed."""
+    def follow_settings(self, workstation_minutes: float | None = None) -> None:
+        """Take the time again: the workstation's own changed (given here) or the store's limit."""
+        if workstation_minutes is not None:
+            self.workstation_minutes = workstation_minutes
         self.set_minutes(self._minutes())
 
     def _minutes(self) -> float:
-        return idle_lock_minutes(self.engine, load_settings(self.settings_file).idle_lock_minutes)
+        return idle_lock_minutes(self.engine, self.workstation_minutes)

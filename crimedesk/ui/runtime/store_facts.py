@@ -28,6 +28,10 @@ class StoreFacts:
     def is_empty(self) -> bool:
         return self.total == 0
 
+    def described(self) -> str:
+        """The status bar's words, e.g. ``Dataset: chicago · 6,975,865 incidents``."""
+        return f"Dataset: {', '.join(self.sources) or 'no data'} · {self.total:,} incidents"
+
 
 def store_facts(engine: Engine) -> StoreFacts:
     """Read the facts (run on a worker)."""
