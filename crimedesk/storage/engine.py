@@ -6,9 +6,10 @@ There is no global engine: every storage function takes an Engine or a Connectio
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
@@ -98,9 +99,31 @@ def _server_keepalive(dbapi_connection, _record) -> None:
     dbapi_connection.commit()  # a rolled-back SET would be undone
 
 
-def _sqlite_begin(conn) -> None:
-    # Take the write lock at BEGIN so a long import cannot fail half-way on a lock upgrade.
-    conn.exec_driver_sql("BEGIN")
+WRITES = "crimedesk_writes"
+"""A connection's execution option: its transactions write (SQLite: BEGIN IMMEDIATE)."""
+
+
+class _SQLiteStore(Engine):
+    """A writable SQLite store: ``begin()`` takes the write lock at BEGIN; ``connect()`` does not.
+
+    A deferred transaction that reads and then writes fails at once, without waiting, with
+    SQLITE_BUSY_SNAPSHOT ("database is locked") when another connection committed in between:
+    a followed feed commits many times a second, and pausing it failed so. Taking the lock at
+    BEGIN waits (``busy_timeout``) for the other writer instead. Readers stay deferred, so they
+    never wait for a writer (WAL).
+    """
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.connect() as conn:
+            conn.execution_options(**{WRITES: True})
+            with conn.begin():
+                yield conn
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    writes = conn.get_execution_options().get(WRITES, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def with_password(url: URL, ask_password: AskPassword, refused: Callable[[], None] | None = None) -> URL:
@@ -198,6 +221,7 @@ def _sqlite_engine(url: URL, pragmas: Callable[..., None]) -> Engine:
 
 def _writable_sqlite_engine(url: URL, pragmas: Callable[..., None]) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine.__class__ = _SQLiteStore  # SQLAlchemy takes no engine class; it adds one method
     event.listen(engine, "connect", pragmas)
     return _begin_by_sqlalchemy(engine)
 
