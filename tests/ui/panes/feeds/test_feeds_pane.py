@@ -22,7 +22,7 @@ def _pane(qtbot, engine, user: User = ANALYST, settings: Path | None = None) -> 
     scheduler = FeedScheduler(engine, user)
     pane = FeedsPane(engine, user, scheduler, settings or engine_dir(engine) / "settings.json")
     scheduler.setParent(pane)
-    qtbot.addWidget(pane)
+    qtbot.addWidget(pane, before_close_func=lambda _pane: scheduler.stop())  # as the window's close does
     pane.resize(1200, 500)
     pane.show()
     with qtbot.waitSignal(pane.loaded, timeout=10_000):
