@@ -73,6 +73,20 @@ def test_dense_co_located_counts_equal_a_brute_force_count(district_11, metric) 
     assert counts[0].sum() > 1000
 
 
+def test_many_permutations_and_many_bands_equal_a_brute_force_count_each(district_11) -> None:
+    """19 permutations (counted 16 side by side, then 3) over 11 time limits (compared 8, then 3)."""
+    x, y, days = district_11["x"].to_numpy(), district_11["y"].to_numpy(), _days(district_11)
+    t_edges = (0, 0.5, 1, 2, 3, 5, 7, 10, 14, 21, 28, 35)
+    pairs = pair_lists(*close_pairs(x, y, S_EDGES), days.size, len(S_EDGES) - 1)
+    gap_edges = np.round(np.asarray(t_edges) * 86_400).astype(np.int64)
+    draws = [np.random.default_rng(seed).permutation(days.size) for seed in range(19)]
+    seconds = np.round(days * 86_400).astype(np.int32)
+    counts = band_counts(np.stack([seconds[draw] for draw in draws]), pairs, gap_edges)
+    for draw, count in zip(draws, counts, strict=True):
+        np.testing.assert_array_equal(count, _brute_force(x, y, days[draw], "euclidean", t_edges))
+    assert counts[:, :, -1].min() > 0 and counts.sum(axis=(1, 2)).min() > 1000
+
+
 def test_uneven_fractional_day_bands_equal_a_brute_force_count(burglaries) -> None:
     """Edges of 6 h, 1.25 days, 3 days, 10 days: the look-up by their common unit stays exact."""
     x, y, days = burglaries["x"].to_numpy(), burglaries["y"].to_numpy(), _days(burglaries)
