@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from crimedesk.ingest.rows import string_hashes
-
-RAW_SEPARATOR = "\x1f"
+from crimedesk.ingest.string_hashes import row_hashes
 
 
 @dataclass(frozen=True)
@@ -87,8 +84,6 @@ class RepeatTracker:
 
 def text_hashes(raw: pa.RecordBatch) -> np.ndarray:
     """64-bit hashes of each row's whole text (every column, as read)."""
-    cells = [pc.fill_null(column, "") for column in raw.columns]
-    if not cells:
+    if not raw.num_columns:
         return np.zeros(raw.num_rows, dtype=np.int64)
-    joined = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, RAW_SEPARATOR)
-    return string_hashes(joined)
+    return row_hashes(raw.columns)

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from crimedesk.domain.columns import IMPORTED_COLUMNS
 from crimedesk.ingest.batch import Batch
+from crimedesk.ingest.string_hashes import string_hashes
 from crimedesk.ingest.textstream import CONTROL_CHARS, escaped
 from crimedesk.ingest.validate.dates import MISSING
 
@@ -113,41 +114,7 @@ def rejected_records(batch: Batch) -> list[tuple[int, str, str]]:
 
 
 def key_hashes(table: pa.Table) -> np.ndarray:
-    """64-bit hashes of the source keys (pure: computed ahead, by the reading process)."""
-    return string_hashes(table.column("source_key"))
-
-
-def string_hashes(strings: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """64-bit hashes of strings (null hashes as "").
-
-    Vectorised over the Arrow string buffers, so the reading process needs no pandas. Equal keys
+    """64-bit hashes of the source keys (pure: computed ahead, by the reading process). Equal keys
     always hash alike, in any batch and any process; a rare collision only sends a key to the
-    exact comparison in dedupe, never merges two keys.
-    """
-    if isinstance(strings, pa.ChunkedArray):
-        strings = strings.combine_chunks()
-    keys = pc.fill_null(strings.cast(pa.string()), "")
-    offsets = np.frombuffer(keys.buffers()[1], dtype=np.int32)[keys.offset : keys.offset + len(keys) + 1]
-    data = np.frombuffer(keys.buffers()[2] or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
-    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
-    position = np.arange(len(data)) - np.repeat(starts, lengths)
-    terms = (data.astype(np.uint64) + np.uint64(1)) * _POWERS[np.minimum(position, len(_POWERS) - 1)]
-    sums = np.zeros(len(keys), dtype=np.uint64)
-    filled = lengths > 0
-    if filled.any():
-        sums[filled] = np.add.reduceat(terms, starts[filled])
-    return _mix(sums ^ lengths.astype(np.uint64)).view(np.int64)
-
-
-def _powers(count: int) -> np.ndarray:
-    return np.array([pow(0x100000001B3, i, 1 << 64) for i in range(count)], dtype=np.uint64)
-
-
-_POWERS = _powers(4096)  # longer keys share the last weight: still deterministic, just weaker
-
-
-def _mix(values: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: spreads every input bit over the whole hash."""
-    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
+    exact comparison in dedupe, never merges two keys."""
+    return string_hashes(table.column("source_key"))
