@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from crimedesk.ingest.lines import LineCounter
-from crimedesk.ingest.rows import raw_line
+from crimedesk.ingest.rows import raw_lines
 from crimedesk.ingest.source import FileFacts, RowSink, open_batches
 
 
@@ -29,6 +29,6 @@ def _raw_records(facts: FileFacts, wanted: set[int]) -> dict[int, str]:
     targets = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
     for raw in open_batches(facts, sink):
         numbers, _malformed = lines.assign(raw, sink.take())
-        for row in np.flatnonzero(np.isin(numbers, targets)):
-            found[int(numbers[row])] = raw_line(raw, int(row))
+        rows = np.flatnonzero(np.isin(numbers, targets))
+        found.update(zip(numbers[rows].tolist(), raw_lines(raw, rows), strict=True))
     return found

@@ -19,7 +19,7 @@ from crimedesk.ingest.rows import (
     DISTINCT_COLUMNS,
     accepted_table,
     key_hashes,
-    raw_line,
+    raw_lines,
     record_text,
     rejected_records,
 )
@@ -145,31 +145,45 @@ class Preparer:
     def _list_repeats(
         prepared: Prepared, raw: pa.RecordBatch, lines: np.ndarray, repeats: Repeats, keys: pa.ChunkedArray
     ) -> None:
-        for row in np.flatnonzero(repeats.repeated).tolist():
-            first = int(repeats.first_line[row])
-            if repeats.same_text[row]:
-                prepared.duplicates += 1
-                reason = f"duplicate: repeats line {first:,} exactly (not stored again)"
-            else:
-                prepared.conflicts += 1
-                reason = (
-                    f"conflict: line {first:,} has the same key ({keys[row].as_py()}) with other values;"
-                    f" line {first:,} is the one stored"
-                )
-            prepared.listed.append((int(lines[row]), raw_line(raw, row), reason))
+        """List the repeated rows with their raw text, built column by column (``raw_lines``): a
+        repeat costs no more than a stored row (one by one, 143 µs each: 54k of them in the 1.1 M
+        row history with 5 % repeats took 7.7 s)."""
+        rows = np.flatnonzero(repeats.repeated)
+        if not len(rows):
+            return
+        texts = raw_lines(raw, rows)
+        repeated_keys = keys.take(pa.array(rows)).to_pylist()
+        firsts, same = repeats.first_line[rows].tolist(), repeats.same_text[rows].tolist()
+        prepared.duplicates += sum(same)
+        prepared.conflicts += len(rows) - sum(same)
+        for line, text, key, first, duplicate in zip(
+            lines[rows].tolist(), texts, repeated_keys, firsts, same, strict=True
+        ):
+            reason = (
+                f"duplicate: repeats line {first:,} exactly (not stored again)"
+                if duplicate
+                else f"conflict: line {first:,} has the same key ({key}) with other values;"
+                f" line {first:,} is the one stored"
+            )
+            prepared.listed.append((line, text, reason))
 
     def _list_far_off(self, prepared: Prepared, batch: Batch, kept: np.ndarray) -> None:
         far = kept & ((batch.flags & int(Quality.COORDS_FAR_OFF)) != 0)
         prepared.far_off = int(far.sum())
         area = self.context.area
-        for row in np.flatnonzero(far).tolist():
-            distance = float(batch.values["far_off_km"][row])
-            limit = area.limit_km if area is not None else float("nan")
+        rows = np.flatnonzero(far)
+        if not len(rows):
+            return
+        limit = area.limit_km if area is not None else float("nan")
+        distances = batch.values["far_off_km"][rows].tolist()
+        for line, text, distance in zip(
+            batch.lines[rows].tolist(), raw_lines(batch.raw, rows), distances, strict=True
+        ):
             reason = (
                 f"kept as unmappable: suspect geocode {distance:,.0f} km from the centre of the"
                 f" data's points (limit {limit:,.0f} km; a bbox in the mapping overrides)"
             )
-            prepared.listed.append((int(batch.lines[row]), raw_line(batch.raw, row), reason))
+            prepared.listed.append((line, text, reason))
 
 
 def _without_unreadable(
