@@ -183,8 +183,8 @@ require_passwords_of_test_group() {
     superuser_sql "SELECT pg_reload_conf()" >/dev/null
 }
 
-COMPILE_AHEAD="from crimedesk.models.nearrepeat import pair_counts; from crimedesk.ingest import string_hashes
-pair_counts.compile_ahead(); string_hashes.compile_ahead()"
+COMPILE_AHEAD="from crimedesk.models.nearrepeat import knox; from crimedesk.ingest import string_hashes
+knox.compile_ahead(); string_hashes.compile_ahead()"
 
 compile_ahead() {  # numba's loops, cached beside their modules: the first Knox run or import does not wait
     say "compiling the Knox counter and the import's string hashes"

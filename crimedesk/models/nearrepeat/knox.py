@@ -2,9 +2,10 @@
 
 For spatial bands × temporal bands, the observed number of event pairs in each cell of the table is
 compared with the counts after randomly permuting the events' times (Monte Carlo, 999 times by
-default), as the Near Repeat Calculator, CrimeStat and open_cp do. Pairs are found once with a
-KD-tree (only pairs within the largest distance can count); each permutation then only re-reads the
-pairs' time gaps, in a compiled pass over batches of permutations on all cores (``pair_counts``).
+default), as the Near Repeat Calculator, CrimeStat and open_cp do. Pairs are found once, on a grid
+(only pairs within the largest distance can count: ``neighbours``); the permutations then only
+re-read the pairs' time gaps, in a compiled pass over batches of permutations on all cores
+(``pair_counts``).
 
 Bands are closed on the right: a pair at exactly 100 m falls in 0–100 m, one at 100.5 m in the next.
 """
@@ -15,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,9 +23,9 @@ from scipy.spatial import cKDTree
 
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.models.nearrepeat.bands import SPATIAL_EDGES_M, TEMPORAL_EDGES_DAYS
-from crimedesk.models.nearrepeat.pair_counts import band_counts, pair_lists
+from crimedesk.models.nearrepeat.neighbours import Metric, near_pair_lists
+from crimedesk.models.nearrepeat.pair_counts import band_counts
 
-Metric = Literal["euclidean", "manhattan"]
 BATCH = 64  # permutations per call of the compiled counter (progress and cancel between calls)
 
 
@@ -71,9 +71,8 @@ def knox_test(
 ) -> KnoxResult:
     """Knox table of events at ``x``, ``y`` (metres) and times ``days`` (days, any origin)."""
     s_edges, t_edges = _edges(spatial_edges, "spatial"), _edges(temporal_edges, "temporal")
-    first, second, space_band = close_pairs(x, y, s_edges, metric)
-    times = _whole_seconds(days)
-    pairs = pair_lists(first, second, space_band, times.size, len(s_edges) - 1)
+    order, pairs = near_pair_lists(x, y, s_edges, metric)  # counts do not depend on the events' order
+    times = _whole_seconds(days)[order]
     gap_edges = np.round(t_edges * 86_400).astype(np.int64)
     count = partial(band_counts, pairs=pairs, gap_edges=gap_edges)
     observed = count(times[None, :])[0]
@@ -99,6 +98,12 @@ def knox_test(
         metric=metric,
         events=times.size,
     )
+
+
+def compile_ahead() -> None:
+    """Compile (and cache beside their modules) the pair finder and the counter for the types every
+    Knox run uses, so the first run after an install does not wait for numba (20-60 s on two cores)."""
+    knox_test(np.array([0.0, 10.0]), np.zeros(2), np.array([0.0, 1.0]), permutations=1)
 
 
 def close_pairs(

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from crimedesk.models.nearrepeat.knox import close_pairs, knox_test, near_repeat_chains
-from crimedesk.models.nearrepeat.pair_counts import band_counts, pair_lists
+from crimedesk.models.nearrepeat.neighbours import near_pair_lists
+from crimedesk.models.nearrepeat.pair_counts import band_counts
 
 S_EDGES = (0, 100, 200, 300, 400, 500)
 T_EDGES = (0, 7, 14, 21, 28)
@@ -66,9 +67,9 @@ def test_dense_co_located_counts_equal_a_brute_force_count(district_11, metric) 
     np.testing.assert_array_equal(result.observed, _brute_force(x, y, days, metric))
     draw = np.random.default_rng(7).permutation(days.size)
     seconds = np.round(days * 86_400).astype(np.int32)
-    pairs = pair_lists(*close_pairs(x, y, S_EDGES, metric), days.size, len(S_EDGES) - 1)
+    order, pairs = near_pair_lists(x, y, np.asarray(S_EDGES, float), metric)
     gap_edges = np.round(np.asarray(T_EDGES) * 86_400).astype(np.int64)
-    counts = band_counts(seconds[draw][None, :], pairs, gap_edges)
+    counts = band_counts(seconds[draw][order][None, :], pairs, gap_edges)
     np.testing.assert_array_equal(counts[0], _brute_force(x, y, days[draw], metric))
     assert counts[0].sum() > 1000
 
@@ -77,14 +78,30 @@ def test_many_permutations_and_many_bands_equal_a_brute_force_count_each(distric
     """19 permutations (counted 16 side by side, then 3) over 11 time limits (compared 8, then 3)."""
     x, y, days = district_11["x"].to_numpy(), district_11["y"].to_numpy(), _days(district_11)
     t_edges = (0, 0.5, 1, 2, 3, 5, 7, 10, 14, 21, 28, 35)
-    pairs = pair_lists(*close_pairs(x, y, S_EDGES), days.size, len(S_EDGES) - 1)
+    order, pairs = near_pair_lists(x, y, np.asarray(S_EDGES, float), "euclidean")
     gap_edges = np.round(np.asarray(t_edges) * 86_400).astype(np.int64)
     draws = [np.random.default_rng(seed).permutation(days.size) for seed in range(19)]
     seconds = np.round(days * 86_400).astype(np.int32)
-    counts = band_counts(np.stack([seconds[draw] for draw in draws]), pairs, gap_edges)
+    counts = band_counts(np.stack([seconds[draw][order] for draw in draws]), pairs, gap_edges)
     for draw, count in zip(draws, counts, strict=True):
         np.testing.assert_array_equal(count, _brute_force(x, y, days[draw], "euclidean", t_edges))
     assert counts[:, :, -1].min() > 0 and counts.sum(axis=(1, 2)).min() > 1000
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_the_grid_finds_the_pairs_and_bands_a_kd_tree_finds(district_11, metric) -> None:
+    x, y = district_11["x"].to_numpy(), district_11["y"].to_numpy()
+    order, pairs = near_pair_lists(x, y, np.asarray(S_EDGES, float), metric)
+    first, second, band = close_pairs(x, y, S_EDGES, metric)  # scipy's cKDTree
+    kept = band < len(S_EDGES) - 1
+    expected = sorted(zip(first[kept].tolist(), second[kept].tolist(), band[kept].tolist(), strict=True))
+    group = np.repeat(np.arange(x.size * pairs.spaces), np.diff(pairs.offsets))
+    position, band_found = np.divmod(group, pairs.spaces)
+    one, other = order[position], order[pairs.later]
+    assert (position < pairs.later).all() and sorted(order.tolist()) == list(range(x.size))
+    low, high = np.minimum(one, other).tolist(), np.maximum(one, other).tolist()
+    found = sorted(zip(low, high, band_found.tolist(), strict=True))
+    assert found == expected and len(found) > 10_000
 
 
 def test_uneven_fractional_day_bands_equal_a_brute_force_count(burglaries) -> None:
