@@ -31,6 +31,8 @@ def near_pair_lists(
     xs, ys = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     edges = np.asarray(spatial_edges, dtype=np.float64)
     spaces = edges.size - 1
+    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+        raise ValueError("near-repeat pairs need finite coordinates (unmappable events left out)")
     if xs.size == 0:
         return np.zeros(0, np.int64), PairLists(np.zeros(1, np.int64), np.zeros(0, np.int32), spaces)
     width = edges[-1]

@@ -148,6 +148,11 @@ def test_random_times_show_no_near_repeat() -> None:
     assert np.nanmax(np.abs(result.ratio - 1)) < 0.5
 
 
+def test_events_without_coordinates_are_refused() -> None:
+    with pytest.raises(ValueError, match="finite coordinates"):
+        knox_test(np.array([0.0, np.nan]), np.zeros(2), np.zeros(2), S_EDGES, T_EDGES, permutations=1)
+
+
 def test_bad_bands_are_refused() -> None:
     with pytest.raises(ValueError, match="spatial bands need increasing edges starting at 0"):
         knox_test(np.zeros(3), np.zeros(3), np.zeros(3), (0, 200, 100), T_EDGES, permutations=1)
