@@ -21,8 +21,8 @@ mkdir -p "$PREFIX" "$BIN" "$APPS" "$ICONS"
 "$PYTHON" -m venv "$PREFIX/venv"
 "$PREFIX/venv/bin/python" -m pip install --no-index --find-links "$HERE/wheels" \
     -c "$HERE/constraints.txt" crimedesk -q
-"$PREFIX/venv/bin/python" -c "from crimedesk.models.nearrepeat import knox; \
-from crimedesk.ingest import string_hashes; knox.compile_ahead(); string_hashes.compile_ahead()"
+"$PREFIX/venv/bin/python" -c \
+    "from crimedesk.models.nearrepeat.knox import compile_ahead; compile_ahead()"  # Knox counter
 rm -rf "$PREFIX/web" && cp -r "$HERE/web" "$PREFIX/web"
 cat >"$PREFIX/main.py" <<'PY'
 import sys

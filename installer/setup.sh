@@ -183,12 +183,10 @@ require_passwords_of_test_group() {
     superuser_sql "SELECT pg_reload_conf()" >/dev/null
 }
 
-COMPILE_AHEAD="from crimedesk.models.nearrepeat import knox; from crimedesk.ingest import string_hashes
-knox.compile_ahead(); string_hashes.compile_ahead()"
-
-compile_ahead() {  # numba's loops, cached beside their modules: the first Knox run or import does not wait
-    say "compiling the Knox counter and the import's string hashes"
-    .venv/bin/python -c "$COMPILE_AHEAD" || die "cannot compile the Knox counter or the string hashes"
+compile_ahead() {  # numba's Knox counter, cached beside its module: the first Knox run does not wait
+    say "compiling the Knox counter"
+    .venv/bin/python -c "from crimedesk.models.nearrepeat.knox import compile_ahead; compile_ahead()" ||
+        die "cannot compile the Knox counter"
 }
 
 if [ "$ONLY_RULE" -eq 1 ]; then

@@ -63,6 +63,17 @@ def test_app_start_does_not_import_tensorflow():
     assert report["culprit"] == {}, f"TensorFlow loaded at app start by: {report['culprit']}"
 
 
+def test_imports_and_feeds_do_not_load_numba():
+    """Loading numba and its compiled code holds the interpreter for over a second: on a feed's first
+    batch (prepared in the app's process) that froze the window. Only the near-repeat test uses it."""
+    report = walk_imports("crimedesk.ingest", banned=("numba", "llvmlite"))
+    assert "crimedesk.ingest.prepare" in report["walked"]
+    assert report["culprit"] == {}, f"numba loaded by: {report['culprit']}"
+    report = walk_imports("crimedesk.feeds", banned=("numba", "llvmlite"))
+    assert "crimedesk.feeds.run" in report["walked"]
+    assert report["culprit"] == {}, f"numba loaded by: {report['culprit']}"
+
+
 def test_import_contracts_hold():
     """The [tool.importlinter] contracts of pyproject.toml (core without Qt, ui or state; state
     without ui) hold for the code as it is."""
