@@ -4,6 +4,7 @@ pauses another feed. A transaction that reads before it writes must wait its tur
 from __future__ import annotations
 
 import threading
+import time
 
 from sqlalchemy import select, update
 
@@ -24,6 +25,13 @@ def _committing(engine, stop: threading.Event, commits: list[int]) -> None:
         commits.append(1)
 
 
+def _waited_for(commits: list[int], count: int) -> bool:
+    deadline = time.monotonic() + 30
+    while len(commits) < count and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return len(commits) >= count
+
+
 def test_pausing_a_feed_waits_for_a_feed_that_commits_all_the_time(sqlite_store):
     for name in ("busy", "sensors"):
         add_feed(sqlite_store, Feed(name, "mqtt", "127.0.0.1:1883", "city/#", "chicago"), user=ANALYST)
@@ -32,14 +40,16 @@ def test_pausing_a_feed_waits_for_a_feed_that_commits_all_the_time(sqlite_store)
     writer.start()
     try:
         for _ in range(40):  # each reads the feed, then writes its status and the audit trail
+            seen = len(commits)
             pause_feed(sqlite_store, "sensors", user=ANALYST)
             resume_feed(sqlite_store, "sensors", user=ANALYST)
+            assert _waited_for(commits, seen + 1)  # the other writer committed in between
         pause_feed(sqlite_store, "sensors", user=ANALYST)
     finally:
         stop.set()
         writer.join()
     assert load_feed(sqlite_store, "sensors").status == PAUSED
-    assert load_feed(sqlite_store, "busy").status == ACTIVE and len(commits) > 40
+    assert load_feed(sqlite_store, "busy").status == ACTIVE and len(commits) >= 40
 
 
 def test_a_reader_does_not_wait_for_an_open_write_transaction(sqlite_store):
