@@ -334,15 +334,15 @@ def test_an_experiment_of_a_kind_no_longer_registered_is_listed_without_a_compar
     assert pane.promote_button.isEnabled() and not pane.map_button.isEnabled()
 
 
-def test_pane_says_what_the_study_found_and_trains_the_naive_grid_by_default(
+def test_pane_says_what_the_study_found_and_offers_the_ensemble_first(
     qtbot, chicago_sample_store, state, tmp_path
 ):
     pane = open_pane(qtbot, chicago_sample_store, state)
     assert pane.study.text() == STUDY_HEADLINE and pane.study.isVisible()
-    assert "no model beats the naive count grid" in pane.study.text()
+    assert "beats the naive grid city-wide" in pane.study.text()
     pane.grab().save(str(tmp_path / "models_pane.png"))
     pane.table.clearSelection()
     qtbot.mouseClick(pane.train_button, Qt.MouseButton.LeftButton)
-    assert pane.dialog is not None and pane.dialog.selected_kind() == DEFAULT_KIND == "naive_count"
-    assert pane.dialog.kind.currentText() == model_spec("naive_count").display_name
+    assert pane.dialog is not None and pane.dialog.selected_kind() == DEFAULT_KIND == "risk_ensemble"
+    assert pane.dialog.kind.currentText() == model_spec("risk_ensemble").display_name
     pane.dialog.reject()
