@@ -34,7 +34,7 @@ S_EDGES = np.arange(0.0, 501.0, 100.0)
 T_EDGES = np.arange(0.0, 57.0, 7.0)
 
 
-def _sets() -> dict[str, pd.DataFrame]:
+def knox_sets() -> dict[str, pd.DataFrame]:
     from tests.models.chicago_frame import cached_chicago
 
     cache = Path(tempfile.gettempdir()) / "crimedesk_bench"
@@ -74,26 +74,45 @@ def _baseline_seconds(x: np.ndarray, y: np.ndarray, seconds: np.ndarray) -> floa
     return setup + (time.perf_counter() - started) * PERMUTATIONS / BASELINE_DRAWS
 
 
-def main() -> None:
+def _seconds(events: pd.DataFrame) -> np.ndarray:
+    seconds = events["occurred_from"].to_numpy("datetime64[s]").astype(np.int64)
+    return seconds - seconds.min()
+
+
+def timed_knox(events: pd.DataFrame) -> dict[str, float]:
+    """One Knox run (default bands, Euclidean, 999 permutations): wall and CPU seconds, the load
+    average at its start, the events' span in days and their pairs within 500 m."""
     from crimedesk.models.nearrepeat.knox import close_pairs, knox_test
+
+    x, y = events["x"].to_numpy(), events["y"].to_numpy()
+    days = _seconds(events) / 86_400
+    pairs = close_pairs(x, y, (0.0, 500.0))[0].size
+    load = os.getloadavg()[0]
+    cpu, started = time.process_time(), time.perf_counter()
+    knox_test(x, y, days, tuple(S_EDGES), tuple(T_EDGES), permutations=PERMUTATIONS)
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": took, "cpu": cpu, "load": load, "days": float(days.max()), "pairs": pairs}
+
+
+def describe(name: str, events: int, figures: dict[str, float]) -> str:
+    return (
+        f"{name:24} {events:,} events over {figures['days']:.0f} days, {figures['pairs']:,} pairs ≤ 500 m:"
+        f" {figures['seconds']:.1f} s ({figures['cpu']:.1f} CPU s, load {figures['load']:.1f})"
+    )
+
+
+def main() -> None:
+    from crimedesk.models.nearrepeat.knox import knox_test
 
     started = time.perf_counter()
     knox_test(np.zeros(2), np.zeros(2), np.zeros(2), permutations=1)
     print(f"first call (numba compile, or its cache read): {time.perf_counter() - started:.1f} s")
-    for name, events in _sets().items():
-        x, y = events["x"].to_numpy(), events["y"].to_numpy()
-        seconds = events["occurred_from"].to_numpy("datetime64[s]").astype(np.int64)
-        seconds -= seconds.min()
-        days = seconds / 86_400
-        pairs = close_pairs(x, y, (0.0, 500.0))[0].size
-        load = os.getloadavg()[0]
-        cpu, started = time.process_time(), time.perf_counter()
-        knox_test(x, y, days, tuple(S_EDGES), tuple(T_EDGES), permutations=PERMUTATIONS)
-        took, cpu = time.perf_counter() - started, time.process_time() - cpu
-        baseline = _baseline_seconds(x, y, seconds)
+    for name, events in knox_sets().items():
+        figures = timed_knox(events)
+        took = figures["seconds"]
+        baseline = _baseline_seconds(events["x"].to_numpy(), events["y"].to_numpy(), _seconds(events))
         print(
-            f"{name:24} {len(events):,} events over {days.max():.0f} days, {pairs:,} pairs ≤ 500 m: "
-            f"{took:.1f} s ({cpu:.1f} CPU s, load {load:.1f}); earlier per-pair counter "
+            f"{describe(name, len(events), figures)}; earlier per-pair counter "
             f"{baseline:.1f} s (from {BASELINE_DRAWS} permutations, load {os.getloadavg()[0]:.1f}), "
             f"{baseline / took:.1f}× as long"
         )

@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/models.py
 
+Knox near-repeat test: bench/knox.py's three sets of 20,000 real events × 999 permutations.
 Hotspots (bench/hotspot_study.py): naive grid, random, retrospective KDE, prospective, SEPP
-(Mohler 2015) and risk_gb × next day / next week × all crime / burglary × city / district 011, on 90
+(Mohler 2015), risk_gb, risk_hunch and the rank ensembles of SEPP or risk_hunch with the naive
+grid × next day / next week × all crime / burglary × city / district 011, on 90
 daily origins (Jul 3 – Sep 30, 2017): mean hit rate and PAI at 5 % with 95 % intervals and the
 paired p-value against the naive grid, and the peak memory of every training run. Hotspot maps
 (DBSCAN, Gi*; default parameters, 56-day windows, 10 weekly origins Jul–Sep 2017) in district 011 and the whole city: hit rate and PAI at their own area next to the
@@ -158,6 +160,16 @@ def dbscan_child() -> None:
     )
 
 
+def knox() -> None:
+    """The Knox near-repeat test on bench/knox.py's three sets of 20,000 real events (its own
+    script also times the earlier counter as a baseline)."""
+    from bench.knox import EVENTS, PERMUTATIONS, describe, knox_sets, timed_knox
+
+    print(f"\n## Knox near-repeat test: {EVENTS:,} events × {PERMUTATIONS} permutations, default bands")
+    for name, events in knox_sets().items():
+        print(describe(name, len(events), timed_knox(events)))
+
+
 def main() -> None:
     started = time.perf_counter()
     frame = chicago()
@@ -169,6 +181,7 @@ def main() -> None:
         f"peak RSS {figures['peak_mb']:.0f} MB, {figures['locations']:,} distinct locations, "
         f"{figures['clusters']} clusters"
     )
+    knox()
     print_study(Path(__file__), CACHE)
     hotspot_maps(frame)
     classification(frame)
