@@ -39,8 +39,9 @@ def near_pair_lists(
     column = np.floor((xs - xs.min()) / width).astype(np.int64)
     row = np.floor((ys - ys.min()) / width).astype(np.int64)
     columns = int(column.max()) + 3  # a margin column on each side: a neighbour's id never wraps
-    order = np.argsort((row + 1) * columns + column + 1, kind="stable")
-    cell = ((row + 1) * columns + column + 1)[order]
+    cell_of_event = (row + 1) * columns + column + 1
+    order = np.argsort(cell_of_event, kind="stable")
+    cell = cell_of_event[order]
     cell_ids, first_in_cell = np.unique(cell, return_index=True)
     cell_starts = np.append(first_in_cell, xs.size).astype(np.int64)
     grid = (xs[order], ys[order], cell, columns, cell_ids, cell_starts, edges[1:], metric == "manhattan")
