@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.mapping.overlays import ProjectedShapes
 from crimedesk.models.frame import incidents_frame
-from crimedesk.models.nearrepeat.knox import KnoxResult, Metric, chain_ids, close_pairs, knox_test
+from crimedesk.models.nearrepeat.knox import KnoxResult, Metric, chain_ids, knox_test, linked_pairs
 
 ALPHA = 0.05
 MAX_LINKS = 5_000
@@ -100,10 +100,7 @@ def chain_links(
     import shapely
 
     distance, within_days = band
-    first, second, _band = close_pairs(x, y, (0.0, float(distance)), metric)
-    gap = np.abs(days[first] - days[second])
-    linked = gap <= within_days
-    first, second, gap = first[linked], second[linked], gap[linked]
+    first, second, gap = linked_pairs(x, y, days, distance, within_days, metric)
     chain = chain_ids(first, second, days.size)
     size = np.bincount(chain[chain >= 0])[chain[first]] if first.size else np.zeros(0, dtype=int)
     keep = np.argsort(chain[first], kind="stable")[:limit]  # chain ids count from the largest chain

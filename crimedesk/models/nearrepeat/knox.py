@@ -3,7 +3,8 @@
 For spatial bands × temporal bands, the observed number of event pairs in each cell of the table is
 compared with the counts after randomly permuting the events' times (Monte Carlo, 999 times by
 default), as the Near Repeat Calculator, CrimeStat and open_cp do. Pairs are found once, on a grid
-(only pairs within the largest distance can count: ``neighbours``); the permutations then only
+(only pairs within the largest distance can count: ``neighbours``, which the chains use too); the
+permutations then only
 re-read the pairs' time gaps, in a compiled pass over batches of permutations on all cores
 (``pair_counts``).
 
@@ -19,7 +20,6 @@ from itertools import pairwise
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from crimedesk.domain.errors import ImportCancelled
 from crimedesk.models.nearrepeat.bands import SPATIAL_EDGES_M, TEMPORAL_EDGES_DAYS
@@ -109,15 +109,27 @@ def compile_ahead() -> None:
 def close_pairs(
     x: np.ndarray, y: np.ndarray, spatial_edges: Sequence[float] | np.ndarray, metric: Metric = "euclidean"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair (i < j) within the largest distance, and the spatial band each falls in."""
-    points = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
-    p = {"euclidean": 2, "manhattan": 1}[metric]
-    pairs = cKDTree(points).query_pairs(spatial_edges[-1], p=p, output_type="ndarray")
-    first, second = pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.int32)
-    gap = points[first] - points[second]
-    distance = np.abs(gap).sum(axis=1) if metric == "manhattan" else np.hypot(gap[:, 0], gap[:, 1])
-    band = np.searchsorted(np.asarray(spatial_edges[1:]), distance, side="left").astype(np.int32)
-    return first, second, band
+    """Every pair (i < j, in the events' own numbering and order) within the largest distance, and
+    the spatial band each falls in: the pair lists of ``neighbours`` spelled out."""
+    order, pairs = near_pair_lists(x, y, np.asarray(spatial_edges, dtype=float), metric)
+    group = np.repeat(np.arange(order.size * pairs.spaces), np.diff(pairs.offsets))
+    position, band = np.divmod(group, pairs.spaces)
+    one, other = order[position], order[pairs.later]
+    first, second = np.minimum(one, other), np.maximum(one, other)
+    ordered = np.lexsort((second, first))
+    return first[ordered].astype(np.int32), second[ordered].astype(np.int32), band[ordered].astype(np.int32)
+
+
+def linked_pairs(
+    x: np.ndarray, y: np.ndarray, days: np.ndarray, distance: float, within_days: float, metric: Metric
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (first, second) at most ``distance`` metres and ``within_days`` days apart, and
+    their gaps in days: the links of near-repeat chains."""
+    first, second, _band = close_pairs(x, y, (0.0, float(distance)), metric)
+    times = np.asarray(days, dtype=float)
+    gap = np.abs(times[first] - times[second])
+    linked = gap <= within_days
+    return first[linked], second[linked], gap[linked]
 
 
 def near_repeat_chains(
@@ -125,10 +137,8 @@ def near_repeat_chains(
 ) -> np.ndarray:
     """Chain id per event (-1 for none): events linked by pairs at most ``distance`` metres and
     ``within_days`` days apart, joined transitively; ids count from 0, largest chain first."""
-    first, second, _band = close_pairs(x, y, (0.0, float(distance)))
-    times = np.asarray(days, dtype=float)
-    linked = np.abs(times[first] - times[second]) <= within_days
-    return chain_ids(first[linked], second[linked], times.size)
+    first, second, _gap = linked_pairs(x, y, days, distance, within_days, "euclidean")
+    return chain_ids(first, second, len(days))
 
 
 def chain_ids(first: np.ndarray, second: np.ndarray, n: int) -> np.ndarray:

@@ -88,11 +88,23 @@ def test_many_permutations_and_many_bands_equal_a_brute_force_count_each(distric
     assert counts[:, :, -1].min() > 0 and counts.sum(axis=(1, 2)).min() > 1000
 
 
+def _kd_tree_pairs(x: np.ndarray, y: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """scipy's cKDTree pairs within the last edge, and the band of each (the independent reference)."""
+    from scipy.spatial import cKDTree
+
+    points = np.column_stack([x, y])
+    p = 2 if metric == "euclidean" else 1
+    pairs = cKDTree(points).query_pairs(S_EDGES[-1], p=p, output_type="ndarray")
+    gap = points[pairs[:, 0]] - points[pairs[:, 1]]
+    distance = np.abs(gap).sum(axis=1) if metric == "manhattan" else np.hypot(gap[:, 0], gap[:, 1])
+    return pairs[:, 0], pairs[:, 1], np.searchsorted(S_EDGES[1:], distance, side="left")
+
+
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
 def test_the_grid_finds_the_pairs_and_bands_a_kd_tree_finds(district_11, metric) -> None:
     x, y = district_11["x"].to_numpy(), district_11["y"].to_numpy()
     order, pairs = near_pair_lists(x, y, np.asarray(S_EDGES, float), metric)
-    first, second, band = close_pairs(x, y, S_EDGES, metric)  # scipy's cKDTree
+    first, second, band = _kd_tree_pairs(x, y, metric)
     kept = band < len(S_EDGES) - 1
     expected = sorted(zip(first[kept].tolist(), second[kept].tolist(), band[kept].tolist(), strict=True))
     group = np.repeat(np.arange(x.size * pairs.spaces), np.diff(pairs.offsets))
@@ -102,6 +114,8 @@ def test_the_grid_finds_the_pairs_and_bands_a_kd_tree_finds(district_11, metric)
     low, high = np.minimum(one, other).tolist(), np.maximum(one, other).tolist()
     found = sorted(zip(low, high, band_found.tolist(), strict=True))
     assert found == expected and len(found) > 10_000
+    spelled_out = close_pairs(x, y, S_EDGES, metric)  # the same lists in the events' own numbering
+    assert sorted(zip(*(column.tolist() for column in spelled_out), strict=True)) == expected
 
 
 def test_uneven_fractional_day_bands_equal_a_brute_force_count(burglaries) -> None:
