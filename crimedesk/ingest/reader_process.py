@@ -102,13 +102,24 @@ def _received(receiving: Connection, child: subprocess.Popen) -> Iterator[Prepar
                 if payload.encoded is not None:
                     payload.encoded = replace(payload.encoded, table=_table(_receive_table(receiving)))
         except (EOFError, OSError) as exc:  # OSError: the pipe ended in the middle of a message
-            if isinstance(exc, OSError) and child.poll() is None:
+            if isinstance(exc, OSError) and not _has_ended(child):
                 raise
             raise ProcessEnded(
                 f"the process reading the file ended unexpectedly (exit code {child.wait()});"
                 " nothing was imported"
             ) from None
         yield payload
+
+
+def _has_ended(child: subprocess.Popen, within: float = 5.0) -> bool:
+    """Whether the child ended (waiting ``within`` seconds for it): a killed child's pipe closes
+    a moment before the system reports it dead, so asking at once sometimes heard "still running"
+    and the import failed with "got end of file during message" instead of the sentence below."""
+    try:
+        child.wait(timeout=within)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def read(from_parent: Connection, sending: Connection) -> None:
