@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, select
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.sqltime import EPOCH_HOUR_OF_WEEK, hour_of_week_of, seconds
+from crimedesk.analytics.summaries import HOUR, Counted, counted
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.quality import Quality
 from crimedesk.storage.schema import incidents
@@ -40,34 +41,49 @@ class HourOfWeek:
     time_unknown: int
 
 
-def time_unknown() -> ColumnElement[bool]:
-    return incidents.c.quality_flags.op("&")(int(Quality.TIME_UNKNOWN)) != 0
+def time_unknown(table: Table = incidents) -> ColumnElement[bool]:
+    return table.c.quality_flags.op("&")(int(Quality.TIME_UNKNOWN)) != 0
 
 
 def hour_of_week(conn: Connection, filters: FilterSnapshot) -> HourOfWeek:
-    """The hour-of-week grid of the filtered incidents with a known time, and how many had none."""
-    matching = where_clause(filters, incidents)
-    unknown = conn.execute(select(func.count()).where(matching, time_unknown())).scalar_one()
-    return HourOfWeek(_grid(conn, and_(matching, ~time_unknown())), int(unknown))
+    """The hour-of-week grid of the filtered incidents with a known time, and how many had none.
+
+    The point-time incidents are counted per hour by the database (from a summary where the
+    analytics mirror has one); the windows are fetched and spread here.
+    """
+    points = counted(conn, filters, ("quality_flags",), HOUR, point_times=True)
+    matching = and_(where_clause(filters, points.table), points.condition)
+    unknown = conn.execute(
+        select(points.count()).select_from(points.table).where(matching, time_unknown(points.table))
+    ).scalar_one()
+    grid = _point_grid(conn, points, and_(matching, ~time_unknown(points.table)))
+    spread, unknown_windows = _window_grid(conn, where_clause(filters, incidents))
+    return HourOfWeek((grid + spread).reshape(7, 24), int(unknown) + unknown_windows)
 
 
-def _grid(conn: Connection, where: ColumnElement[bool]) -> npt.NDArray[np.float64]:
+def _point_grid(conn: Connection, points: Counted, where: ColumnElement[bool]) -> npt.NDArray[np.float64]:
+    hour_of_week = hour_of_week_of(points.table.c.occurred_from)
+    grid = np.zeros(HOURS_PER_WEEK)
+    query = select(hour_of_week, points.count()).where(where).group_by(hour_of_week)
+    for cell, count in conn.execute(query):
+        grid[int(cell)] += count
+    return grid
+
+
+def _window_grid(conn: Connection, where: ColumnElement[bool]) -> tuple[npt.NDArray[np.float64], int]:
+    """The aoristic weights of the incidents known within a window, and how many of them had an
+    unknown time (left out of the grid)."""
     start, end = seconds(incidents.c.occurred_from), seconds(incidents.c.occurred_to)
     has_window = and_(incidents.c.occurred_to.is_not(None), end > start)
-    grid = np.zeros(HOURS_PER_WEEK)
-    hour_of_week = hour_of_week_of(incidents.c.occurred_from)
-    point_query = (
-        select(hour_of_week, func.count())
-        .where(where, or_(incidents.c.occurred_to.is_(None), end <= start))
-        .group_by(hour_of_week)
-    )
-    for cell, count in conn.execute(point_query):
-        grid[int(cell)] += count
-    windows = conn.execute(select(start, end).where(where, has_window))
+    unknown = case((time_unknown(), 1), else_=0)
+    grid, unknown_count = np.zeros(HOURS_PER_WEEK), 0
+    windows = conn.execute(select(start, end, unknown).where(where, has_window))
     for chunk in windows.partitions(_CHUNK):
-        pairs = np.asarray(chunk, dtype=np.int64).reshape(-1, 2)
-        grid += aoristic_grid(pairs[:, 0], pairs[:, 1])
-    return grid.reshape(7, 24)
+        rows = np.asarray(chunk, dtype=np.int64).reshape(-1, 3)
+        known = rows[:, 2] == 0
+        unknown_count += int((~known).sum())
+        grid += aoristic_grid(rows[known, 0], rows[known, 1])
+    return grid, unknown_count
 
 
 def aoristic_grid(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:

@@ -19,20 +19,18 @@ from sqlalchemy import (
     RowMapping,
     Select,
     String,
-    func,
     literal,
     select,
     union_all,
 )
 
-from crimedesk.analytics.backend_sql import count_true
 from crimedesk.analytics.filters_sql import filter_period, where_clause, without_dates
 from crimedesk.analytics.significance import ChangeTest, change_test
 from crimedesk.analytics.sqltime import Period, year_earlier
 from crimedesk.analytics.stats import pct_change
+from crimedesk.analytics.summaries import Counted, counted
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.storage.schema import incidents
 
 COUNTS: tuple[str, ...] = ("total", *CATEGORIES)
 SHARES: tuple[str, ...] = ("arrest_rate", "domestic_share", "mappable_share")
@@ -70,8 +68,9 @@ def kpis(conn: Connection, filters: FilterSnapshot) -> KpiReport:
     current = filter_period(filters)
     previous = Period(current.start - timedelta(days=current.days), current.start - timedelta(days=1))
     periods = {"current": current, "previous": previous, "year_ago": year_earlier(current)}
-    where = where_clause(without_dates(filters), incidents)
-    scans = [_period_counts(period, key, where) for key, period in periods.items()]
+    rows = counted(conn, filters, ("category", "arrest", "domestic", "mappable"))
+    where = where_clause(without_dates(filters), rows.table)
+    scans = [_period_counts(rows, period, key, where) for key, period in periods.items()]
     totals: dict[str, dict[str, int]] = {key: dict.fromkeys((*COUNTS, *CONDITIONS), 0) for key in periods}
     for row in conn.execute(union_all(*scans)).mappings():
         _add(totals[row["period"]], row)
@@ -84,24 +83,24 @@ def kpis(conn: Connection, filters: FilterSnapshot) -> KpiReport:
     return KpiReport(current, previous, periods["year_ago"], out)
 
 
-def _period_counts(period: Period, key: str, where: ColumnElement[bool]) -> Select:
+def _period_counts(rows: Counted, period: Period, key: str, where: ColumnElement[bool]) -> Select:
     """One period's rows counted per category, overall and per condition.
 
     Three such scans (UNION ALL) rather than one scan of 36 ``SUM(CASE ...)`` columns: each scan
     reads only its period's rows, and DuckDB groups by category far faster than it evaluates the
     cases (all years of a 7M-row history: about 0.23 s against 1.1 s).
     """
-    c = incidents.c
+    c = rows.table.c
     return (
         select(
             literal(key, String).label("period"),
             c.category,
-            func.count().label("total"),
-            func.count(c.arrest).label("arrest_known"),
-            count_true(c.arrest).label("arrests"),
-            func.count(c.domestic).label("domestic_known"),
-            count_true(c.domestic).label("domestic"),
-            count_true(c.mappable).label("mappable"),
+            rows.count().label("total"),
+            rows.count_known("arrest").label("arrest_known"),
+            rows.count_true(c.arrest).label("arrests"),
+            rows.count_known("domestic").label("domestic_known"),
+            rows.count_true(c.domestic).label("domestic"),
+            rows.count_true(c.mappable).label("mappable"),
         )
         .where(where, period.contains(c.occurred_from))
         .group_by(c.category)

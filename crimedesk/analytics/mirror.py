@@ -29,6 +29,7 @@ import pyarrow as pa
 from duckdb_engine import ConnectionWrapper
 from sqlalchemy import Connection, Engine, create_engine, func, select
 
+from crimedesk.analytics import summaries
 from crimedesk.analytics.mirror_file import MirrorFile, open_mirror_file
 from crimedesk.domain.columns import SOURCE_REGION_COLUMNS
 from crimedesk.domain.progress import CancelFn, ProgressFn, check_cancel, never_cancel, no_progress
@@ -73,7 +74,10 @@ MIRRORED = {
 }
 #: Recorded with the version: a file written for other tables or columns is rebuilt.
 STAGED = "_copy"  # suffix of a table being copied, not yet in use
-LAYOUT = {table.name: list(names or table.c.keys()) for table, names in MIRRORED.items()}
+LAYOUT = {
+    **{table.name: list(names or table.c.keys()) for table, names in MIRRORED.items()},
+    "summaries": [summaries.build_sql(summary) for summary in summaries.SUMMARIES],
+}
 log = logging.getLogger(__name__)
 # One lock per mirror file, not per mirror: DuckDB hands every connection to a file opened in this
 # process the same database, so two mirrors of one store (a window closed while it synced, then
@@ -208,10 +212,13 @@ class AnalyticsMirror:
             with self._registered(empty=schema.empty_table()):
                 self._db.execute(f"CREATE OR REPLACE TABLE {table.name}{STAGED} AS SELECT * FROM empty")
             self._insert(f"{table.name}{STAGED}", batches)
+        progress(0.99, "summing up")
         with self._transaction(version):
             for table in MIRRORED:
                 self._db.execute(f"DROP TABLE IF EXISTS {table.name}")
                 self._db.execute(f"ALTER TABLE {table.name}{STAGED} RENAME TO {table.name}")
+            for summary in summaries.SUMMARIES:
+                self._db.execute(summaries.build_sql(summary))
 
     def _add_imports(self, after: int, version: StoreVersion) -> None:
         """Rows written by imports ``after < id <= version.last_import`` replace the mirror's rows of
@@ -219,15 +226,26 @@ class AnalyticsMirror:
         new = (incidents.c.import_id > after) & (incidents.c.import_id <= version.last_import)
         of_new = incident_regions.c.incident_id.in_(select(incidents.c.id).where(new))
         with self._transaction(version):
+            for summary in summaries.SUMMARIES:
+                changes = summaries.changes_table(summary)
+                self._db.execute(f"CREATE OR REPLACE TEMP TABLE {changes} AS FROM {summary.name} LIMIT 0")
             for batch in arrow_batches(self.store, incidents, INCIDENT_COLUMNS, new)[1]:
                 self._replace_incidents(batch)
+            for summary in summaries.SUMMARIES:
+                self._db.execute(summaries.merge_sql(summary))
+                self._db.execute(f"DROP TABLE {summaries.changes_table(summary)}")
             self._insert("incident_regions", arrow_batches(self.store, incident_regions, where=of_new)[1])
             with self._registered(ucr=read_arrow(self.store, ucr_counts)):
                 self._db.execute("CREATE OR REPLACE TABLE ucr_counts AS SELECT * FROM ucr")
 
     def _replace_incidents(self, batch: pa.RecordBatch) -> None:
-        """The batch's incidents replace the mirror's rows of the same ids, and their region joins go."""
+        """The batch's incidents replace the mirror's rows of the same ids, and their region joins go;
+        the summaries' changes count the replaced rows out and the batch's in."""
+        replaced = "(SELECT * FROM incidents WHERE id IN (SELECT id FROM new_rows))"
         with self._registered(new_rows=batch):
+            for summary in summaries.SUMMARIES:
+                self._db.execute(summaries.changes_sql(summary, replaced, -1))
+                self._db.execute(summaries.changes_sql(summary, "new_rows", 1))
             for table, key in (("incidents", "id"), ("incident_regions", "incident_id")):
                 self._db.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM new_rows)")
             self._db.execute("INSERT INTO incidents SELECT * FROM new_rows")

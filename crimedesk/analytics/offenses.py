@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.frames import query_frame
+from crimedesk.analytics.summaries import counted
 from crimedesk.domain.filters import FilterSnapshot
-from crimedesk.storage.schema import incidents
 
 
 def top_offenses(conn: Connection, filters: FilterSnapshot, n: int = 10) -> pd.DataFrame:
@@ -16,14 +16,16 @@ def top_offenses(conn: Connection, filters: FilterSnapshot, n: int = 10) -> pd.D
 
     Rows without an offense type form their own ``None`` group rather than vanishing.
     """
-    where = where_clause(filters, incidents)
-    total = conn.execute(select(func.count()).select_from(incidents).where(where)).scalar_one()
-    count = func.count().label("count")
+    rows = counted(conn, filters, ("offense_type",))
+    where = where_clause(filters, rows.table)
+    total = conn.execute(select(rows.count()).select_from(rows.table).where(where)).scalar_one()
+    count = rows.count().label("count")
+    offense_type = rows.table.c.offense_type
     query = (
-        select(incidents.c.offense_type, count)
+        select(offense_type, count)
         .where(where)
-        .group_by(incidents.c.offense_type)
-        .order_by(count.desc(), incidents.c.offense_type.nulls_last())
+        .group_by(offense_type)
+        .order_by(count.desc(), offense_type.nulls_last())
         .limit(n)
     )
     frame = query_frame(conn, query, ["offense_type", "count"])

@@ -15,16 +15,16 @@ from datetime import timedelta
 from typing import Literal
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from crimedesk.analytics.extent import occurrence_extent
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.frames import query_frame
 from crimedesk.analytics.sqltime import day_of
+from crimedesk.analytics.summaries import counted
 from crimedesk.domain.categories import CATEGORIES
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.timecodec import EPOCH
-from crimedesk.storage.schema import incidents
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[Bucket, ...] = ("day", "week", "month")
@@ -60,11 +60,12 @@ def trend(conn: Connection, f: FilterSnapshot, bucket: Bucket = "day") -> pd.Dat
 
 
 def _daily_counts(conn: Connection, f: FilterSnapshot) -> pd.DataFrame:
-    day = day_of(incidents.c.occurred_from).label("day")
+    rows = counted(conn, f, ("category",))
+    day = day_of(rows.table.c.occurred_from).label("day")
     query = (
-        select(day, incidents.c.category, func.count().label("n"))
-        .where(where_clause(f, incidents))
-        .group_by(day, incidents.c.category)
+        select(day, rows.table.c.category, rows.count().label("n"))
+        .where(where_clause(f, rows.table))
+        .group_by(day, rows.table.c.category)
     )
     rows = query_frame(conn, query, ["day", "category", "n"])
     wide = rows.pivot_table(index="day", columns="category", values="n", aggfunc="sum", fill_value=0)
