@@ -63,3 +63,23 @@ def test_unicode_and_empty_text(pg_store: Engine) -> None:
         bulk.insert_arrow(conn, "labels", table)
         stored = [row[0] for row in conn.execute(text("SELECT label FROM labels"))]
     assert stored == table.column("label").to_pylist()
+
+
+def test_columns_all_null_or_without_nulls_laid_side_by_side(pg_store: Engine) -> None:
+    """Fixed-width fields (numbers without NULLs, columns all NULL) go out as one block per row."""
+    table = pa.table(
+        {
+            "label": pa.array(["a", None, "ccc"], pa.string()),
+            "id": pa.array([1, 2, 3], pa.int64()),
+            "nothing": pa.array([None, None, None], pa.int32()),
+            "share": pa.array([0.5, None, 2.0], pa.float64()),
+            "flag": pa.array([True, False, True]),
+            "note": pa.array([None, None, None], pa.string()),
+        }
+    )
+    types = "label text, id bigint, nothing integer, share double precision, flag boolean, note text"
+    with pg_store.begin() as conn:
+        conn.execute(text(f"CREATE TEMP TABLE mixed ({types}) ON COMMIT DROP"))
+        bulk.insert_arrow(conn, "mixed", table)
+        stored = [row._asdict() for row in conn.execute(text("SELECT * FROM mixed ORDER BY id"))]
+    assert stored == table.to_pylist()

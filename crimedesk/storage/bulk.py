@@ -29,6 +29,7 @@ def insert_arrow(
         for name, value in (constants or {}).items():
             table = table.append_column(name, pa.array([value] * table.num_rows))
         types = pg_binary.column_types(conn, table_name)
+        table = table.select(pg_binary.fixed_width_first([types[name] for name in table.column_names]))
         names = ", ".join(table.column_names)
         sql = f"COPY {table_name} ({names}) FROM STDIN WITH (FORMAT binary)"
         _copy(conn, sql, table, [types[name] for name in table.column_names])
