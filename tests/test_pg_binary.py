@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pytest
 from sqlalchemy import Engine, text
 
-from crimedesk.storage import bulk
+from crimedesk.storage import bulk, pg_binary
 
 pytestmark = pytest.mark.postgres
 
@@ -83,3 +84,33 @@ def test_columns_all_null_or_without_nulls_laid_side_by_side(pg_store: Engine) -
         bulk.insert_arrow(conn, "mixed", table)
         stored = [row._asdict() for row in conn.execute(text("SELECT * FROM mixed ORDER BY id"))]
     assert stored == table.to_pylist()
+
+
+def test_records_encoded_ahead_store_their_rows_with_the_numbers_stamped_in(
+    pg_store: Engine, chicago_sample: Path
+) -> None:
+    """What an import's reading process encodes (encode_records), the writer numbers and COPYs."""
+    from crimedesk.ingest.prepare import Preparer
+    from crimedesk.ingest.profiles import all_profiles
+    from crimedesk.ingest.source import inspect_file
+
+    prepared = next(Preparer(inspect_file(chicago_sample), all_profiles()["chicago"]).batches())
+    table = prepared.table
+    assert table is not None and table.num_rows > 2_000
+    with pg_store.begin() as conn:
+        conn.execute(text("CREATE TEMP TABLE copied (LIKE incidents) ON COMMIT DROP"))
+        records = pg_binary.encode_records(table, pg_binary.column_types(conn, "incidents"))
+        taken = np.arange(0, table.num_rows, 3)  # the writer stores a subset when some rows update
+        ids = np.arange(5_000_000_001, 5_000_000_001 + len(taken))
+        bulk.copy_records(conn, "copied", records.take(taken), ids, 7)
+        stored = [row._asdict() for row in conn.execute(text("SELECT * FROM copied ORDER BY id"))]
+    expected = table.take(pa.array(taken)).to_pylist()
+    assert [row["id"] for row in stored] == ids.tolist()
+    assert {row["import_id"] for row in stored} == {7}
+    for got, want in zip(stored, expected, strict=True):
+        for name, value in want.items():
+            held = got[name]
+            if isinstance(value, float) and math.isnan(value):
+                assert math.isnan(held)
+            else:
+                assert held == value, (name, held, value)

@@ -29,13 +29,13 @@ from crimedesk.ingest.dedupe import KeyTracker
 from crimedesk.ingest.detect import detect_profile
 from crimedesk.ingest.history import Counts, ImportResult
 from crimedesk.ingest.mappings import check_source, saved_profiles
-from crimedesk.ingest.prepare import Prepared, Preparer
+from crimedesk.ingest.prepare import Encoder, Prepared, Preparer, encoder_for
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.reader_process import batches_read_in_process
 from crimedesk.ingest.source import FileFacts, inspect_file
 from crimedesk.ingest.writer import IncidentWriter
-from crimedesk.storage import bulk, reject_blocks, write_ahead
+from crimedesk.storage import bulk, pg_binary, reject_blocks, write_ahead
 from crimedesk.storage.import_lock import holding_import_lock
 
 log = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ def _run(
     cancel: CancelFn,
 ) -> Counts:
     estimate = _estimated_rows(facts)
-    with _batches(facts, profile, estimate, conn.dialect.name == "sqlite") as batches:
+    with _batches(facts, profile, estimate, _encoder(conn, profile)) as batches:
         store = _Store(conn, profile, import_id)
         dropped = (
             bulk.drop_indexes_for_bulk_load(
@@ -244,12 +244,21 @@ def _write_all(
 
 
 def _batches(
-    facts: FileFacts, profile: Profile, estimated_rows: float, sqlite: bool
+    facts: FileFacts, profile: Profile, estimated_rows: float, encoder: Encoder | None
 ) -> ContextManager[Iterator[Prepared]]:
-    """Large files are read in a child process (see reader_process); small ones here, in turn."""
+    """Large files are read in a child process (see reader_process), which also encodes the rows
+    for the store's bulk insert; small ones here, in turn."""
     if estimated_rows >= READ_IN_PROCESS_ROWS:
-        return batches_read_in_process(facts, profile, encode_for_sqlite=sqlite)
+        return batches_read_in_process(facts, profile, encoder)
     return nullcontext(Preparer(facts, profile).batches())
+
+
+def _encoder(conn: Connection, profile: Profile) -> Encoder | None:
+    if profile.kind == UCR:
+        return None
+    if conn.dialect.name == "postgresql":
+        return encoder_for("postgresql", pg_binary.column_types(conn, "incidents"))
+    return encoder_for(conn.dialect.name)
 
 
 def _new_rows(estimate: float, store: _Store) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -27,7 +28,23 @@ from crimedesk.ingest.source import BadRow, FileFacts, RowSink, check_unchanged,
 from crimedesk.ingest.textstream import byte_reason, escaped, unreadable_rows
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.ingest.workbook import read_sheet, sheet_batches
+from crimedesk.storage.pg_binary import CopyRecords, encode_records
 from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows
+
+Encoded = EncodedRows | CopyRecords
+#: Encodes a batch's accepted rows ahead of the write, in the reading process (picklable: it is sent
+#: there): the Arrow half of SQLite's insert, or PostgreSQL's binary COPY records.
+Encoder = Callable[[pa.Table], Encoded]
+
+
+def encoder_for(dialect: str, copy_types: dict[str, str] | None = None) -> Encoder:
+    """The encoder for a store of ``dialect``; PostgreSQL's needs the incident table's column types."""
+    if dialect == "sqlite":
+        return partial(encode_rows, distinct=DISTINCT_COLUMNS)
+    if copy_types is None:
+        raise ValueError("PostgreSQL's records need the table's column types")
+    return partial(encode_records, types=copy_types)
+
 
 INCIDENT_STAGES = (clean.copy_columns, lengths.validate, required.validate, dates.validate, coords.validate)
 
@@ -42,7 +59,7 @@ class Prepared:
     corrected: int = 0
     table: pa.Table | None = None  # accepted incidents (domain.columns.IMPORTED_COLUMNS)
     key_hashes: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))  # the table's keys hashed
-    encoded: EncodedRows | None = None  # the table encoded for SQLite's executemany, when asked for
+    encoded: Encoded | None = None  # the table encoded for the store's bulk insert, when asked for
     records: list[dict] = field(default_factory=list)  # accepted UCR rows
     lines: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the table's line numbers
     duplicates: int = 0  # exact repeats of an earlier row of the file (kept out)
@@ -56,13 +73,13 @@ class Preparer:
         self,
         facts: FileFacts,
         profile: Profile,
-        encode_for_sqlite: bool = False,
+        encoder: Encoder | None = None,
         repeats_per_batch: bool = False,
     ) -> None:
-        """``encode_for_sqlite``: also do the Arrow half of the SQLite insert (sqlite_rows.encode_rows).
+        """``encoder``: also encode the accepted rows for the store's bulk insert (see :data:`Encoder`).
         ``repeats_per_batch``: look for repeated keys within each batch only, as a feed does, where a
         key seen in an earlier batch is a later version of the record (an update), not a repeat."""
-        self.facts, self.profile, self.encode = facts, profile, encode_for_sqlite
+        self.facts, self.profile, self.encoder = facts, profile, encoder
         self.repeats_per_batch = repeats_per_batch
         self.context = ImportContext(profile)
         self.repeats = RepeatTracker()
@@ -138,8 +155,8 @@ class Preparer:
         prepared.table = table if not repeats.repeated.any() else table.filter(stored)
         prepared.key_hashes = hashes[~repeats.repeated]
         prepared.lines = batch.lines[kept]
-        if self.encode:
-            prepared.encoded = encode_rows(prepared.table, distinct=DISTINCT_COLUMNS)
+        if self.encoder is not None:
+            prepared.encoded = self.encoder(prepared.table)
 
     @staticmethod
     def _list_repeats(

@@ -35,7 +35,7 @@ from crimedesk.domain.errors import ProcessEnded
 from crimedesk.domain.explain import explain
 from crimedesk.domain.parent_death import exit_when
 from crimedesk.ingest import source
-from crimedesk.ingest.prepare import Prepared, Preparer
+from crimedesk.ingest.prepare import Encoder, Prepared, Preparer
 from crimedesk.ingest.profiles.base import Profile
 from crimedesk.ingest.source import FileFacts
 
@@ -45,7 +45,7 @@ LENGTH = struct.Struct("!Q")
 
 @contextmanager
 def batches_read_in_process(
-    facts: FileFacts, profile: Profile, encode_for_sqlite: bool
+    facts: FileFacts, profile: Profile, encoder: Encoder | None
 ) -> Iterator[Iterator[Prepared]]:
     """The file's prepared batches, from a child process; leaving the block stops the child.
 
@@ -54,7 +54,7 @@ def batches_read_in_process(
     child, to_child, receiving = _start_child()
     try:
         with suppress(BrokenPipeError):  # a child that died at once: receiving says how it ended
-            to_child.send((facts, profile, source.BLOCK_SIZE, encode_for_sqlite))
+            to_child.send((facts, profile, source.BLOCK_SIZE, encoder))
         yield _received(receiving, child)
     finally:
         to_child.close()
@@ -125,9 +125,9 @@ def _has_ended(child: subprocess.Popen, within: float = 5.0) -> bool:
 def read(from_parent: Connection, sending: Connection) -> None:
     """The child: prepare every batch and send it; the parent raises its errors."""
     try:
-        facts, profile, source.BLOCK_SIZE, encode = from_parent.recv()
+        facts, profile, source.BLOCK_SIZE, encoder = from_parent.recv()
         exit_when(from_parent.recv_bytes)  # nothing more comes: its end closing means the parent let go
-        for prepared in Preparer(facts, profile, encode).batches():
+        for prepared in Preparer(facts, profile, encoder).batches():
             _send(sending, prepared)
         sending.send(("done", None))
     except BaseException as exc:  # every failure is re-raised by the parent

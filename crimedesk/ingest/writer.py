@@ -9,10 +9,12 @@ import pyarrow as pa
 from sqlalchemy import Connection
 
 from crimedesk.ingest.dedupe import KeyTracker, plan
+from crimedesk.ingest.prepare import Encoded
 from crimedesk.ingest.rows import DISTINCT_COLUMNS
 from crimedesk.regions.join import RegionIndex, delete_incident_regions, write_region_positions
 from crimedesk.storage import bulk
-from crimedesk.storage.sqlite_rows import EncodedRows, encode_rows, insert_rows
+from crimedesk.storage.pg_binary import CopyRecords
+from crimedesk.storage.sqlite_rows import encode_rows, insert_rows
 
 
 @dataclass
@@ -46,10 +48,11 @@ class IncidentWriter:
                 write_region_positions(self.conn, index.layer_id, ids, positions, index.names)
         self.deferred = None
 
-    def write(self, table: pa.Table, hashes: np.ndarray, encoded: EncodedRows | None = None) -> Written:
+    def write(self, table: pa.Table, hashes: np.ndarray, encoded: Encoded | None = None) -> Written:
         """Store ``table`` (IMPORTED_COLUMNS, keys hashed as ``hashes``): inserts, updates, regions.
 
-        ``encoded`` is the same table encoded for SQLite ahead of time, by the reading process.
+        ``encoded`` is the same table encoded for the store's bulk insert ahead of time, by the
+        reading process (crimedesk.ingest.prepare.Encoder).
         """
         decided = plan(self.conn, table, self.tracker, hashes)
         every = len(decided.insert) == table.num_rows
@@ -68,8 +71,11 @@ class IncidentWriter:
         self._join_regions(np.concatenate([ids, decided.update_ids]), pa.concat_tables([inserts, updates]))
         return Written(inserts.num_rows, decided.updated, decided.unchanged, decided.conflicts)
 
-    def _insert(self, inserts: pa.Table, encoded: EncodedRows | None) -> np.ndarray:
+    def _insert(self, inserts: pa.Table, encoded: Encoded | None) -> np.ndarray:
         ids = bulk.next_ids(self.conn, "incidents", inserts.num_rows)
+        if isinstance(encoded, CopyRecords):
+            bulk.copy_records(self.conn, "incidents", encoded, ids, self.import_id)
+            return ids
         if self.conn.dialect.name != "sqlite":
             stamped = inserts.append_column("id", pa.array(ids))
             bulk.insert_arrow(self.conn, "incidents", stamped, {"import_id": self.import_id})

@@ -37,6 +37,19 @@ def insert_arrow(
     sqlite_rows.insert_rows(conn, table_name, sqlite_rows.encode_rows(table, constants))
 
 
+def copy_records(
+    conn: Connection, table_name: str, records: pg_binary.CopyRecords, ids: np.ndarray, import_id: int
+) -> None:
+    """COPY rows encoded ahead (pg_binary.encode_records) with their ``ids`` and ``import_id``."""
+    if len(ids) == 0:
+        return
+    sql = f"COPY {table_name} ({', '.join(records.columns)}) FROM STDIN WITH (FORMAT binary)"
+    with closing(dbapi_cursor(conn)) as cursor, cursor.copy(sql) as copy:
+        copy.write(pg_binary.SIGNATURE)
+        copy.write(records.stamped(ids, import_id))
+        copy.write(pg_binary.TRAILER)
+
+
 def _copy(conn: Connection, sql: str, table: pa.Table, types: list[str]) -> None:
     """COPY ``table`` in binary form; the next chunk is encoded by a thread while the server takes
     this one (numpy's copies and psycopg's wait both release the GIL)."""

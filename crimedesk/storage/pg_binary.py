@@ -9,6 +9,9 @@ vectorised copies per column. Format: https://www.postgresql.org/docs/current/sq
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,7 +41,14 @@ def column_types(conn: Connection, table_name: str) -> dict[str, str]:
 
 def encode(table: pa.Table, types: list[str]) -> bytes:
     """The rows of ``table`` in binary COPY form (no signature or trailer); ``types`` are the
-    PostgreSQL types of its columns, in order. Fixed-width types or text-like types only.
+    PostgreSQL types of its columns, in order. Fixed-width types or text-like types only."""
+    if table.num_rows == 0:
+        return b""
+    return _buffer_bytes(_records(table, types))
+
+
+def _records(table: pa.Table, types: list[str]) -> pa.Array:
+    """Each row's whole COPY record (field count, then each field), as one binary value.
 
     Each column becomes its fields (length and bytes). Runs of columns whose fields all have one
     width (numbers without NULLs, columns all NULL) are laid side by side in one numpy matrix; Arrow's
@@ -47,8 +57,6 @@ def encode(table: pa.Table, types: list[str]) -> bytes:
     (:func:`fixed_width_first`).
     """
     rows = table.num_rows
-    if rows == 0:
-        return b""
     parts: list[pa.Array] = []
     block = [np.full(rows, table.num_columns, dtype=">i2").view(np.uint8).reshape(rows, 2)]
     for i, pg_type in enumerate(types):
@@ -63,9 +71,70 @@ def encode(table: pa.Table, types: list[str]) -> bytes:
     if block:
         parts.append(_side_by_side(block))
     joined = pc.binary_join_element_wise(*parts, b"") if len(parts) > 1 else parts[0]
-    joined = joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset : joined.offset + rows + 1]
-    return joined.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]
+    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+
+
+def _offsets_and_data(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A binary array's value offsets (int32, one more than values) and its data bytes."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    return offsets, np.frombuffer(values.buffers()[2], dtype=np.uint8)
+
+
+def _buffer_bytes(values: pa.Array) -> bytes:
+    offsets, data = _offsets_and_data(values)
+    return data[offsets[0] : offsets[-1]].tobytes()
+
+
+#: Written ahead by :func:`encode_records`, stamped in by :meth:`CopyRecords.stamped`.
+NUMBERED = ("id", "import_id")
+
+
+@dataclass(frozen=True)
+class CopyRecords:
+    """Rows encoded ahead as binary COPY records, with 0 for the ``id`` and ``import_id`` that only
+    the writer knows: those two come first, as integer fields without NULLs, so they sit at the same
+    places in every record.
+
+    An import's reading process encodes each batch so, in parallel with the writing process, which
+    only stamps the numbers in and sends the bytes (see crimedesk.ingest.prepare).
+    """
+
+    table: pa.Table  # one binary column, "record"
+    columns: tuple[str, ...]  # the COPY's column list
+    number_types: tuple[str, ...]  # the numpy types of the NUMBERED fields' values
+
+    def take(self, positions: np.ndarray) -> CopyRecords:
+        return replace(self, table=self.table.take(pa.array(positions, type=pa.int64())))
+
+    def stamped(self, ids: np.ndarray, import_id: int) -> bytes:
+        """The records with ``ids`` (one per record, in order) and ``import_id`` in place."""
+        records = self.table.column(0).combine_chunks()
+        offsets, data = _offsets_and_data(records)
+        stamped = data[offsets[0] : offsets[-1]].copy()
+        starts = (offsets[:-1] - offsets[0]).astype(np.int64)[:, None]
+        numbers = (np.asarray(ids, dtype=np.int64), np.full(len(records), import_id, dtype=np.int64))
+        at = 2  # after the field count
+        for values, number_type in zip(numbers, self.number_types, strict=True):
+            width = np.dtype(number_type).itemsize
+            at += 4  # the field's length
+            stamped[starts + at + np.arange(width)] = values.astype(number_type).view(np.uint8).reshape(-1, width)
+            at += width
+        return stamped.tobytes()
+
+
+def encode_records(table: pa.Table, types: Mapping[str, str]) -> CopyRecords:
+    """``table``'s rows as :class:`CopyRecords` for a table whose columns have the PostgreSQL
+    ``types`` (:func:`column_types`; the NUMBERED ones integers)."""
+    number_types = tuple(FIXED.get(types[name], "") for name in NUMBERED)
+    if not all(number_type.startswith(">i") for number_type in number_types):
+        raise ValueError(f"the numbered columns {NUMBERED} must be integers, not {types}")
+    zeros = pa.array(np.zeros(table.num_rows, dtype=np.int64))
+    rest = table.select(fixed_width_first([types[name] for name in table.column_names]))
+    numbered = pa.table([zeros, zeros, *rest.columns], names=[*NUMBERED, *rest.column_names])
+    records = _records(numbered, [types[name] for name in numbered.column_names])
+    return CopyRecords(pa.table({"record": records}), tuple(numbered.column_names), number_types)
 
 
 def fixed_width_first(types: list[str]) -> list[int]:

@@ -15,6 +15,7 @@ import crimedesk.ingest.source as source
 from crimedesk.domain.errors import ImportCancelled, ImportFileError
 from crimedesk.domain.parent_death import ORPHAN_EXIT_CODE
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.prepare import encoder_for
 from crimedesk.ingest.profiles import all_profiles
 from crimedesk.ingest.reader_process import CHILD_MODULE, _picklable, _start_child
 from crimedesk.storage.engine import make_engine
@@ -74,6 +75,10 @@ def test_the_child_stores_exactly_what_reading_in_turn_stores(store, deep_errors
     assert result.counts == expected.counts and result.counts.rejected == 2
     assert _stored(store) == _stored(inline)
     assert [line for line, _ in _stored(store)[1]] == [6, 2001]
+    with store.connect() as conn:  # numbered by the writer (on PostgreSQL, into records encoded ahead)
+        numbers = conn.execute(select(incidents.c.id, incidents.c.import_id)).all()
+    assert {import_id for _, import_id in numbers} == {result.import_id}
+    assert len({incident_id for incident_id, _ in numbers}) == result.counts.inserted
     assert not _reading_processes()
 
 
@@ -171,7 +176,7 @@ def test_the_reading_child_ends_when_its_parent_lets_go_of_it(chicago_full):
     child, to_child, receiving = _start_child()
     try:
         facts = source.inspect_file(chicago_full)
-        to_child.send((facts, all_profiles()["chicago"], source.BLOCK_SIZE, True))
+        to_child.send((facts, all_profiles()["chicago"], source.BLOCK_SIZE, encoder_for("sqlite")))
         assert receiving.recv()[0] == "tables"  # it is reading, and has more to read
         to_child.close()
         assert child.wait(timeout=10) == ORPHAN_EXIT_CODE
