@@ -145,9 +145,13 @@ def _owns_incidents(conn: Connection) -> bool:
 
 
 def create_indexes(conn: Connection, dropped: list[Droppable]) -> None:
-    """Build again what :func:`drop_indexes_for_bulk_load` dropped."""
+    """Build again what :func:`drop_indexes_for_bulk_load` dropped.
+
+    On PostgreSQL with room to sort in memory, for this transaction only: the key index of 7M
+    incidents spilled to disk with 256 MB (its builds took 20 % less time at 1M with 1 GB).
+    """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+        conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
     for item in dropped:
         conn.execute(AddConstraint(item) if isinstance(item, PrimaryKeyConstraint) else CreateIndex(item))
 
