@@ -9,7 +9,7 @@ holding a k-th word are a prefix, and one numpy step per word position advances 
 reading each row's word where it starts in the column's bytes. On 352,317 rows of the 1 M history
 (22 columns) that takes 0.34 s, against 0.61 s for the same scheme one byte at a time (the version
 before this one). Earlier ones weighted each byte by a power and summed them with ``reduceat``
-(5× slower still); a compiled loop (numba) was faster, but loading numba held the interpreter for
+(7× slower still); a compiled loop (numba) was faster, but loading numba held the interpreter for
 over a second on the first feed batch, freezing the window.
 
 Hashes are compared only within one import (one process computes them), never stored.
