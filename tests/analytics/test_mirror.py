@@ -51,6 +51,19 @@ def loaded(store, chicago_sample, data_dir):
     mirror.close()
 
 
+def updated_row(chicago_sample, tmp_path):
+    """A file holding the sample's first row updated: a newer Updated On, and now an arrest."""
+    lines = chicago_sample.read_text().splitlines()
+    newer = (
+        lines[1]
+        .replace("02/11/2018 03:57:41 PM", "02/12/2018 09:00:00 AM")
+        .replace("false,false", "true,false")
+    )
+    path = tmp_path / "update.csv"
+    path.write_text("\n".join([lines[0], newer]) + "\n")
+    return path
+
+
 def _filters(store):
     with store.connect() as conn:
         layer = list_layers(conn)[0].id
@@ -71,15 +84,7 @@ def test_new_imports_are_added_and_updates_replace_rows(
     store, mirror = loaded
     import_file(store, nypd_sample)
     import_file(store, ucr_table)
-    lines = chicago_sample.read_text().splitlines()
-    newer = (
-        lines[1]
-        .replace("02/11/2018 03:57:41 PM", "02/12/2018 09:00:00 AM")
-        .replace("false,false", "true,false")
-    )
-    path = tmp_path / "update.csv"
-    path.write_text("\n".join([lines[0], newer]) + "\n")
-    import_file(store, path)
+    import_file(store, updated_row(chicago_sample, tmp_path))
     assert mirror.sync()
     assert not mirror.sync()  # nothing new
     count = select(func.count()).select_from(incidents)

@@ -12,7 +12,7 @@ from crimedesk.analytics.summaries import DAY, HOUR, SUMMARIES, counted
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.storage.schema import incidents
-from tests.analytics.test_mirror import _answers
+from tests.analytics.test_mirror import _answers, updated_row
 from tests.fill import add_import, add_incident
 
 ALL_YEARS = FilterSnapshot(date(2000, 1, 1), date(2019, 12, 31))
@@ -90,15 +90,7 @@ def test_a_view_reads_the_smallest_summary_that_covers_it_and_the_incidents_othe
 
 def test_updates_and_a_feeds_batches_keep_the_summaries_exact(mirrored, chicago_sample, tmp_path):
     store, mirror = mirrored
-    lines = chicago_sample.read_text().splitlines()
-    newer = (  # an update: a newer Updated On, now an arrest
-        lines[1]
-        .replace("02/11/2018 03:57:41 PM", "02/12/2018 09:00:00 AM")
-        .replace("false,false", "true,false")
-    )
-    path = tmp_path / "update.csv"
-    path.write_text("\n".join([lines[0], newer]) + "\n")
-    import_file(store, path)
+    import_file(store, updated_row(chicago_sample, tmp_path))
     assert mirror.sync()
     _summaries_are_exact(mirror)
     with store.begin() as conn:
