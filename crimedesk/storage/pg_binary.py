@@ -119,7 +119,8 @@ class CopyRecords:
         for values, number_type in zip(numbers, self.number_types, strict=True):
             width = np.dtype(number_type).itemsize
             at += 4  # the field's length
-            stamped[starts + at + np.arange(width)] = values.astype(number_type).view(np.uint8).reshape(-1, width)
+            as_bytes = values.astype(number_type).view(np.uint8).reshape(-1, width)
+            stamped[starts + at + np.arange(width)] = as_bytes
             at += width
         return stamped.tobytes()
 
