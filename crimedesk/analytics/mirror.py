@@ -226,14 +226,10 @@ class AnalyticsMirror:
         new = (incidents.c.import_id > after) & (incidents.c.import_id <= version.last_import)
         of_new = incident_regions.c.incident_id.in_(select(incidents.c.id).where(new))
         with self._transaction(version):
-            for summary in summaries.SUMMARIES:
-                changes = summaries.changes_table(summary)
-                self._db.execute(f"CREATE OR REPLACE TEMP TABLE {changes} AS FROM {summary.name} LIMIT 0")
+            summaries.begin_changes(self._db)
             for batch in arrow_batches(self.store, incidents, INCIDENT_COLUMNS, new)[1]:
                 self._replace_incidents(batch)
-            for summary in summaries.SUMMARIES:
-                self._db.execute(summaries.merge_sql(summary))
-                self._db.execute(f"DROP TABLE {summaries.changes_table(summary)}")
+            summaries.merge_changes(self._db)
             self._insert("incident_regions", arrow_batches(self.store, incident_regions, where=of_new)[1])
             with self._registered(ucr=read_arrow(self.store, ucr_counts)):
                 self._db.execute("CREATE OR REPLACE TABLE ucr_counts AS SELECT * FROM ucr")
@@ -243,9 +239,7 @@ class AnalyticsMirror:
         the summaries' changes count the replaced rows out and the batch's in."""
         replaced = "(SELECT * FROM incidents WHERE id IN (SELECT id FROM new_rows))"
         with self._registered(new_rows=batch):
-            for summary in summaries.SUMMARIES:
-                self._db.execute(summaries.changes_sql(summary, replaced, -1))
-                self._db.execute(summaries.changes_sql(summary, "new_rows", 1))
+            summaries.count_changes(self._db, replaced, "new_rows")
             for table, key in (("incidents", "id"), ("incident_regions", "incident_id")):
                 self._db.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM new_rows)")
             self._db.execute("INSERT INTO incidents SELECT * FROM new_rows")

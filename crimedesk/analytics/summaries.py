@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import duckdb
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -156,20 +157,32 @@ def build_sql(summary: Summary) -> str:
     return f"CREATE OR REPLACE TABLE {summary.name} AS {summary.select_sql('incidents')}"
 
 
-def merge_sql(summary: Summary) -> str:
-    """DuckDB SQL that adds the summary's table of changes (negative counts for rows taken out) to it."""
-    keys = ", ".join(["occurred_from", *summary.columns])
-    both = f"SELECT * FROM {summary.name} UNION ALL SELECT * FROM {changes_table(summary)}"
-    merged = f"SELECT {keys}, CAST(sum(n) AS INTEGER) AS n FROM ({both}) GROUP BY {keys} HAVING sum(n) <> 0"
-    return f"CREATE OR REPLACE TABLE {summary.name} AS {merged}"
+def begin_changes(db: duckdb.DuckDBPyConnection) -> None:
+    """An empty table of changes beside each summary, in the caller's transaction."""
+    for summary in SUMMARIES:
+        db.execute(f"CREATE OR REPLACE TEMP TABLE {_changes(summary)} AS FROM {summary.name} LIMIT 0")
 
 
-def changes_sql(summary: Summary, source: str, sign: int) -> str:
-    """DuckDB SQL adding the counts of the incident rows of ``source`` (a table or a parenthesised
-    query), times ``sign``, to the summary's table of changes (see :func:`merge_sql`)."""
-    counts = summary.select_sql(source)
-    return f"INSERT INTO {changes_table(summary)} SELECT * REPLACE (n * {sign} AS n) FROM ({counts})"
+def count_changes(db: duckdb.DuckDBPyConnection, replaced: str, added: str) -> None:
+    """Count the incident rows of ``replaced`` out and those of ``added`` in (tables or
+    parenthesised queries with the incident columns)."""
+    for summary in SUMMARIES:
+        for source, sign in ((replaced, -1), (added, 1)):
+            counts = summary.select_sql(source)
+            db.execute(f"INSERT INTO {_changes(summary)} SELECT * REPLACE (n * {sign} AS n) FROM ({counts})")
 
 
-def changes_table(summary: Summary) -> str:
+def merge_changes(db: duckdb.DuckDBPyConnection) -> None:
+    """Add each table of changes to its summary (a count that reaches 0 goes), then drop it."""
+    for summary in SUMMARIES:
+        keys = ", ".join(["occurred_from", *summary.columns])
+        both = f"SELECT * FROM {summary.name} UNION ALL SELECT * FROM {_changes(summary)}"
+        merged = (
+            f"SELECT {keys}, CAST(sum(n) AS INTEGER) AS n FROM ({both}) GROUP BY {keys} HAVING sum(n) <> 0"
+        )
+        db.execute(f"CREATE OR REPLACE TABLE {summary.name} AS {merged}")
+        db.execute(f"DROP TABLE {_changes(summary)}")
+
+
+def _changes(summary: Summary) -> str:
     return f"{summary.name}_changes"
