@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, case, select
 
 from crimedesk.analytics.filters_sql import where_clause
 from crimedesk.analytics.sqltime import EPOCH_HOUR_OF_WEEK, hour_of_week_of, seconds
-from crimedesk.analytics.summaries import HOUR, Counted, counted
+from crimedesk.analytics.summaries import HOUR, Counted, counted, point_time
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.quality import Quality
 from crimedesk.storage.schema import incidents
@@ -74,10 +74,9 @@ def _window_grid(conn: Connection, where: ColumnElement[bool]) -> tuple[npt.NDAr
     """The aoristic weights of the incidents known within a window, and how many of them had an
     unknown time (left out of the grid)."""
     start, end = seconds(incidents.c.occurred_from), seconds(incidents.c.occurred_to)
-    has_window = and_(incidents.c.occurred_to.is_not(None), end > start)
     unknown = case((time_unknown(), 1), else_=0)
     grid, unknown_count = np.zeros(HOURS_PER_WEEK), 0
-    windows = conn.execute(select(start, end, unknown).where(where, has_window))
+    windows = conn.execute(select(start, end, unknown).where(where, ~point_time(incidents)))
     for chunk in windows.partitions(_CHUNK):
         rows = np.asarray(chunk, dtype=np.int64).reshape(-1, 3)
         known = rows[:, 2] == 0
