@@ -207,7 +207,7 @@ def _run(
     cancel: CancelFn,
 ) -> Counts:
     estimate = _estimated_rows(facts)
-    with _batches(facts, profile, estimate, _encoder(conn, profile)) as batches:
+    with _batches(conn, facts, profile, estimate) as batches:
         store = _Store(conn, profile, import_id)
         dropped = (
             bulk.drop_indexes_for_bulk_load(
@@ -244,12 +244,12 @@ def _write_all(
 
 
 def _batches(
-    facts: FileFacts, profile: Profile, estimated_rows: float, encoder: Encoder | None
+    conn: Connection, facts: FileFacts, profile: Profile, estimated_rows: float
 ) -> ContextManager[Iterator[Prepared]]:
     """Large files are read in a child process (see reader_process), which also encodes the rows
     for the store's bulk insert; small ones here, in turn."""
     if estimated_rows >= READ_IN_PROCESS_ROWS:
-        return batches_read_in_process(facts, profile, encoder)
+        return batches_read_in_process(facts, profile, _encoder(conn, profile))
     return nullcontext(Preparer(facts, profile).batches())
 
 
