@@ -101,12 +101,17 @@ def describe(name: str, events: int, figures: dict[str, float]) -> str:
     )
 
 
-def main() -> None:
+def first_call_seconds() -> float:
+    """A one-pair Knox test: numba compiles the counter, or loads it from its cache."""
     from crimedesk.models.nearrepeat.knox import knox_test
 
     started = time.perf_counter()
     knox_test(np.zeros(2), np.zeros(2), np.zeros(2), permutations=1)
-    print(f"first call (numba compile, or its cache read): {time.perf_counter() - started:.1f} s")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    print(f"first call (numba compile, or its cache read): {first_call_seconds():.1f} s")
     for name, events in knox_sets().items():
         figures = timed_knox(events)
         took = figures["seconds"]

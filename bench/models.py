@@ -163,13 +163,10 @@ def dbscan_child() -> None:
 def knox() -> None:
     """The Knox near-repeat test on bench/knox.py's three sets of 20,000 real events (its own
     script also times the earlier counter as a baseline)."""
-    from bench.knox import EVENTS, PERMUTATIONS, describe, knox_sets, timed_knox
-    from crimedesk.models.nearrepeat.knox import knox_test
+    from bench.knox import EVENTS, PERMUTATIONS, describe, first_call_seconds, knox_sets, timed_knox
 
     print(f"\n## Knox near-repeat test: {EVENTS:,} events × {PERMUTATIONS} permutations, default bands")
-    started = time.perf_counter()
-    knox_test(np.zeros(2), np.zeros(2), np.zeros(2), permutations=1)
-    print(f"first call (numba's compiled code loaded from its cache): {time.perf_counter() - started:.1f} s")
+    print(f"first call (numba's compiled code loaded from its cache): {first_call_seconds():.1f} s")
     for name, events in knox_sets().items():
         print(describe(name, len(events), timed_knox(events)))
 

@@ -4,9 +4,8 @@ For spatial bands × temporal bands, the observed number of event pairs in each 
 compared with the counts after randomly permuting the events' times (Monte Carlo, 999 times by
 default), as the Near Repeat Calculator, CrimeStat and open_cp do. Pairs are found once, on a grid
 (only pairs within the largest distance can count: ``neighbours``, which the chains use too); the
-permutations then only
-re-read the pairs' time gaps, in a compiled pass over batches of permutations on all cores
-(``pair_counts``).
+permutations then only re-read the pairs' time gaps, in a compiled pass over batches of
+permutations on all cores (``pair_counts``).
 
 Bands are closed on the right: a pair at exactly 100 m falls in 0–100 m, one at 100.5 m in the next.
 """
