@@ -1,7 +1,8 @@
-"""Map pane speed at 536,605 and 5,366,050 incidents: first paint and filter change → map updated.
+"""Map pane speed at 536,605, 5,366,050 and 6,975,865 incidents: first paint and filter change → map updated.
 
-    .venv/bin/python bench/map.py           # both sizes (SQLite stores built once, cached in $TMPDIR)
+    .venv/bin/python bench/map.py           # 536k and 5.4M (SQLite stores built once, cached in $TMPDIR)
     .venv/bin/python bench/map.py --quick   # 536k only, one process
+    .venv/bin/python bench/map.py --size 7m [--store PATH]   # the 7M history's store (bench/dashboard.py's)
 
 Each size is measured in fresh interpreters, like the app when the Map tab is first opened: the
 store's DuckDB mirror is made ready first (the app does that in the background after start), then a
@@ -51,6 +52,7 @@ CHANGES: list[tuple[str, dict]] = [
         {"polygon_wkt": "POLYGON ((-87.75 41.85, -87.6 41.85, -87.6 41.95, -87.75 41.85))"},
     ),
 ]
+TARGETS = "\ntargets: first paint <= 2 s; filter change → map updated <= 1 s at 5M incidents"
 NO_FILTER = {
     "categories": frozenset(),
     "region_ids": frozenset(),
@@ -230,12 +232,12 @@ def child(path: Path, full: bool, cache: Path) -> None:
     report(rows=rows, mirror_s=synced, copied=copied, pane=pane, queries=queries, peak_rss_mb=peak_rss_mb())
 
 
-def print_size(label: str, quick: bool) -> None:
+def print_size(store: Path, quick: bool) -> None:
     cache = Path(tempfile.mkdtemp(prefix="crimedesk-bench-mirror-"))
     try:
-        full = run_child(Path(__file__), "--child", str(SIZES[label]), "full", str(cache))
+        full = run_child(Path(__file__), "--child", str(store), "full", str(cache))
         later = [
-            run_child(Path(__file__), "--child", str(SIZES[label]), "paint", str(cache))
+            run_child(Path(__file__), "--child", str(store), "paint", str(cache))
             for _ in range(1 if quick else PAINT_RUNS - 1)
         ]
     finally:
@@ -272,12 +274,23 @@ def main(quick: bool) -> None:
     sizes = ["536k"] if quick else list(SIZES)
     ensure_stores(sizes)
     for label in sizes:
-        print_size(label, quick)
-    print("\ntargets: first paint <= 2 s; filter change → map updated <= 1 s at 5M incidents")
+        print_size(SIZES[label], quick)
+    print(TARGETS)
+
+
+def main_7m(given: Path | None) -> None:
+    """``given``: a SQLite store holding the 7M clean history with the districts (else bench/dashboard.py's)."""
+    from bench.dashboard import store_7m
+
+    print_size(given or store_7m(), quick=False)
+    print(TARGETS)
 
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
         child(Path(sys.argv[2]), sys.argv[3] == "full", Path(sys.argv[4]))
+    elif "--size" in sys.argv:
+        assert sys.argv[sys.argv.index("--size") + 1] == "7m", "--size takes 7m"
+        main_7m(Path(sys.argv[sys.argv.index("--store") + 1]) if "--store" in sys.argv else None)
     else:
         main(quick="--quick" in sys.argv)
