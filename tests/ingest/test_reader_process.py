@@ -17,7 +17,7 @@ from crimedesk.domain.parent_death import ORPHAN_EXIT_CODE
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ingest.prepare import encoder_for
 from crimedesk.ingest.profiles import all_profiles
-from crimedesk.ingest.reader_process import CHILD_MODULE, _picklable, _start_child
+from crimedesk.ingest.reader_process import CHILD_MODULE, PIPE_BYTES, _picklable, _start_child
 from crimedesk.storage.engine import make_engine
 from crimedesk.storage.schema import imports, incidents
 from tests.ingest.helpers import cancel_after, count, rejected_count, rejections
@@ -184,6 +184,20 @@ def test_the_reading_child_ends_when_its_parent_lets_go_of_it(chicago_full):
         receiving.close()
         if child.poll() is None:
             child.kill()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are set on Linux only")
+def test_the_batches_pipe_holds_a_mebibyte():
+    """Sixteen times the default 64 KiB: each process waits on the other less often per byte."""
+    import fcntl
+
+    child, to_child, receiving = _start_child()
+    try:
+        assert fcntl.fcntl(receiving.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_BYTES == 1 << 20
+    finally:
+        to_child.close()
+        receiving.close()
+        child.wait(timeout=10)
 
 
 class _TwoPartError(Exception):
