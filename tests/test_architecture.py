@@ -63,6 +63,13 @@ def test_app_start_does_not_import_tensorflow():
     assert report["culprit"] == {}, f"TensorFlow loaded at app start by: {report['culprit']}"
 
 
+def test_app_start_does_not_import_duckdb():
+    """DuckDB loads with the analytics mirror, after the window's first paint (ui.runtime.mirror_keeper)."""
+    report = walk_imports("crimedesk.ui", banned=("duckdb",))
+    assert "crimedesk.ui.workspace" in report["walked"]
+    assert report["culprit"] == {}, f"DuckDB loaded at app start by: {report['culprit']}"
+
+
 def test_imports_and_feeds_do_not_load_numba():
     """Loading numba and its compiled code holds the interpreter for over a second: on a feed's first
     batch (prepared in the app's process) that froze the window. Only the near-repeat test uses it."""

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -38,6 +38,9 @@ from crimedesk.analytics.backend_sql import count_true
 from crimedesk.domain.filters import FilterSnapshot
 from crimedesk.domain.quality import Quality
 from crimedesk.storage.schema import incidents
+
+if TYPE_CHECKING:  # DuckDB itself loads with the mirror, after the window's first paint
+    import duckdb
 
 DAY, HOUR = 86_400, 3_600
 _metadata = MetaData()
