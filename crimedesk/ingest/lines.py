@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.domain.arrow_buffers import offsets_and_bytes
 from crimedesk.ingest.source import BadRow
 
 
@@ -28,10 +29,8 @@ def _may_hold_newline(column: pa.Array) -> bool:
     """Whether the column's text bytes hold a newline, by one scan of its data buffer."""
     if not (pa.types.is_string(column.type) or pa.types.is_binary(column.type)) or len(column) == 0:
         return True  # not laid out as one 32-bit offset string buffer: count it the slow way
-    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)
-    first, last = offsets[column.offset], offsets[column.offset + len(column)]
-    data = column.buffers()[2]
-    return data is not None and bool((np.frombuffer(data, dtype=np.uint8)[first:last] == ord("\n")).any())
+    offsets, data = offsets_and_bytes(column)
+    return bool((data[offsets[0] : offsets[-1]] == ord("\n")).any())
 
 
 class LineCounter:

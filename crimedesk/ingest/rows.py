@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.domain.arrow_buffers import offsets_and_bytes
 from crimedesk.domain.columns import IMPORTED_COLUMNS
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.string_hashes import string_hashes
@@ -97,10 +98,8 @@ def _csv_field(column: pa.Array, alone: bool) -> pa.Array:
 
 def _special_bytes(column: pa.Array) -> bytes:
     """Which of the bytes that make a field quoted (comma, quote, CR, LF) the column holds."""
-    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)
-    first, last = offsets[column.offset], offsets[column.offset + len(column)]
-    data = np.frombuffer(column.buffers()[2] or b"", dtype=np.uint8)[first:last]
-    present = np.bincount(data, minlength=256)
+    offsets, data = offsets_and_bytes(column)
+    present = np.bincount(data[offsets[0] : offsets[-1]], minlength=256)
     return bytes(byte for byte in b',"\r\n' if present[byte])
 
 

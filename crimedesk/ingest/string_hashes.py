@@ -23,6 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimedesk.domain.arrow_buffers import offsets_and_bytes
+
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 _BYTE_MASKS = np.array([(1 << 8 * n) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # n low bytes
@@ -48,11 +50,7 @@ def _buffers(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray
     """The column as strings (nulls empty): its int32 offsets and its bytes."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    strings = pc.fill_null(column.cast(pa.string()), "")
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)
-    offsets = offsets[strings.offset : strings.offset + len(strings) + 1]
-    data = strings.buffers()[2]
-    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets_and_bytes(pc.fill_null(column.cast(pa.string()), ""))
 
 
 def _absorb(hashes: np.ndarray, offsets: np.ndarray, data: np.ndarray) -> None:

@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
+from crimedesk.domain.arrow_buffers import offsets_and_bytes
+
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # the signature, no flags, no header extension
 TRAILER = b"\xff\xff"
 NULL_FIELD = b"\xff\xff\xff\xff"  # a length of -1
@@ -74,16 +76,8 @@ def _records(table: pa.Table, types: list[str]) -> pa.Array:
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
 
-def _offsets_and_data(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A binary array's value offsets (int32, one more than values) and its data bytes."""
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
-        values.offset : values.offset + len(values) + 1
-    ]
-    return offsets, np.frombuffer(values.buffers()[2], dtype=np.uint8)
-
-
 def _buffer_bytes(values: pa.Array) -> bytes:
-    offsets, data = _offsets_and_data(values)
+    offsets, data = offsets_and_bytes(values)
     return data[offsets[0] : offsets[-1]].tobytes()
 
 
@@ -111,7 +105,7 @@ class CopyRecords:
     def stamped(self, ids: np.ndarray, import_id: int) -> bytes:
         """The records with ``ids`` (one per record, in order) and ``import_id`` in place."""
         records = self.table.column(0).combine_chunks()
-        offsets, data = _offsets_and_data(records)
+        offsets, data = offsets_and_bytes(records)
         stamped = data[offsets[0] : offsets[-1]].copy()
         starts = (offsets[:-1] - offsets[0]).astype(np.int64)[:, None]
         numbers = (np.asarray(ids, dtype=np.int64), np.full(len(records), import_id, dtype=np.int64))
