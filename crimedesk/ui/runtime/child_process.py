@@ -40,10 +40,14 @@ def run_in_child(
         while True:
             if cancel():
                 stop.set()
+            # Asked before the read: a child that has ended has flushed all it sent, so an empty read
+            # after it proves nothing more is coming. Asked after, it could have sent its result and
+            # ended while this thread waited for the GIL, and the result would be lost.
+            ended = not child.is_alive()
             try:
                 kind, payload = messages.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                if not child.is_alive():
+                if ended:
                     raise ProcessEnded(
                         f"the {_name(task)} process ended unexpectedly (exit code {child.exitcode});"
                         " its changes were rolled back"
