@@ -59,11 +59,14 @@ class Summary:
     columns: tuple[str, ...]
     point_times_only: bool = False
 
+    def __post_init__(self) -> None:
+        """Defined here, at import, not on first use: the dashboard's views run on several worker
+        threads at once, and two of them defining the same table raised "already defined"."""
+        kept = [Column(name, incidents.c[name].type) for name in self.columns]
+        Table(self.name, _metadata, Column("occurred_from", BigInteger), *kept, Column("n", Integer))
+
     @property
     def table(self) -> Table:
-        if self.name not in _metadata.tables:
-            kept = [Column(name, incidents.c[name].type) for name in self.columns]
-            Table(self.name, _metadata, Column("occurred_from", BigInteger), *kept, Column("n", Integer))
         return _metadata.tables[self.name]
 
     def select_sql(self, source: str, condition: str = "TRUE") -> str:

@@ -1,6 +1,8 @@
 """The mirror's summaries answer the dashboard exactly as the store's incidents do, and stay exact as
 imports update rows and feeds add them."""
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -100,3 +102,36 @@ def test_updates_and_a_feeds_batches_keep_the_summaries_exact(mirrored, chicago_
     assert mirror.sync()
     _summaries_are_exact(mirror)
     _same_answers(store, mirror)
+
+
+FIRST_USE_ON_MANY_THREADS = """
+import sys, threading
+sys.setswitchinterval(1e-6)  # a thread switch between nearly any two steps
+from crimedesk.analytics.summaries import SUMMARIES
+failures = []
+together = threading.Barrier(8)
+def read_every_summary_table():
+    together.wait()
+    try:
+        for summary in SUMMARIES:
+            summary.table
+    except Exception as exc:
+        failures.append(repr(exc))
+threads = [threading.Thread(target=read_every_summary_table) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(failures)
+"""
+
+
+def test_the_first_use_of_the_summaries_on_many_threads_at_once_fails_none():
+    """The window's first dashboard runs its views on several worker threads at once, in a
+    process that has not used the summaries yet (a fresh interpreter here); the KPIs once failed
+    with "Table 'summary_day_flags' is already defined"."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_USE_ON_MANY_THREADS], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
