@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from sqlalchemy import Engine
 
 from crimedesk.ingest.pipeline import import_file
@@ -36,6 +37,9 @@ def gui_collector(qapp) -> Iterator[MainThreadCollector]:
     """As in the app: no worker thread ever frees a finished test's Qt objects."""
     collector = MainThreadCollector()
     yield collector
+    # qtbot deletes each test's windows later, on an event loop that may never run again: delete
+    # them now, or a web page outlives its profile and Python crashes at exit (exit code 139).
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector.stop()
 
 
