@@ -29,6 +29,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,6 +42,9 @@ from bench._common import (
     report,
     run_child,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 AS_OF = date(2017, 12, 31)
 TILES = 10  # 2016-17 and 9 shifted copies: 5,366,050 incidents
@@ -87,7 +91,7 @@ def time_refreshes(engine) -> dict[str, float]:
     return out
 
 
-def build_store(url: str, incidents_file: Path = DATA / "chicago_crimes_2016_2017.csv.gz") -> object:
+def build_store(url: str, incidents_file: Path = DATA / "chicago_crimes_2016_2017.csv.gz") -> Engine:
     from crimedesk.ingest.pipeline import import_file
     from crimedesk.regions.store import import_boundary_layer
     from crimedesk.storage.engine import make_engine
@@ -203,6 +207,7 @@ def app_start_seconds(url: str, until: str = "first paint", home: str | None = N
         text=True,
         env=env,
     ) as app:
+        assert app.stdout is not None
         for line in app.stdout:
             if line.startswith(until):
                 painted = time.perf_counter() - started
@@ -292,10 +297,10 @@ def main_7m(given: Path | None) -> None:
 def main(quick: bool) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
-        backends = [("SQLite", f"sqlite:///{tmp}/dash.sqlite", None)]
+        backends: list[tuple[str, str, tuple | None]] = [("SQLite", f"sqlite:///{tmp}/dash.sqlite", None)]
         if not quick:
-            url, handle = create_pg_database()
-            backends.append(("PostgreSQL", url, handle))
+            pg_url, pg_handle = create_pg_database()
+            backends.append(("PostgreSQL", pg_url, pg_handle))
         for label, url, handle in backends:
             try:
                 engine = build_store(url)

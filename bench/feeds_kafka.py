@@ -52,10 +52,15 @@ def _counter(marks: list[tuple[float, int]]) -> Callable[[Counts], None]:
     return counted
 
 
+def _nearest(marks: list[tuple[float, int]], count: float) -> tuple[float, int]:
+    """The mark whose message count is nearest ``count``."""
+    return min(marks, key=lambda mark: abs(mark[1] - count))
+
+
 def _tenths(marks: list[tuple[float, int]]) -> tuple[float, float]:
     """The slowest and fastest rate over tenths of the messages (batch boundaries nearest)."""
     total, rates = marks[-1][1], []
-    bounds = [min(marks, key=lambda m, k=k: abs(m[1] - k * total / 10)) for k in range(11)]
+    bounds = [_nearest(marks, k * total / 10) for k in range(11)]
     for (t0, n0), (t1, n1) in pairwise(bounds):
         if n1 > n0:
             rates.append((n1 - n0) / (t1 - t0))

@@ -30,7 +30,12 @@ def wait(condition, seconds: float) -> bool:
 
     deadline = time.monotonic() + seconds
     loop, timer = QEventLoop(), QTimer(interval=20)
-    timer.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
+
+    def check() -> None:
+        if condition() or time.monotonic() > deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
     timer.start()
     loop.exec()
     timer.stop()

@@ -66,7 +66,7 @@ def duckdb_read_csv(path: str) -> None:
     started = time.perf_counter()
     with duckdb.connect(path) as conn:
         conn.execute(f"CREATE TABLE crimes AS SELECT * FROM read_csv('{CHICAGO}')")
-        rows = conn.execute("SELECT count(*) FROM crimes").fetchone()[0]
+        rows = conn.execute("SELECT count(*) FROM crimes").fetchall()[0][0]
     seconds = time.perf_counter() - started
     assert rows == ROWS
     report(seconds=seconds, peak_mb=peak_rss_mb())
@@ -169,7 +169,7 @@ def duckdb_read_file(path: str, csv_path: str) -> None:
     started = time.perf_counter()
     with duckdb.connect(path) as conn:
         conn.execute(f"CREATE TABLE crimes AS SELECT * FROM read_csv('{csv_path}')")
-        rows = conn.execute("SELECT count(*) FROM crimes").fetchone()[0]
+        rows = conn.execute("SELECT count(*) FROM crimes").fetchall()[0][0]
     report(seconds=time.perf_counter() - started, peak_mb=peak_rss_mb(), rows=rows)
 
 

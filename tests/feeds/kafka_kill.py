@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Engine, Table, func, select
 
@@ -79,7 +80,7 @@ def kill_and_restart(engine: Engine, bootstrap: str, feed: str, payloads: list[b
         for chunk in chunks[:kills]:
             before = handled()
             produce(sender, chunk)
-            wait_for(lambda b=before: handled() > b, 120, "the consumer stored nothing")
+            wait_for(partial(_grew, handled, before), 120, "the consumer stored nothing")
             time.sleep(moments.uniform(0.0, 0.5))  # a random moment while the chunk is stored
             os.kill(app.pid, signal.SIGKILL)
             app.wait()
@@ -95,8 +96,12 @@ def kill_and_restart(engine: Engine, bootstrap: str, feed: str, payloads: list[b
     return at
 
 
+def _grew(count: Callable[[], int], before: int) -> bool:
+    return count() > before
+
+
 def stored(engine: Engine) -> Stored:
     with engine.connect() as conn:
         keys = list(conn.execute(select(incidents.c.source_key)).scalars())
         poison = [tuple(r) for r in conn.execute(select(rejected_rows.c.raw_text, rejected_rows.c.reasons))]
-    return Stored(keys, poison, statuses(engine))  # type: ignore[arg-type]
+    return Stored(keys, poison, statuses(engine))
