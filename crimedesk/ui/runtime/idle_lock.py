@@ -13,6 +13,7 @@ QtWebEngine is destroying crashes the process.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -20,7 +21,15 @@ from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import QWidget
 from sqlalchemy import Engine
 
-from crimedesk.auth.store_settings import idle_lock_minutes
+from crimedesk.auth.store_settings import (
+    IDLE_LOCK_MAX,
+    SETTINGS,
+    effective_idle_minutes,
+    idle_lock_minutes,
+)
+from crimedesk.ui.runtime.workers import LatestQuery
+
+log = logging.getLogger(__name__)
 
 ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -85,7 +94,10 @@ class IdleLock(QObject):
 
 class StoreIdleLock(IdleLock):
     """The idle lock of a window on ``engine``: the workstation's time within the store's limit
-    (crimedesk.auth.store_settings.idle_lock_minutes; none on SQLite)."""
+    (crimedesk.auth.store_settings.idle_lock_minutes; none on SQLite).
+
+    The store's limit is read on a worker, never on the GUI thread (a slow server would freeze the
+    window as it opens); until it arrives, or if it cannot be read, the default limit holds."""
 
     def __init__(
         self,
@@ -96,13 +108,25 @@ class StoreIdleLock(IdleLock):
         parent: QObject | None = None,
     ) -> None:
         self.engine, self.workstation_minutes = engine, workstation_minutes
-        super().__init__(self._minutes(), lock, window, parent)
+        super().__init__(self._until_read(), lock, window, parent)
+        self._query = LatestQuery(self.set_minutes, self._not_read, self)
+        self.follow_settings()
 
     def follow_settings(self, workstation_minutes: float | None = None) -> None:
         """Take the time again: the workstation's own changed (given here) or the store's limit."""
         if workstation_minutes is not None:
             self.workstation_minutes = workstation_minutes
-        self.set_minutes(self._minutes())
+        if self.engine.dialect.name == "postgresql":
+            engine, minutes = self.engine, self.workstation_minutes
+            self._query.run(lambda: idle_lock_minutes(engine, minutes))
+        else:
+            self.set_minutes(0.0)
 
-    def _minutes(self) -> float:
-        return idle_lock_minutes(self.engine, self.workstation_minutes)
+    def _until_read(self) -> float:
+        if self.engine.dialect.name != "postgresql":
+            return 0.0
+        return effective_idle_minutes(self.workstation_minutes, SETTINGS[IDLE_LOCK_MAX].default)
+
+    def _not_read(self, error: Exception) -> None:
+        log.warning("the store's idle-lock limit could not be read (%s); the default holds", error)
+        self.set_minutes(self._until_read())

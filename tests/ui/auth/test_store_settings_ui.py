@@ -4,12 +4,13 @@ the users table, and "Change my password…"."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from crimedesk.auth import audit
 from crimedesk.auth.roles import Role
@@ -66,7 +67,7 @@ def test_the_admin_pane_shows_and_changes_the_store_limit(qtbot, as_role, settin
     box.idle_limit.setValue(8)  # the widget -> the store, and this window's lock at once
     box.apply_button.click()
     assert store_setting(as_role[Role.VIEWER], IDLE_LOCK_MAX) == 8.0
-    assert workspace.idle_lock.interval_ms == 8 * MINUTE_MS
+    qtbot.waitUntil(lambda: workspace.idle_lock.interval_ms == 8 * MINUTE_MS)  # read on a worker
     details = [e.details for e in audit.read(admin_engine, action="change_settings")]
     assert [(d["old"], d["new"], d["scope"]) for d in details] == [
         (15.0, 20.0, "store"),
@@ -83,7 +84,7 @@ def test_a_viewer_may_lock_sooner_but_not_later_nor_never(qtbot, as_role, settin
     viewer = as_role[Role.VIEWER]
     save_settings(Settings(idle_lock_minutes=0), settings_file)  # an old file: never lock
     workspace = _workspace(qtbot, viewer, settings_file)
-    assert workspace.idle_lock.interval_ms == 10 * MINUTE_MS  # not 0: the store's limit
+    qtbot.waitUntil(lambda: workspace.idle_lock.interval_ms == 10 * MINUTE_MS)  # not 0: the store's limit
     dialog = workspace.open_settings()
     assert isinstance(dialog, SettingsDialog)
     form = dialog.preferences
@@ -96,7 +97,7 @@ def test_a_viewer_may_lock_sooner_but_not_later_nor_never(qtbot, as_role, settin
     form.idle_minutes.setValue(4)
     dialog.save()
     assert not dialog.isVisible() and load_settings(settings_file).idle_lock_minutes == 4
-    assert workspace.idle_lock.interval_ms == 4 * MINUTE_MS
+    qtbot.waitUntil(lambda: workspace.idle_lock.interval_ms == 4 * MINUTE_MS)
 
 
 def test_a_psql_login_is_in_the_users_table(qtbot, as_role, users, pg_engine, settings_file) -> None:
@@ -136,3 +137,22 @@ def test_change_my_password(qtbot, as_role, users, pg_engine, settings_file) -> 
         after = conn.execute(text(stored), {"n": name}).scalar_one()
     assert after != before and after.startswith("SCRAM-SHA-256$4096:")
     assert [(e.username, e.object_id) for e in audit.read(pg_engine, action="set_password")] == [(name, name)]
+
+
+def test_the_store_limit_is_read_off_the_gui_thread(qtbot, as_role, settings_file) -> None:
+    """A slow server must not freeze the window as it opens: the limit comes from a worker."""
+    change_store_setting(as_role[Role.ADMIN], IDLE_LOCK_MAX, 6)
+    viewer = as_role[Role.VIEWER]
+    read_on_gui_thread: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if threading.current_thread() is threading.main_thread() and "store_settings" in statement:
+            read_on_gui_thread.append(statement)
+
+    event.listen(viewer, "before_cursor_execute", record)
+    try:
+        workspace = _workspace(qtbot, viewer, settings_file)
+        qtbot.waitUntil(lambda: workspace.idle_lock.interval_ms == 6 * MINUTE_MS)
+    finally:
+        event.remove(viewer, "before_cursor_execute", record)
+    assert read_on_gui_thread == []
