@@ -196,6 +196,7 @@ def postgres_shots() -> None:
     from crimedesk.ingest.pipeline import import_file
     from crimedesk.storage.engine import make_engine
     from crimedesk.ui.dialogs.login_dialog import LoginDialog
+    from crimedesk.ui.runtime import workers
 
     server = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     database, tag = f"crimedesk_shots_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:4]
@@ -241,6 +242,7 @@ def postgres_shots() -> None:
             workspace = open_workspace(chief, size)
             workspace.window.tabs.setCurrentWidget(workspace.admin)
             wait_until(lambda w=workspace: w.admin.users_table.rowCount() > len(names), "the users")
+            wait_until(lambda: workers.pending_jobs() == 0, "the audit log and store settings")
             save(workspace.window, f"admin_{size[0]}x{size[1]}")
             workspace.window.close()
             workspace.shutdown()

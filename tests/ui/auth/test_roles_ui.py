@@ -96,6 +96,7 @@ def test_an_admin_manages_users_in_the_admin_pane(
     assert w.stack.currentWidget() is workspace.welcome  # an empty store...
     workspace.admin_action.trigger()  # ...still lets its admin reach the pane (it reads users, trail)
     assert w.tabs.currentWidget() is admin
+    _settled(qtbot)  # read on workers
     shown = [admin.users_table.item(r, 0).text() for r in range(admin.users_table.rowCount())]
     assert set(users.names.values()) <= set(shown)
     viewer = users.names[Role.VIEWER]
@@ -105,6 +106,7 @@ def test_an_admin_manages_users_in_the_admin_pane(
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     admin.suspend_button.click()
+    _settled(qtbot)
     with pg_engine.connect() as conn:
         can = conn.execute(
             text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :n"), {"n": viewer}
@@ -113,13 +115,16 @@ def test_an_admin_manages_users_in_the_admin_pane(
     assert admin.users_table.item(_row_of(admin, viewer), 4).text() == "suspended"
     admin.users_table.selectRow(_row_of(admin, viewer))
     admin.reactivate_button.click()
+    _settled(qtbot)
     assert admin.users_table.item(_row_of(admin, viewer), 4).text() == "active"
     actions = [admin.audit_table.item(r, 3).text() for r in range(admin.audit_table.rowCount())]
     assert actions[:2] == ["change_status", "change_status"]  # newest first
     admin.action_filter.setCurrentText("add_user")
     admin.filter_button.click()
+    _settled(qtbot)
     assert {admin.audit_table.item(r, 3).text() for r in range(admin.audit_table.rowCount())} == {"add_user"}
     assert admin.export_to(tmp_path / "audit.csv") == admin.audit_table.rowCount() - 0
+    _settled(qtbot)
     assert audit.read(pg_engine, action="export")[-1].username == users.names[Role.ADMIN]
     w.resize(1300, 800)
     qtbot.wait(50)
@@ -215,6 +220,11 @@ def test_locking_hides_the_data_and_cancelling_closes_the_window(qtbot, as_role,
     QTimer.singleShot(100, lambda: answer(give_up=True))
     assert not workspace.lock()
     assert seen == [True, True] and not w.isVisible()
+
+
+def _settled(qtbot) -> None:
+    """The pane's reads (on workers) have reached its tables."""
+    qtbot.waitUntil(lambda: workers.pending_jobs() == 0, timeout=20_000)
 
 
 def _row_of(admin, name: str) -> int:

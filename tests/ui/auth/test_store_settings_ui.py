@@ -44,6 +44,11 @@ def as_role(users: Logins, pg_engine: Engine, qtbot) -> Iterator[dict[Role, Engi
         engine.dispose()
 
 
+def _settled(qtbot) -> None:
+    """The Admin pane's reads (on workers) have reached its widgets."""
+    qtbot.waitUntil(lambda: workers.pending_jobs() == 0, timeout=20_000)
+
+
 def _workspace(qtbot, engine: Engine, settings_file: Path) -> Workspace:
     workspace = Workspace(engine, settings_file)
     qtbot.addWidget(workspace.window)
@@ -59,13 +64,16 @@ def test_the_admin_pane_shows_and_changes_the_store_limit(qtbot, as_role, settin
     assert workspace.admin is not None
     box = workspace.admin.store_settings
     workspace.admin_action.trigger()
+    _settled(qtbot)  # read on workers
     assert (box.idle_limit.value(), box.changed_note.text()) == (15, "the default")
     name = acting_user(admin_engine).name
     change_store_setting(admin_engine, IDLE_LOCK_MAX, 20)  # the store -> the widget
     workspace.admin.refresh()
+    _settled(qtbot)
     assert box.idle_limit.value() == 20 and box.changed_note.text().startswith(f"set by {name}, ")
     box.idle_limit.setValue(8)  # the widget -> the store, and this window's lock at once
     box.apply_button.click()
+    _settled(qtbot)
     assert store_setting(as_role[Role.VIEWER], IDLE_LOCK_MAX) == 8.0
     qtbot.waitUntil(lambda: workspace.idle_lock.interval_ms == 8 * MINUTE_MS)  # read on a worker
     details = [e.details for e in audit.read(admin_engine, action="change_settings")]
@@ -108,6 +116,7 @@ def test_a_psql_login_is_in_the_users_table(qtbot, as_role, users, pg_engine, se
         workspace = _workspace(qtbot, as_role[Role.ADMIN], settings_file)
         assert workspace.admin is not None
         workspace.admin.refresh_users()
+        _settled(qtbot)
         table = workspace.admin.users_table
         [row] = [r for r in range(table.rowCount()) if table.item(r, 0).text() == name]
         shown = [table.item(row, c).text() for c in range(table.columnCount())]
@@ -156,3 +165,29 @@ def test_the_store_limit_is_read_off_the_gui_thread(qtbot, as_role, settings_fil
     finally:
         event.remove(viewer, "before_cursor_execute", record)
     assert read_on_gui_thread == []
+
+
+def test_the_admin_pane_reads_off_the_gui_thread(qtbot, as_role, settings_file) -> None:
+    """Users, store settings and the audit trail (a month of it by default) come from workers."""
+    admin_engine = as_role[Role.ADMIN]
+    change_store_setting(admin_engine, IDLE_LOCK_MAX, 12)  # a line in the trail
+    workspace = _workspace(qtbot, admin_engine, settings_file)
+    _settled(qtbot)
+    assert workspace.admin is not None
+    on_gui_thread: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if threading.current_thread() is threading.main_thread():
+            on_gui_thread.append(statement)
+
+    event.listen(admin_engine, "before_cursor_execute", record)
+    try:
+        workspace.admin_action.trigger()
+        workspace.admin.filter_button.click()
+        _settled(qtbot)
+    finally:
+        event.remove(admin_engine, "before_cursor_execute", record)
+    assert on_gui_thread == []
+    assert workspace.admin.users_table.rowCount() >= 3
+    assert workspace.admin.audit_table.item(0, 3).text() == "change_settings"
+    assert workspace.admin.store_settings.idle_limit.value() == 12

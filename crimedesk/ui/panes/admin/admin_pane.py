@@ -30,8 +30,10 @@ from crimedesk.auth.accounts import Account
 from crimedesk.auth.roles import Action, Role
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import CrimedeskError
+from crimedesk.domain.explain import explain
 from crimedesk.ui.dialogs.user_dialog import NewUserDialog
 from crimedesk.ui.panes.admin.store_settings_box import StoreSettingsBox
+from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.plain_text import PlainLabel
 from crimedesk.ui.widgets.text_table import fill_rows, text_table
 
@@ -78,6 +80,8 @@ class AdminPane(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.message = PlainLabel()
         self.message.setWordWrap(True)
+        self._users_query = LatestQuery(self._show_users, self._read_failed, self)
+        self._audit_query = LatestQuery(self._show_audit, self._read_failed, self)
         self._layout()
         self._connect()
 
@@ -135,7 +139,12 @@ class AdminPane(QWidget):
         self.refresh_audit()
 
     def refresh_users(self) -> None:
-        self.accounts = self._guarded(lambda: accounts.list_users(self.engine, user=self.user)) or []
+        """The users, read on a worker (a slow server must not freeze the window)."""
+        engine, user = self.engine, self.user
+        self._users_query.run(lambda: accounts.list_users(engine, user=user))
+
+    def _show_users(self, found: list[Account]) -> None:
+        self.accounts = found
         fill_rows(
             self.users_table,
             [
@@ -160,7 +169,11 @@ class AdminPane(QWidget):
         }
 
     def refresh_audit(self) -> None:
-        entries = self._guarded(lambda: audit.read(self.engine, **self.filters())) or []
+        """The trail under the filters, read on a worker."""
+        engine, filters = self.engine, self.filters()
+        self._audit_query.run(lambda: audit.read(engine, **filters))
+
+    def _show_audit(self, entries: list[audit.AuditEntry]) -> None:
         fill_rows(
             self.audit_table,
             [
@@ -251,6 +264,9 @@ class AdminPane(QWidget):
         if self._guarded(changed):
             self.message.setText(done)
             self.refresh()
+
+    def _read_failed(self, exc: Exception) -> None:
+        self.message.setText(f"⚠ {explain(exc)}")
 
     def _guarded(self, work: Callable[[], T]) -> T | None:
         """``work()``, or None with the refusal shown (a server or role refusal changes nothing)."""

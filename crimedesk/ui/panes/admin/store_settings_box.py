@@ -10,11 +10,14 @@ from sqlalchemy import Engine
 from crimedesk.auth.store_settings import (
     IDLE_LOCK_MAX,
     MAX_IDLE_MINUTES,
+    StoreSettingValue,
     change_store_setting,
     read_store_settings,
 )
 from crimedesk.auth.user import User
 from crimedesk.domain.errors import CrimedeskError
+from crimedesk.domain.explain import explain
+from crimedesk.ui.runtime.workers import LatestQuery
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 
@@ -41,13 +44,14 @@ class StoreSettingsBox(QGroupBox):
         row.addStretch(1)
         row.addWidget(self.message)
         self.apply_button.clicked.connect(self.apply)
+        self._query = LatestQuery(self._show, lambda exc: self.message.setText(f"⚠ {explain(exc)}"), self)
 
     def refresh(self) -> None:
-        try:
-            shown = {s.name: s for s in read_store_settings(self.engine)}[IDLE_LOCK_MAX]
-        except CrimedeskError as exc:
-            self.message.setText(str(exc))
-            return
+        """The store's settings, read on a worker (a slow server must not freeze the window)."""
+        engine = self.engine
+        self._query.run(lambda: {s.name: s for s in read_store_settings(engine)}[IDLE_LOCK_MAX])
+
+    def _show(self, shown: StoreSettingValue) -> None:
         self.idle_limit.setValue(round(shown.value))
         self.idle_limit.setToolTip(f"{shown.description} (default {shown.default:g} min)")
         when = shown.changed_at_utc
