@@ -45,13 +45,17 @@ class LineCounter:
         self.extra_newlines = 0  # newlines inside records before next_record
         self.waiting: dict[int, BadRow] = {}  # malformed records by record number, not yet placed
 
-    def assign(self, raw: pa.RecordBatch, reported: list[BadRow]) -> tuple[np.ndarray, list[BadRow]]:
+    def assign(
+        self, raw: pa.RecordBatch, reported: list[BadRow], newlines: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[BadRow]]:
         """Line numbers of the good rows in ``raw``, and the malformed records placed among or
-        before them, their ``line_number`` now a line (those without a number come back at once)."""
+        before them, their ``line_number`` now a line (those without a number come back at once).
+        ``newlines``: ``embedded_newlines(raw)``, when the caller has it already."""
         unnumbered = self._take(reported)
         good = self._good_records(raw.num_rows)
         end = int(good[-1]) + 1 if len(good) else self.next_record
-        lines, placed = self._advance(end, good, embedded_newlines(raw))
+        newlines = embedded_newlines(raw) if newlines is None else newlines
+        lines, placed = self._advance(end, good, newlines)
         return lines, unnumbered + placed
 
     def flush(self, reported: list[BadRow]) -> list[BadRow]:

@@ -13,7 +13,7 @@ from crimedesk.domain.quality import CORRECTIONS, Quality
 from crimedesk.ingest import ucr
 from crimedesk.ingest.batch import Batch
 from crimedesk.ingest.context import ImportContext
-from crimedesk.ingest.lines import LineCounter
+from crimedesk.ingest.lines import LineCounter, embedded_newlines
 from crimedesk.ingest.profiles.base import UCR, Profile, normalize_header
 from crimedesk.ingest.repeats import Repeats, RepeatTracker, text_hashes
 from crimedesk.ingest.rows import (
@@ -25,6 +25,7 @@ from crimedesk.ingest.rows import (
     rejected_records,
 )
 from crimedesk.ingest.source import BadRow, FileFacts, RowSink, check_unchanged, open_batches
+from crimedesk.ingest.stray_quotes import record_like_lines, stray_quote_reason
 from crimedesk.ingest.textstream import byte_reason, escaped, unreadable_rows
 from crimedesk.ingest.validate import clean, coords, dates, lengths, required
 from crimedesk.ingest.workbook import read_sheet, sheet_batches
@@ -92,7 +93,12 @@ class Preparer:
             return
         sink = RowSink()
         for raw in open_batches(self.facts, sink):
-            lines, bad = self.lines.assign(raw, sink.take())
+            newlines = embedded_newlines(raw)
+            lines, bad = self.lines.assign(raw, sink.take(), newlines)
+            if newlines.any():
+                raw, lines, bad = _without_swallowing(
+                    raw, lines, bad, newlines, self.facts.text_format.delimiter
+                )
             if sink.bytes_replaced:
                 raw, lines, bad = _without_unreadable(raw, lines, bad, self.facts.text_format.encoding)
             yield self.prepare(pa.RecordBatch.from_arrays(raw.columns, names=self.names), lines, bad)
@@ -214,6 +220,26 @@ def _without_unreadable(
         text = record_text(raw, int(row))
         bad.append(BadRow(int(lines[row]), escaped(text), byte_reason(text, encoding) or ""))
     return raw.filter(pa.array(~unreadable)), lines[~unreadable], bad
+
+
+def _without_swallowing(
+    raw: pa.RecordBatch, lines: np.ndarray, bad: list[BadRow], newlines: np.ndarray, delimiter: str
+) -> tuple[pa.RecordBatch, np.ndarray, list[BadRow]]:
+    """The records that a stray quote made swallow the records after them (crimedesk.ingest.
+    stray_quotes) moved from ``raw`` to ``bad``; only records holding line breaks (``newlines``)
+    are looked at."""
+    swallowing = np.zeros(raw.num_rows, dtype=bool)
+    for row in np.flatnonzero(newlines):
+        fields = delimiter.join(column[int(row)].as_py() or "" for column in raw.columns)
+        record_like = record_like_lines(fields, delimiter, raw.num_columns)
+        if record_like:
+            swallowing[row] = True
+            reason = stray_quote_reason(fields.rstrip("\r\n").count("\n"), record_like)  # at the
+            # end of the file, the field holds the file's last newline: no line of its own
+            bad.append(BadRow(int(lines[row]), escaped(record_text(raw, int(row))), reason))
+    if not swallowing.any():
+        return raw, lines, bad
+    return raw.filter(pa.array(~swallowing)), lines[~swallowing], bad
 
 
 def _date_formats(profile: Profile) -> dict[str, str]:

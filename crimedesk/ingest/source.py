@@ -22,6 +22,7 @@ from isal import igzip, igzip_lib
 
 from crimedesk.domain.errors import ImportFileError
 from crimedesk.ingest.profiles.base import normalize_header
+from crimedesk.ingest.stray_quotes import record_like_lines, stray_quote_reason
 from crimedesk.ingest.textformat import (
     TextFormat,
     chosen_delimiter,
@@ -80,6 +81,7 @@ class RowSink:
     bad_rows: list[BadRow] = field(default_factory=list)
     received: int = 0  # over the whole file, taken or not
     stream: TextStream | None = None  # the text being parsed: its long lines and bad bytes
+    delimiter: str = ","  # the text's
     _to_pass: int = 0  # bad rows that a re-read from the top reports again
 
     def __call__(self, row: pcsv.InvalidRow) -> str:
@@ -97,6 +99,9 @@ class RowSink:
             return BadRow(row.number, long_line.excerpt + "...", reason)
         reasons = [f"expected {row.expected_columns} fields, found {row.actual_columns}"]
         reasons += filter(None, [byte_reason(row.text, self.stream.encoding if self.stream else "utf-8")])
+        swallowed = record_like_lines(row.text, self.delimiter, row.expected_columns)
+        if swallowed:
+            reasons.append(stray_quote_reason(row.text.rstrip("\r\n").count("\n"), swallowed))
         return BadRow(row.number, escaped(row.text), "; ".join(reasons))
 
     @property
@@ -278,6 +283,7 @@ def _batches(facts: FileFacts, sink: RowSink, block_size: int, skip: int) -> Ite
     read = HashingReader(facts.path.open("rb"))
     with read, _opened(facts, read) as text:
         sink.stream = TextStream(text, block_size, facts.text_format.encoding)
+        sink.delimiter = facts.text_format.delimiter
         reader = pcsv.open_csv(
             sink.stream,
             read_options=pcsv.ReadOptions(block_size=block_size, use_threads=False),
