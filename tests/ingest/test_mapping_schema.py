@@ -11,11 +11,16 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from crimedesk.cli import app
+from crimedesk.domain.errors import ProfileNotFoundError
 from crimedesk.ingest.keys import HASHED_PREFIX, KEY_LIMIT
 from crimedesk.ingest.mapping_schema import FIELDS, MappingError
 from crimedesk.ingest.mappings import ColumnMapping, save_mapping
 from crimedesk.ingest.pipeline import import_file
+from crimedesk.ingest.profiles.base import normalize_header
 from crimedesk.storage.schema import incidents
+from tests.generic_csv import MAPPING as GENERIC
+from tests.generic_csv import write_generic_csv
+from tests.ingest.helpers import count
 from tests.keyless_csv import COLUMNS, MAPPING, write_keyless_csv
 
 runner = CliRunner()
@@ -93,3 +98,25 @@ def test_a_key_longer_than_the_column_is_hashed_never_rejected(store, tmp_path, 
             select(func.count()).where(incidents.c.source_key.startswith(HASHED_PREFIX))
         ).scalar()
     assert longest <= KEY_LIMIT and hashed > 0
+
+
+@pytest.mark.parametrize(
+    ("field", "column"),
+    [
+        ("occurred_to", "Tatzeit Ende"),
+        ("arrest", "Festnahme"),
+        ("domestic", "Haeuslich"),
+        ("category_column", "Kategorie"),
+    ],
+)
+def test_a_mapped_column_the_file_lacks_is_named_not_read_as_empty(
+    store, tmp_path, chicago_sample, field, column
+):
+    """Every column a mapping names must be in the file: a missing one was read as empty (no end
+    time, no arrests stored) or failed with a schema error."""
+    save_mapping(store, replace(GENERIC, name="with_missing", **{field: column}))
+    path = write_generic_csv(chicago_sample, tmp_path / "generic.csv")
+    missing = f"mapping:with_missing .*: missing {normalize_header(column)}"
+    with pytest.raises(ProfileNotFoundError, match=missing):
+        import_file(store, path)
+    assert count(store, incidents) == 0
