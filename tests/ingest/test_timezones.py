@@ -1,8 +1,10 @@
 """Dates with UTC offsets (%z) are stored on the source's wall clock; clock changes are flagged."""
 
 import csv
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -126,3 +128,28 @@ def test_the_wall_clock_of_new_york():
         to_seconds(datetime(2018, 7, 1, 12)),
         to_seconds(datetime(2018, 1, 1)),
     ]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Asia/Tokyo", "America/New_York", None])
+def test_the_future_is_judged_on_the_sources_clock(store, tmp_path, zone):
+    """The last hours of a city ahead of this machine's clock are not "in the future"; an hour
+    past that city's now is. With no zone known, only what is ahead of every clock on earth is."""
+    now_utc = datetime.now(UTC).replace(tzinfo=None)
+    now_there = now_utc + timedelta(hours=14) if zone is None else _wall_clock(now_utc, zone)
+    times = {"past_1h": now_there - timedelta(hours=1), "ahead_1h": now_there + timedelta(hours=1)}
+    path = tmp_path / "recent.csv"
+    with path.open("w", newline="") as handle:
+        rows = csv.writer(handle)
+        rows.writerow(["case_id", "occurred", "offense", "lat", "lon"])
+        for key, when in times.items():
+            rows.writerow([key, f"{when:%Y-%m-%d %H:%M}", "THEFT", "41.88", "-87.63"])
+    mapping = replace(MAPPING, date_format="%Y-%m-%d %H:%M", time_zone=zone)
+    result = import_file(store, path, profile=mapping.to_profile())
+    assert (result.counts.inserted, result.counts.rejected) == (1, 1)
+    assert [(line, reasons) for line, reasons, _ in rejections(store, result.import_id)] == [
+        (3, "occurred is in the future")
+    ]
+
+
+def _wall_clock(utc: datetime, zone: str) -> datetime:
+    return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
