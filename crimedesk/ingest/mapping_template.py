@@ -16,8 +16,11 @@ from crimedesk.ingest.source import FileFacts
 if TYPE_CHECKING:  # pandas (80 MB) loads only when a mapping is drafted, not for every CLI command
     import pandas as pd
 
-SAMPLE_ROWS = 200
-KEY_NAMES = ("id", "incident_id", "event_id", "report_number", "report_no", "case_id", "cmplnt_num")
+SAMPLE_ROWS = 10_000  # enough days for one past the 12th, which tells day-first from month-first
+KEY_NAMES = (
+    "id", "incident_id", "event_id", "report_number", "report_no", "case_id", "cmplnt_num", "crime_id",
+    "dr_no", "incident_number", "report_id", "offense_id",
+)  # fmt: skip
 NAME_HINTS = {
     "occurred": ("occurred", "date", "datetime", "time"),
     "offense_type": ("offense", "offence", "primary_type", "crime", "type", "class", "category"),
@@ -88,7 +91,8 @@ def _hours(values: pd.Series | None) -> bool:
 
 
 def _date_format(sample: pd.DataFrame, occurred: str | None, time_column: str | None) -> str:
-    """The first format reading every sampled date (with its time joined by a space), else ""."""
+    """The one format reading every sampled date (with its time joined by a space), else "": when
+    none does, or several (03/04: 3 April or 4 March), the analyst chooses; never a guess."""
     if occurred is None or occurred not in sample:
         return ""
     text = sample[occurred].str.strip()
@@ -97,10 +101,11 @@ def _date_format(sample: pd.DataFrame, occurred: str | None, time_column: str | 
     text = text[text.str.strip() != ""]
     import pandas as pd
 
-    for fmt in FORMATS:
-        if len(text) and pd.to_datetime(text, format=fmt, errors="coerce").notna().all():
-            return fmt
-    return ""
+    if not len(text):
+        return ""
+    readings = {fmt: pd.to_datetime(text, format=fmt, errors="coerce") for fmt in FORMATS}
+    fitting = [fmt for fmt, dates in readings.items() if dates.notna().all()]
+    return fitting[0] if len(fitting) == 1 else ""  # several: day-first or month-first, no day > 12
 
 
 def sample_rows(facts: FileFacts) -> pd.DataFrame:

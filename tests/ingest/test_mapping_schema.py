@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -120,3 +121,25 @@ def test_a_mapped_column_the_file_lacks_is_named_not_read_as_empty(
     with pytest.raises(ProfileNotFoundError, match=missing):
         import_file(store, path)
     assert count(store, incidents) == 0
+
+
+@pytest.mark.parametrize(
+    ("rows", "written_as", "guessed"),
+    [
+        (20_000, "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M"),
+        (20_000, "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M"),
+        (200, "%d/%m/%Y %H:%M", ""),  # 1 and 2 January only: 02/01 could be either
+    ],
+    ids=["day first", "month first", "cannot tell"],
+)
+def test_a_template_tells_day_first_from_month_first_or_leaves_it_to_the_analyst(
+    tmp_path, chicago_full, rows, written_as, guessed
+):
+    """The first rows of 2016, their dates re-written: a day past the 12th tells the order."""
+    frame = pd.read_csv(chicago_full, nrows=rows, usecols=["ID", "Date", "Primary Type"], dtype=str)
+    stamps = pd.to_datetime(frame["Date"], format="%m/%d/%Y %I:%M:%S %p")
+    frame["Date"] = stamps.dt.strftime(written_as)
+    path, spec = tmp_path / "city.csv", tmp_path / "mapping.json"
+    frame.to_csv(path, index=False)
+    assert runner.invoke(app, ["mapping", "template", str(path), "-o", str(spec)]).exit_code == 0
+    assert json.loads(spec.read_text())["date_format"] == guessed
