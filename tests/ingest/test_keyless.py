@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crimedesk.domain.quality import Quality
 from crimedesk.ingest import pipeline, source
@@ -112,3 +112,30 @@ def test_identical_rows_may_be_separate_incidents(store, keyless):
         assert len(keys.all()) == len(duplicates) + len(conflicts)  # every repeat: its occurrence
     again = import_file(store, path, profile="mapping:repeats", again=True).counts
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, first.inserted)
+
+
+@pytest.mark.parametrize(
+    ("date_format", "hour_of"),
+    [("%Y-%m-%d %H", str), ("%Y-%m-%d %H:%M", lambda h: f"{h}:00"), ("%Y-%m-%d %I %p", None)],
+    ids=["hour", "hour and minute", "12-hour clock"],
+)
+def test_a_blank_time_is_stored_as_time_unknown_in_any_time_format(
+    store, chicago_sample, tmp_path, date_format, hour_of
+):
+    """Only '%H:%M:%S' times read a blank as midnight before: others rejected the row."""
+    written = write_keyless_csv(chicago_sample, tmp_path / "hourly.csv")
+    hours = written["Hour"].astype(int)
+    if hour_of is None:
+        written["Hour"] = [f"{(h - 1) % 12 + 1} {'AM' if h < 12 else 'PM'}" for h in hours]
+    else:
+        written["Hour"] = [hour_of(h) for h in hours]
+    blanked = written.index[::100]
+    written.loc[blanked, "Hour"] = ""
+    written.to_csv(tmp_path / "hourly.csv", index=False)
+    mapping = replace(MAPPING, name="blank_hours", date_format=date_format, time_resolution="minute")
+    result = import_file(store, tmp_path / "hourly.csv", profile=mapping.to_profile())
+    assert result.counts.rejected == 0
+    flag = int(Quality.TIME_UNKNOWN)
+    unknown = select(func.count()).where(incidents.c.quality_flags.op("&")(flag) != 0)
+    with store.connect() as conn:
+        assert conn.execute(unknown).scalar_one() >= len(blanked) - result.counts.duplicates

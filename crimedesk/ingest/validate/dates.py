@@ -12,6 +12,7 @@ differs from the one stored. Occurrence times in a clock change's gap or fold ar
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
@@ -70,16 +71,27 @@ def _day_regex(fmt: str) -> str:
     return rf"^\s*{body}"
 
 
-def _joined_text(batch: Batch, spec: DateSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """Date (+ time) text, the rows at '24:00:00' and those without a time (read as 00:00:00)."""
+def _joined_text(
+    batch: Batch, spec: DateSpec, midnight: str = "00:00:00"
+) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Date (+ time) text, the rows at '24:00:00' and those without a time (read as ``midnight``)."""
     date = pc.utf8_trim_whitespace(batch.column(spec.date))
     if spec.time is None or not batch.has(spec.time):
         return date, np.zeros(len(batch), dtype=bool), np.zeros(len(batch), dtype=bool)
     time = pc.utf8_trim_whitespace(batch.column(spec.time))
     no_time = is_blank(time)
     midnight_24 = np.asarray(pc.equal(time, "24:00:00"), dtype=bool)
-    time = pc.if_else(pa.array(no_time | midnight_24), "00:00:00", time)
+    time = pc.if_else(pa.array(no_time | midnight_24), midnight, time)
     return pc.binary_join_element_wise(date, time, " "), midnight_24, no_time
+
+
+def _midnight(fmt: str) -> str:
+    """00:00 written as the time part of ``fmt`` ('00' for an hourly '%Y-%m-%d %H', '12:00:00 AM'
+    for '... %I:%M:%S %p'): what a row without a time is read as."""
+    start = min((i for i in (fmt.find("%H"), fmt.find("%I")) if i >= 0), default=-1)
+    if start < 0:
+        return "00:00:00"
+    return datetime(2000, 1, 1).strftime(fmt[start:].replace(OFFSET_DIRECTIVE, ""))
 
 
 def _choose_format(text: pa.Array, spec: DateSpec, context: ImportContext) -> str:
@@ -135,6 +147,8 @@ def parse(
     text, midnight_24, no_time = _joined_text(batch, spec)
     blank = is_blank(batch.column(spec.date))
     fmt = _choose_format(text, spec, context)
+    if no_time.any() and _midnight(fmt) != "00:00:00":
+        text, midnight_24, no_time = _joined_text(batch, spec, _midnight(fmt))
     if "." not in fmt:
         text = _without_fractions(text)
     parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)  # UTC when fmt has %z
