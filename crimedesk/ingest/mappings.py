@@ -114,14 +114,8 @@ class ColumnMapping:
         n = normalize_header
         columns = {k: n(v) for k, v in {**self.columns, "offense_type": self.offense_type}.items()}
         required = {n(c) for c in (*self.key, self.occurred, self.offense_type, *self.columns.values())}
-        optional = (
-            self.occurred_time,
-            self.occurred_to,
-            self.occurred_to_time,
-            self.latitude,
-            self.longitude,
-        )
-        optional += (self.x, self.y, self.category_column, self.arrest, self.domestic)
+        optional = [self.occurred_time, self.occurred_to, self.occurred_to_time, self.latitude]
+        optional += [self.longitude, self.x, self.y, self.category_column, self.arrest, self.domestic]
         required |= {n(c) for c in optional if c}  # named, so the file must have it: never read as empty
         return Profile(
             name=PREFIX + self.name,
