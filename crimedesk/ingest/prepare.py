@@ -243,6 +243,15 @@ def _without_swallowing(
 
 
 def _date_formats(profile: Profile) -> dict[str, str]:
-    """The format each date column of the profile is read with first (for date cells)."""
-    specs = (profile.occurred, profile.occurred_to, profile.reported, profile.updated)
-    return {spec.date: spec.formats[0] for spec in specs if spec is not None}
+    """The format each date (and time) column of the profile is read with first, for date and
+    time cells: with a time column of its own, the date column takes the date part only."""
+    formats: dict[str, str] = {}
+    for spec in (profile.occurred, profile.occurred_to, profile.reported, profile.updated):
+        if spec is None:
+            continue
+        date_format, time_format = dates.time_part(spec.formats[0])
+        if spec.time is None or not time_format:
+            formats[spec.date] = spec.formats[0]
+        else:
+            formats[spec.date], formats[spec.time] = date_format, time_format
+    return formats

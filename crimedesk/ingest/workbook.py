@@ -107,10 +107,8 @@ def cell_text(cell: Cell, date_format: str | None = None) -> str:
         return "true" if cell else "false"
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
-    if isinstance(cell, datetime | date):
+    if isinstance(cell, datetime | date | time):
         if date_format:
             return cell.strftime(date_format)
         return cell.isoformat(sep=" ") if isinstance(cell, datetime) else cell.isoformat()
-    if isinstance(cell, time):
-        return cell.isoformat()
     return str(cell)

@@ -2,6 +2,7 @@
 recognised by their bytes whatever their name."""
 
 import csv
+import gzip
 import re
 from datetime import datetime
 from pathlib import Path
@@ -98,3 +99,30 @@ def test_a_sheet_previews_with_its_rows_and_rejections(tmp_path, chicago_sample)
     assert frame["line"].tolist() == [2, 3, 4, 5, 6]
     assert frame[REASON].tolist() == ["", "", "", "occurred '02/30/2017 10:00:00 AM' is not a real date", ""]
     assert frame["case_number"].tolist()[:3] == [row[1] for row in sample_rows(chicago_sample, 3)[1:]]
+
+
+def test_date_and_time_cells_of_separate_columns_import_as_their_text_does(store, tmp_path, nypd_sample):
+    """NYPD keeps the date and the time of day in two columns: as Excel date and time cells they
+    once became '12/10/2009 00:00:00 11:30:00', and every row was rejected."""
+    with gzip.open(nypd_sample, "rt", newline="", encoding="utf-8") as handle:
+        header, *records = [row for _, row in zip(range(301), csv.reader(handle), strict=False)]
+    dates = [header.index(name) for name in ("CMPLNT_FR_DT", "CMPLNT_TO_DT", "RPT_DT")]
+    times = [header.index(name) for name in ("CMPLNT_FR_TM", "CMPLNT_TO_TM")]
+    book = Workbook()
+    book.active.append(header)
+    for record in records:
+        cells: list[object] = list(record)
+        for column in dates:
+            cells[column] = datetime.strptime(record[column], "%m/%d/%Y") if record[column] else None
+        for column in times:
+            cells[column] = datetime.strptime(record[column], "%H:%M:%S").time() if record[column] else None
+        book.active.append(cells)
+    book.save(tmp_path / "nypd.xlsx")
+    from_cells = import_file(store, tmp_path / "nypd.xlsx").counts
+    as_text = tmp_path / "nypd.csv"
+    with as_text.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *records])
+    from_text = import_file(store, as_text).counts
+    assert from_cells.rows_read == 300 and from_cells.inserted > 290  # the sample's few bad rows apart
+    text_counts = (from_text.inserted, from_text.updated, from_text.unchanged, from_text.rejected)
+    assert text_counts == (0, 0, from_cells.inserted, from_cells.rejected)

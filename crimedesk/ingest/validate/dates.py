@@ -85,13 +85,20 @@ def _joined_text(
     return pc.binary_join_element_wise(date, time, " "), midnight_24, no_time
 
 
+def time_part(fmt: str) -> tuple[str, str]:
+    """``fmt`` split into its date and its time part ('%m/%d/%Y', '%I:%M:%S %p'); no time part:
+    ``(fmt, "")``. A date column and a time column are read joined by a space, as one format."""
+    start = min((i for i in (fmt.find("%H"), fmt.find("%I")) if i >= 0), default=-1)
+    if start < 0:
+        return fmt, ""
+    return fmt[:start].rstrip(), fmt[start:].replace(OFFSET_DIRECTIVE, "")
+
+
 def _midnight(fmt: str) -> str:
     """00:00 written as the time part of ``fmt`` ('00' for an hourly '%Y-%m-%d %H', '12:00:00 AM'
     for '... %I:%M:%S %p'): what a row without a time is read as."""
-    start = min((i for i in (fmt.find("%H"), fmt.find("%I")) if i >= 0), default=-1)
-    if start < 0:
-        return "00:00:00"
-    return datetime(2000, 1, 1).strftime(fmt[start:].replace(OFFSET_DIRECTIVE, ""))
+    _, time_format = time_part(fmt)
+    return datetime(2000, 1, 1).strftime(time_format) if time_format else "00:00:00"
 
 
 def _choose_format(text: pa.Array, spec: DateSpec, context: ImportContext) -> str:
