@@ -30,7 +30,7 @@ def mapping_save(
 ) -> None:
     """Save a column mapping so matching files import with it."""
     try:
-        mapping = ColumnMapping.from_json(spec.read_text(encoding="utf-8"))
+        mapping = ColumnMapping.from_json(spec.read_text(encoding="utf-8-sig"))
     except (OSError, CrimedeskError) as exc:
         raise fail(f"{spec}: not a valid mapping: {exc}") from exc
     if same_source_as:

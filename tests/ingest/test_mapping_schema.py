@@ -58,6 +58,15 @@ def test_a_key_is_a_column_a_list_or_none():
     assert set(FIELDS) == {f for f in ColumnMapping.__dataclass_fields__}  # every field documented
 
 
+def test_the_cli_saves_a_mapping_written_with_a_byte_order_mark(tmp_path):
+    """As Windows Notepad writes UTF-8 files."""
+    spec, url = tmp_path / "m.json", f"sqlite:///{tmp_path / 's.db'}"
+    spec.write_text(MAPPING.to_json(), encoding="utf-8-sig")
+    result = runner.invoke(app, ["mapping", "save", str(spec), "--db", url])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["mapping", "list", "--db", url]).output.startswith(f"{MAPPING.name}:")
+
+
 def test_the_cli_refuses_an_empty_mapping_without_a_traceback(tmp_path):
     spec = tmp_path / "m.json"
     spec.write_text("{}")
