@@ -139,3 +139,30 @@ def test_a_blank_time_is_stored_as_time_unknown_in_any_time_format(
     unknown = select(func.count()).where(incidents.c.quality_flags.op("&")(flag) != 0)
     with store.connect() as conn:
         assert conn.execute(unknown).scalar_one() >= len(blanked) - result.counts.duplicates
+
+
+def test_without_a_bbox_a_swap_is_judged_against_the_datas_area(store, chicago_sample, tmp_path):
+    """Latitude and longitude the wrong way round are put right; a latitude past 90 is not a swap
+    (turning it round would invent a point), it is outside the valid range."""
+    path = tmp_path / "swaps.csv"
+    written = write_keyless_csv(chicago_sample, path)
+    located = written.index[written["Lat"] != ""]
+    swap, beyond = located[40], located[41]
+    lat, lon = written.loc[swap, "Lat"], written.loc[swap, "Lon"]
+    written.loc[swap, ["Lat", "Lon"]] = [lon, lat]
+    written.loc[beyond, "Lat"] = "91.5"
+    written.to_csv(path, index=False)
+    result = import_file(store, path, profile=MAPPING.to_profile())
+    query = select(
+        incidents.c.latitude, incidents.c.longitude, incidents.c.quality_flags, incidents.c.mappable
+    )
+    with store.connect() as conn:
+        rows = {
+            (round(r.latitude, 6), round(r.longitude, 6)): (Quality(r.quality_flags), r.mappable)
+            for r in conn.execute(query.where(incidents.c.latitude.is_not(None)))
+        }
+    swapped_flags, swapped_mappable = rows[(round(float(lat), 6), round(float(lon), 6))]
+    assert Quality.COORDS_SWAPPED in swapped_flags and swapped_mappable
+    beyond_flags, beyond_mappable = rows[(91.5, round(float(written.loc[beyond, "Lon"]), 6))]
+    assert Quality.COORDS_OUTSIDE_AREA in beyond_flags and Quality.COORDS_SWAPPED not in beyond_flags
+    assert not beyond_mappable and result.counts.corrected == 1

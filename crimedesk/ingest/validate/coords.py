@@ -71,7 +71,7 @@ def validate(batch: Batch, context: ImportContext) -> None:
     _from_projected(batch, spec, lon, lat)
     present = np.isfinite(lat) & np.isfinite(lon)
     zero = present & (lat == 0) & (lon == 0)
-    swapped = present & ~zero & ~_inside(lon, lat, spec.bbox) & _inside(lat, lon, spec.bbox)
+    swapped = _swapped(context, spec.bbox, lon, lat, present & ~zero)
     lat[swapped], lon[swapped] = lon[swapped], lat[swapped]
     outside = present & ~zero & ~_inside(lon, lat, spec.bbox)
     far_off = _far_off(batch, context, lon, lat, present & ~zero & ~outside) if spec.bbox is None else None
@@ -86,6 +86,30 @@ def validate(batch: Batch, context: ImportContext) -> None:
         mappable &= ~far_off
     _project(batch, context, spec.metric_epsg, lon, lat, mappable)
     batch.values.update(latitude=lat, longitude=lon, mappable=mappable)
+
+
+def _swapped(
+    context: ImportContext,
+    bbox: tuple[float, float, float, float] | None,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    candidates: np.ndarray,
+) -> np.ndarray:
+    """Rows among ``candidates`` whose latitude and longitude were given the wrong way round: the
+    point lies outside the area and, swapped, inside it. The area is the bbox or, without one, the
+    data's own area: a mere valid range would take a latitude of 91.5 for a swap, and miss a swap
+    whose latitude happens to lie within +-90."""
+    if bbox is not None:
+        return candidates & ~_inside(lon, lat, bbox) & _inside(lat, lon, bbox)
+    in_range = _inside(lon, lat, None)
+    if context.area is None:
+        context.area = DataArea.estimate(lon[candidates & in_range], lat[candidates & in_range])
+    if context.area is None:  # too few points yet to know the area: no ground for a swap
+        return np.zeros(len(lon), dtype=bool)
+    limit = context.area.limit_km
+    near = in_range & (context.area.distances(lon, lat) <= limit)
+    near_swapped = _inside(lat, lon, None) & (context.area.distances(lat, lon) <= limit)
+    return candidates & ~near & near_swapped
 
 
 def _far_off(
