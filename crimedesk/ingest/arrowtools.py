@@ -26,9 +26,14 @@ def is_blank(values: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.is_in(trimmed, value_set=EMPTY), True), dtype=bool)
 
 
-def to_float(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Parse numbers; returns (floats with NaN for blanks/garbage, mask of non-blank garbage)."""
+def to_float(values: pa.Array, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Parse numbers; returns (floats with NaN for blanks/garbage, mask of non-blank garbage).
+
+    ``decimal_comma``: '41,8812' is 41.8812 too (a European export; for values that never hold a
+    thousands separator, such as degrees)."""
     cleaned = blank_to_null(values)
+    if decimal_comma and pc.any(pc.match_substring(cleaned, ",")).as_py():  # rare: look first
+        cleaned = pc.replace_substring_regex(cleaned, r"^\s*([+-]?\d+),(\d+)\s*$", r"\1.\2")
     try:  # fast path: a column of plain finite numbers (the regex below is several times slower)
         parsed = pc.cast(cleaned, pa.float64())
         if pc.all(pc.is_finite(parsed)).as_py() is not False:

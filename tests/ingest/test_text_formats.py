@@ -16,7 +16,7 @@ from crimedesk.ingest.profiles.base import normalize_header
 from crimedesk.ingest.source import inspect_file, text_format
 from crimedesk.ingest.textformat import TextFormat
 from crimedesk.storage.schema import incidents
-from tests.generic_csv import MAPPING, write_generic_csv
+from tests.generic_csv import BAD_LINE, MAPPING, write_generic_csv
 from tests.ingest.helpers import count, rejections
 
 BAD = Path(__file__).resolve().parents[1] / "bad_files"
@@ -161,3 +161,26 @@ def test_a_byte_cp1252_leaves_undefined_is_rejected_naming_the_encoding(store, t
     result = import_file(store, path)
     assert [r[:2] for r in rejections(store, result.import_id)] == [(11, "not cp1252 text (byte 0x81)")]
     assert result.counts.inserted == 39
+
+
+def test_coordinates_with_a_decimal_comma_are_read(store, tmp_path, chicago_sample):
+    """A European export: ';' between fields, ',' in the degrees. They were all kept unmappable."""
+    import pandas as pd
+
+    frame = pd.read_csv(write_generic_csv(chicago_sample, tmp_path / "generic.csv"), dtype=str)
+    european = frame.assign(
+        Breite=frame["Breite"].str.replace(".", ",", regex=False),
+        Laenge=frame["Laenge"].str.replace(".", ",", regex=False),
+    )
+    european.to_csv(tmp_path / "european.csv", sep=";", index=False, encoding="cp1252")
+    save_mapping(store, MAPPING)
+    result = import_file(store, tmp_path / "european.csv")
+    with store.connect() as conn:
+        stored = conn.execute(
+            select(incidents.c.source_key, incidents.c.latitude, incidents.c.longitude)
+        ).all()
+    kept = frame.drop(index=BAD_LINE - 2)  # the row with an impossible date is rejected
+    assert result.counts.unmappable == kept["Breite"].isna().sum()
+    by_key = {key: (lat, lon) for key, lat, lon in stored}
+    for key, row in kept.dropna(subset=["Breite"]).set_index("Report No").iterrows():
+        assert by_key[key] == (float(row["Breite"]), float(row["Laenge"]))

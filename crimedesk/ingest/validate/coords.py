@@ -43,10 +43,12 @@ def _inside(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, f
     return (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
 
 
-def _read(batch: Batch, name: str | None) -> tuple[np.ndarray, np.ndarray]:
+def _read(batch: Batch, name: str | None, degrees: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The column's numbers; ``degrees`` also reads a decimal comma (no degree has a thousands
+    separator, while a projected X of '443,210' may be metres)."""
     if name is None or not batch.has(name):
         return np.full(len(batch), np.nan), np.zeros(len(batch), dtype=bool)
-    return to_float(batch.column(name))
+    return to_float(batch.column(name), decimal_comma=degrees)
 
 
 def _from_projected(batch: Batch, spec: CoordSpec, lon: np.ndarray, lat: np.ndarray) -> None:
@@ -64,8 +66,8 @@ def validate(batch: Batch, context: ImportContext) -> None:
     spec = context.profile.coords
     if spec is None:
         raise ValueError(f"profile {context.profile.name} reads incidents but names no coordinate columns")
-    lat, bad_lat = _read(batch, spec.lat)
-    lon, bad_lon = _read(batch, spec.lon)
+    lat, bad_lat = _read(batch, spec.lat, degrees=True)
+    lon, bad_lon = _read(batch, spec.lon, degrees=True)
     invalid = bad_lat | bad_lon
     lat[invalid], lon[invalid] = np.nan, np.nan
     _from_projected(batch, spec, lon, lat)
