@@ -312,6 +312,8 @@ def _unreadable(facts: FileFacts, exc: Exception, problem: str | None = None) ->
         return f"{path.name}: {problem}"
     if "UTF8" in text or "UTF-8" in text:
         return f"{path.name}: not UTF-8 text further into the file; save it as UTF-8 and import it again"
+    if "Empty CSV file" in text:  # a header with no line break after it
+        return f"{path.name}: the file has a header but no data rows"
     if "straddl" in text:
         return (
             f"{path.name}: a quoted field never closes, or one row is longer than "

@@ -29,6 +29,14 @@ def test_unreadable_files_name_the_problem_and_change_nothing(store, name, messa
     assert rejected_count(store) == 0
 
 
+def test_a_header_without_a_line_break_is_a_header_without_data(store, tmp_path, chicago_sample):
+    path = tmp_path / "header_only_no_newline.csv"
+    path.write_text(chicago_sample.read_text().partition("\n")[0])
+    with pytest.raises(ImportFileError, match="the file has a header but no data rows"):
+        import_file(store, path)
+    assert count(store, incidents) == 0
+
+
 def test_missing_columns_are_named(store):
     with pytest.raises(ProfileNotFoundError) as error:
         import_file(store, BAD / "missing_columns.csv")
