@@ -106,11 +106,17 @@ def _print_rejected(conn: Connection, import_id: int, limit: int) -> None:
         table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
     console.print(table)
     total = rejected.count_rejected(conn, import_id)
-    conflicts = conn.execute(select(imports.c.conflicts).where(imports.c.id == import_id)).scalar_one()
-    shown = f"{total:,} rejected in all"
-    if conflicts:  # listed with the rejected rows, their reasons starting "conflict:"
-        shown = f"{total:,} listed in all: {total - conflicts:,} rejected, {conflicts:,} in conflict"
-    console.print(shown, highlight=False)
+    counts = conn.execute(
+        select(imports.c.conflicts, imports.c.duplicates, imports.c.far_off).where(imports.c.id == import_id)
+    ).one()
+    # listed with the rejected rows: conflicts ("conflict: ..."), repeats and far-off points, stored
+    kinds = {"in conflict": counts.conflicts, "repeated": counts.duplicates, "far off": counts.far_off}
+    kinds = {kind: n for kind, n in kinds.items() if n}
+    if not kinds:
+        console.print(f"{total:,} rejected in all", highlight=False)
+        return
+    parts = [f"{total - sum(kinds.values()):,} rejected", *(f"{n:,} {kind}" for kind, n in kinds.items())]
+    console.print(f"{total:,} listed in all: {', '.join(parts)}", highlight=False)
 
 
 def stats(db: DbOption = None) -> None:

@@ -139,3 +139,22 @@ def test_a_boundary_file_is_sent_to_boundaries_import_with_its_attributes(tmp_pa
         text = " ".join(result.output.split())
         assert f"{name} is a boundary file, not incidents: load it with `crimedesk boundaries import" in text
         assert text.endswith(f"its attributes: {fields}") and len(result.output) < 400
+
+
+def test_the_rejected_list_says_what_else_it_lists(tmp_path, chicago_sample):
+    """Repeats and far-off points are listed with the rejected rows: the total says which is which
+    (it once called them all rejected, for an import that rejected none)."""
+    from tests.keyless_csv import FAR_OFF, MAPPING, expected_repeats, write_keyless_csv
+
+    url, spec = f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "mapping.json"
+    written = write_keyless_csv(chicago_sample, tmp_path / "keyless.csv")
+    spec.write_text(MAPPING.to_json())
+    assert runner.invoke(app, ["mapping", "save", str(spec), "--db", url]).exit_code == 0
+    assert runner.invoke(app, ["import", str(tmp_path / "keyless.csv"), "--db", url]).exit_code == 0
+    listed = runner.invoke(app, ["rejected", "1", "--db", url], env={"COLUMNS": "200"}).output
+    duplicates, conflicts = (len(lines) for lines in expected_repeats(written))
+    total = duplicates + conflicts + len(FAR_OFF)
+    assert (
+        f"{total:,} listed in all: 0 rejected, {conflicts} in conflict, {duplicates} repeated,"
+        f" {len(FAR_OFF)} far off"
+    ) in listed
