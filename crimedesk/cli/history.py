@@ -10,14 +10,13 @@ from typing import Annotated, Any
 import typer
 from rich.box import SIMPLE_HEAD
 from rich.table import Table
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from crimedesk.analytics.incident_table import IMPORT_COUNTS, import_history
 from crimedesk.cli.common import STORE_HELP, DbOption, console, fail, opened_store, store_url
 from crimedesk.cli.errors import guarded
 from crimedesk.ingest import rejected
 from crimedesk.ingest.deletion import delete_import, plan_deletion
-from crimedesk.storage.schema import imports
 from crimedesk.storage.summary import store_summary
 
 imports_app = typer.Typer(
@@ -105,18 +104,7 @@ def _print_rejected(conn: Connection, import_id: int, limit: int) -> None:
     for row in rejected.list_rejected(conn, import_id, limit):
         table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
     console.print(table)
-    total = rejected.count_rejected(conn, import_id)
-    counts = conn.execute(
-        select(imports.c.conflicts, imports.c.duplicates, imports.c.far_off).where(imports.c.id == import_id)
-    ).one()
-    # listed with the rejected rows: conflicts ("conflict: ..."), repeats and far-off points, stored
-    kinds = {"in conflict": counts.conflicts, "repeated": counts.duplicates, "far off": counts.far_off}
-    kinds = {kind: n for kind, n in kinds.items() if n}
-    if not kinds:
-        console.print(f"{total:,} rejected in all", highlight=False)
-        return
-    parts = [f"{total - sum(kinds.values()):,} rejected", *(f"{n:,} {kind}" for kind, n in kinds.items())]
-    console.print(f"{total:,} listed in all: {', '.join(parts)}", highlight=False)
+    console.print(rejected.listed_text(conn, import_id)[1], highlight=False)
 
 
 def stats(db: DbOption = None) -> None:

@@ -52,6 +52,22 @@ def count_rejected(conn: Connection, import_id: int) -> int:
     return conn.execute(query).scalar_one() + reject_blocks.count(conn, import_id)
 
 
+def listed_text(conn: Connection, import_id: int, in_all: str = " in all") -> tuple[int, str]:
+    """How many rows the import's list holds, and what they are: ``7 rejected in all``, or with
+    the stored rows listed beside the rejected ones (conflicts, repeats, far-off points)
+    ``32 listed in all: 0 rejected, 2 in conflict, 27 repeated, 3 far off``."""
+    total = count_rejected(conn, import_id)
+    counts = conn.execute(
+        select(imports.c.conflicts, imports.c.duplicates, imports.c.far_off).where(imports.c.id == import_id)
+    ).one()
+    kinds = {"in conflict": counts.conflicts, "repeated": counts.duplicates, "far off": counts.far_off}
+    kinds = {kind: n for kind, n in kinds.items() if n}
+    if not kinds:
+        return total, f"{total:,} rejected{in_all}"
+    parts = [f"{total - sum(kinds.values()):,} rejected", *(f"{n:,} {kind}" for kind, n in kinds.items())]
+    return total, f"{total:,} listed{in_all}: {', '.join(parts)}"
+
+
 def import_exists(conn: Connection, import_id: int) -> bool:
     return conn.execute(select(imports.c.id).where(imports.c.id == import_id)).first() is not None
 

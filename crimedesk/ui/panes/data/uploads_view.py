@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from crimedesk.analytics.incident_table import IMPORT_COLUMNS, import_history
 from crimedesk.auth.user import User
 from crimedesk.ingest.deletion import ImportDeletion, delete_import, plan_deletion
-from crimedesk.ingest.rejected import count_rejected, export_rejected, list_rejected
+from crimedesk.ingest.rejected import export_rejected, list_rejected, listed_text
 from crimedesk.ui.runtime.workers import LatestQuery, submit
 from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.frame_model import FrameModel, plain
@@ -119,10 +119,10 @@ class UploadsView(QWidget):
 
         engine = self.engine
 
-        def query() -> tuple[int, pd.DataFrame]:
+        def query() -> tuple[tuple[int, str], pd.DataFrame]:
             with engine.connect() as conn:
                 rows = list_rejected(conn, import_id, limit=REJECTED_SHOWN)
-                return count_rejected(conn, import_id), pd.DataFrame(
+                return listed_text(conn, import_id, in_all=""), pd.DataFrame(
                     rows, columns=["line_number", "reasons", "raw_text"]
                 )
 
@@ -138,12 +138,12 @@ class UploadsView(QWidget):
         if current.isValid():
             self.show_import(int(self.imports.frame["id"].iloc[current.row()]))
 
-    def _show_rejected(self, result: tuple[int, pd.DataFrame]) -> None:
-        total, frame = result
+    def _show_rejected(self, result: tuple[tuple[int, str], pd.DataFrame]) -> None:
+        (total, listed), frame = result
         self.delete_button.setEnabled(True)
         self.rejected.set_frame(frame)
         shown = f"showing the first {len(frame):,} of " if total > len(frame) else ""
-        self.rejected_label.setText(f"Import {self.import_id}: {shown}{total:,} rejected rows")
+        self.rejected_label.setText(f"Import {self.import_id}: {shown}{listed}")
         self.export.setEnabled(total > 0)
         self.rejected_view.resizeColumnToContents(0)
         self.rejected_loaded.emit(total)

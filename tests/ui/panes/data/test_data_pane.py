@@ -103,7 +103,7 @@ def test_upload_history_and_rejected_rows(qtbot, chicago_sample_store, state, ba
         uploads.imports_view.selectRow(0)
     assert blocker.args == [2]
     assert uploads.rejected.frame["line_number"].tolist() == [3, 5]
-    assert "2 rejected rows" in uploads.rejected_label.text()
+    assert "2 rejected" in uploads.rejected_label.text()
     out = tmp_path / "rejected.csv"
     uploads.export_to(out)
     qtbot.waitUntil(lambda: "Exported 2" in uploads.rejected_label.text(), timeout=10_000)

@@ -8,6 +8,7 @@ from crimedesk.ingest.history import REJECTED_ALL
 from crimedesk.ingest.pipeline import import_file
 from crimedesk.ui.dialogs.import_dialog import ImportDialog
 from crimedesk.ui.panes.data.uploads_view import UploadsView
+from tests.keyless_csv import FAR_OFF, MAPPING, expected_repeats, write_keyless_csv
 
 BAD = Path(__file__).resolve().parents[3] / "bad_files"
 
@@ -58,3 +59,22 @@ def test_the_import_dialog_shows_rejection_reasons_as_text(qtbot, sqlite_store, 
         dialog.start.click()
     assert dialog.message.textFormat() == Qt.TextFormat.PlainText
     assert "line 2: occurred '<b>late</b>' does not match" in dialog.message.text()
+
+
+def test_the_rejected_list_says_what_else_it_lists(qtbot, sqlite_store, chicago_sample, tmp_path):
+    """Repeats and far-off points are stored and listed beside the rejected rows: the label says
+    which is which (it called them all rejected rows)."""
+    written = write_keyless_csv(chicago_sample, tmp_path / "keyless.csv")
+    import_file(sqlite_store, tmp_path / "keyless.csv", profile=MAPPING.to_profile())
+    uploads = UploadsView(sqlite_store)
+    qtbot.addWidget(uploads)
+    uploads.refresh()
+    qtbot.waitUntil(lambda: uploads.imports.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(uploads.rejected_loaded, timeout=10_000):
+        uploads.imports_view.selectRow(0)
+    duplicates, conflicts = (len(lines) for lines in expected_repeats(written))
+    total = duplicates + conflicts + len(FAR_OFF)
+    assert uploads.rejected_label.text() == (
+        f"Import 1: {total} listed: 0 rejected, {conflicts} in conflict, {duplicates} repeated,"
+        f" {len(FAR_OFF)} far off"
+    )
