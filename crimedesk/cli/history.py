@@ -99,10 +99,14 @@ def show_rejected(
             _print_rejected(conn, import_id, limit)
 
 
+RAW_SHOWN = 120  # characters of a row's raw text in the table (the export has it whole)
+
+
 def _print_rejected(conn: Connection, import_id: int, limit: int) -> None:
     table = Table("line", "reasons", "raw text")
     for row in rejected.list_rejected(conn, import_id, limit):
-        table.add_row(str(row.line_number), row.reasons, row.raw_text[:120])
+        shown = row.raw_text if len(row.raw_text) <= RAW_SHOWN else row.raw_text[: RAW_SHOWN - 1] + "…"
+        table.add_row(str(row.line_number), row.reasons, shown)
     console.print(table)
     console.print(rejected.listed_text(conn, import_id)[1], highlight=False)
 
