@@ -20,8 +20,10 @@ def incident_list(ctx: ReportContext) -> list[Flowable]:
     unknown = [c for c in columns if c not in names]
     if unknown:
         raise ValueError(f"no incident column {', '.join(unknown)}; choose from {', '.join(names)}")
-    total = count_incidents(ctx.conn, ctx.filters)
-    rows = incident_page(ctx.conn, ctx.filters, limit=MAX_ROWS)
+    # The store's own rows: the analytics mirror holds only the columns its aggregates count
+    # (the list failed there on offense_description), and a page of rows is a store's work.
+    total = count_incidents(ctx.store_conn, ctx.filters)
+    rows = incident_page(ctx.store_conn, ctx.filters, limit=MAX_ROWS)
     positions = [1 + [n for n, _ in TABLE_COLUMNS].index(c) for c in columns]
     grid: list[list[object]] = [[names[c] for c in columns]]
     grid += [[text(_cell(row[p])) for p in positions] for row in rows]
