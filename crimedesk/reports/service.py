@@ -32,6 +32,7 @@ class ReportError(CrimedeskError):
 class ReportResult:
     path: Path
     pages: int
+    filters: FilterSnapshot  # what the report covers (a model report: its experiment's data)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def make_report(
         written_atomically(out, write)
     _remember(engine, user, template_name, filters, options, out, pages)
     progress(1.0, f"{pages} pages written")
-    return ReportResult(out, pages)
+    return ReportResult(out, pages, filters)
 
 
 def _store_name(engine: Engine) -> str:

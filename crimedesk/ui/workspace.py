@@ -167,7 +167,7 @@ class Workspace(QObject):
         panes: list[Any] = [self.filter_panel, self.dashboard, self.data, self.ucr, self.models]
         for source in [*panes, self.reports, self.feeds]:
             source.error.connect(lambda text, s=source: self.show_error(text, s))
-        for source in (self.dashboard, self.ucr, self.models):  # their next success clears their error
+        for source in (self.dashboard, self.ucr, self.models, self.reports):  # a success clears their error
             source.recovered.connect(lambda s=source: self.clear_error(s))
         self.data.model.count_loaded.connect(self._data_loaded)
         self.data.uploads.deleted.connect(lambda _done: self.reload())  # dashboard, map, filters

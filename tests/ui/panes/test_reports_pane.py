@@ -96,3 +96,27 @@ def test_the_report_draws_the_maps_offline_basemap_only(qtbot, sqlite_store, sta
     save_settings(settings, settings_file)
     assert pane.options().basemap is None
     assert made_pane(qtbot, sqlite_store, state).options().basemap is None  # no settings file
+
+
+def test_a_failed_report_leaves_nothing_to_save_and_the_next_one_recovers(
+    qtbot, chicago_sample_store, state
+) -> None:
+    """After a failure, Save and Print once handed over the previous report as if it were the new
+    one, and the raw error stayed."""
+    pane = made_pane(qtbot, chicago_sample_store, state)
+    with qtbot.waitSignal(pane.made, timeout=60_000):
+        pane.make()
+    assert pane.save_button.isEnabled()
+    period = (state.snapshot.date_from, state.snapshot.date_to)
+    state.update(date_to=None)  # an open period: no report can be made of it
+    with qtbot.waitSignal(pane.error, timeout=60_000) as failed:
+        pane.make()
+    qtbot.waitUntil(lambda: pane.make_button.isEnabled())
+    assert failed.args[0].startswith("The report could not be made: A report needs a closed period")
+    assert pane.status.text() == failed.args[0]
+    assert pane.result is None and not pane.save_button.isEnabled() and not pane.print_button.isEnabled()
+    assert pane.preview.document.pageCount() == 0
+    state.update(date_from=period[0], date_to=period[1])
+    with qtbot.waitSignals([pane.made, pane.recovered], timeout=60_000):
+        pane.make()
+    assert pane.save_button.isEnabled()

@@ -43,6 +43,7 @@ from crimedesk.reports.templates import TEMPLATES
 from crimedesk.state.filters import FilterState
 from crimedesk.ui.panes.reports.pdf_preview import PdfPreview
 from crimedesk.ui.runtime.workers import Job, submit
+from crimedesk.ui.widgets.error_text import error_sentence
 from crimedesk.ui.widgets.plain_text import PlainLabel
 
 if TYPE_CHECKING:  # the sections' modules (reportlab, pandas) load when the tab first shows
@@ -61,6 +62,7 @@ class HistoryRow:
 class ReportsPane(QWidget):
     error = Signal(str)
     made = Signal(object)  # the ReportResult, once its preview is shown
+    recovered = Signal()  # a report was made after an error
 
     def __init__(
         self,
@@ -225,7 +227,7 @@ class ReportsPane(QWidget):
 
             return [(e.id, f"{e.id} · {e.name}") for e in list_experiments(engine) if e.status == "ok"]
 
-        submit(query, finished=self._show_experiments, failed=self._failed)
+        submit(query, finished=self._show_experiments, failed=self._read_failed)
 
     def _show_experiments(self, choices: list[tuple[int, str]]) -> None:
         self.experiment.clear()
@@ -245,7 +247,7 @@ class ReportsPane(QWidget):
                     for e in entries
                 ]
 
-        submit(query, finished=self._show_history, failed=self._failed)
+        submit(query, finished=self._show_history, failed=self._read_failed)
 
     def _show_history(self, rows: list[HistoryRow]) -> None:
         self.history.setRowCount(len(rows))
@@ -265,17 +267,24 @@ class ReportsPane(QWidget):
     def _made(self, result: ReportResult) -> None:
         self.result = result
         self.preview.load(result.path)
-        self.status.setText(
-            f"{result.pages:,} pages made for {self.state.snapshot.date_from} – {self.state.snapshot.date_to}"
-        )
+        covered = result.filters  # the report's own (a model's: its experiment's), not today's filters
+        self.status.setText(f"{result.pages:,} pages made for {covered.date_from} – {covered.date_to}")
         self._idle()
         self.refresh_history()
         self.made.emit(result)
+        self.recovered.emit()
 
     def _failed(self, exc: Exception) -> None:
-        self.status.setText(str(exc))
-        self.error.emit(str(exc))
+        """No report: the previous one is no longer shown, saved or printed as if it were this one."""
+        self.result = None
+        self.preview.clear()
+        self._read_failed(exc, "The report could not be made")
         self._idle()
+
+    def _read_failed(self, exc: Exception, what: str = "The reports pane could not read the store") -> None:
+        text = error_sentence(what, exc)
+        self.status.setText(text)
+        self.error.emit(text)
 
     def _cancelled(self) -> None:
         self.status.setText("Cancelled; no report made.")
