@@ -128,6 +128,7 @@ class MapPane(QWidget):
         self._pending: Collected | None = None  # data that arrived before the page was ready
         self.shown: MapUpdate | None = None  # what the page holds (None: not yet, or being replaced)
         self.arrivals_added = 0  # live arrivals added to the page's points without querying it all
+        self._overlays: dict[str, str] = {}  # model and alert layers by name (GeoJSON text)
         self._query = LatestQuery(self._show, self._show_error, self)
         self._page_query = LatestQuery(self._page_rendered, self._show_error, self)
         self._details_query = LatestQuery(self._show_details, self._show_error, self)
@@ -233,6 +234,8 @@ class MapPane(QWidget):
     def _on_ready(self) -> None:
         """The page is up: show the data that came first (else it is shown when it arrives)."""
         self.page_ready = True
+        for name, geojson in self._overlays.items():
+            self._draw_overlay(name, geojson)
         self.ready.emit()
         pending, self._pending = self._pending, None
         if pending is not None:
@@ -356,7 +359,14 @@ class MapPane(QWidget):
         self.show_overlay_json(name, json.dumps(geojson))
 
     def show_overlay_json(self, name: str, geojson: str) -> None:
-        """:meth:`show_overlay` with the GeoJSON already as text (made on a worker: a live layer)."""
+        """:meth:`show_overlay` with the GeoJSON already as text (made on a worker: a live layer).
+        Kept here and drawn on every page built later: a layer sent before the map was first shown,
+        or before a basemap change rebuilt the page, was lost."""
+        self._overlays[name] = geojson
+        if self.page_ready:
+            self._draw_overlay(name, geojson)
+
+    def _draw_overlay(self, name: str, geojson: str) -> None:
         self.view.page().runJavaScript(f"crimedesk.setOverlay({json.dumps(name)}, {geojson})")
 
     def set_visible_layers(self, names: list[str]) -> None:
@@ -364,7 +374,9 @@ class MapPane(QWidget):
         self.view.page().runJavaScript(f"crimedesk.setVisible({json.dumps(names)})")
 
     def remove_overlay(self, name: str) -> None:
-        self.view.page().runJavaScript(f"crimedesk.removeOverlay({json.dumps(name)})")
+        self._overlays.pop(name, None)
+        if self.page_ready:
+            self.view.page().runJavaScript(f"crimedesk.removeOverlay({json.dumps(name)})")
 
     def export_png(self, path: Path, width: int, height: int, settle_ms: int = 800) -> QImage:
         """The presentable export at screen resolution, titled "Incidents"."""
