@@ -7,6 +7,7 @@ made elsewhere (a click on a chart, restored settings) are shown with the widget
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
@@ -80,9 +81,16 @@ class FilterPanel(QWidget):
         self.mappable = QCheckBox("Mappable only")
         self.reset = QPushButton("Reset filters")
         self._text_timer = QTimer(self, singleShot=True, interval=TEXT_DELAY_MS)
-        self._choices = LatestQuery(self._show_choices, self._failed, self)
-        self._region_choices = LatestQuery(self.regions.set_items, self._failed, self)
-        self._basis = LatestQuery(self._show_basis, self._failed, self)
+        self._choices = LatestQuery(
+            self._show_choices, partial(self._failed, "the filter choices could not be loaded"), self
+        )
+        self._region_choices = LatestQuery(
+            self.regions.set_items, partial(self._failed, "the layer's regions could not be listed"), self
+        )
+        self._layers_known = False  # the store's region layers have been listed
+        self._basis = LatestQuery(
+            self._show_basis, partial(self._failed, "the region filter's basis could not be read"), self
+        )
         self._build()
         self._connect()
         self.show_snapshot(state.snapshot)
@@ -193,16 +201,24 @@ class FilterPanel(QWidget):
             self.layer.addItem("No region layer", None)
             for layer, label in layers:
                 self.layer.addItem(label, layer)
+        self._layers_known = True
         self._select_layer(self.state.region_layer_id)
 
     def _select_layer(self, layer: int | str | None) -> None:
         index = self.layer.findData(layer)
         if index < 0 and layer is not None:
-            self.layer.addItem(str(layer), layer)
-            index = self.layer.count() - 1
+            if self._layers_known:  # replaced or deleted since the filter was set (or saved)
+                QTimer.singleShot(0, lambda gone=layer: self._drop_missing_layer(gone))
+                layer, index = None, 0
+            else:  # shown by its id until the layers are listed
+                self.layer.addItem(str(layer), layer)
+                index = self.layer.count() - 1
         with QSignalBlocker(self.layer):
             self.layer.setCurrentIndex(max(index, 0))
-        if layer is not None and self.regions.property("layer") != layer:
+        if layer is None:  # no layer's regions listed (a request still running for one is dropped)
+            self.regions.setProperty("layer", None)
+            self._region_choices.run(list)
+        elif self.regions.property("layer") != layer:
             self.regions.setProperty("layer", layer)
             engine = self._engine
 
@@ -251,8 +267,19 @@ class FilterPanel(QWidget):
             weekdays=frozenset(),
         )
 
-    def _failed(self, exc: Exception) -> None:
-        self.error.emit(error_sentence("the filter choices could not be loaded", exc))
+    def _drop_missing_layer(self, layer: int | str) -> None:
+        """A region filter on a boundary layer the store no longer has (replaced or deleted since
+        the filter was set, restored or saved) selects nothing: it is cleared, and said so."""
+        if self.state.region_layer_id != layer:
+            return
+        self.state.update(region_layer_id=None, region_ids=frozenset())
+        self.error.emit(
+            f"The region filter was cleared: boundary layer {layer} is no longer in the store (replaced"
+            " or deleted); choose the layer again."
+        )
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        self.error.emit(error_sentence(what, exc))
 
 
 def _date_edit() -> QDateEdit:

@@ -131,3 +131,24 @@ def test_panel_names_codes_or_polygons_and_what_they_leave_out(qtbot, chicago_sa
     assert not panel.basis.isHidden()
     state.update(region_layer_id=None)
     qtbot.waitUntil(panel.basis.isHidden, timeout=10_000)
+
+
+def test_a_filter_on_a_layer_no_longer_in_the_store_is_cleared_and_said(
+    qtbot, chicago_sample_store, state, data_dir
+):
+    """Restored or saved filters may name a boundary layer since replaced (a new id) or deleted:
+    they once selected nothing, the layer box showed a bare id and the dashboard read 0."""
+    state.update(region_layer_id=999, region_ids=frozenset({"11"}))  # last session's filters
+    panel = FilterPanel(state, chicago_sample_store)
+    qtbot.addWidget(panel)
+    panel.show_snapshot(state.snapshot)
+    cleared = "The region filter was cleared: boundary layer 999 is no longer in the store"
+    with qtbot.waitSignal(panel.error, timeout=10_000, check_params_cb=lambda text: cleared in text):
+        panel.load_choices()
+    assert (state.region_layer_id, state.region_ids) == (None, frozenset())
+    assert panel.layer.currentText() == "No region layer" and panel.layer.findData(999) < 0
+    panel.layer.setCurrentIndex(panel.layer.findData("district"))
+    panel.layer.activated.emit(panel.layer.currentIndex())
+    qtbot.waitUntil(lambda: len(panel.regions.items()) > 5, timeout=10_000)
+    state.update(region_layer_id=None, region_ids=frozenset())  # "No region layer": no regions listed
+    qtbot.waitUntil(lambda: panel.regions.items() == [], timeout=10_000)
