@@ -38,7 +38,8 @@ def grid_table(metrics: Mapping[str, Any], kind: str) -> pd.DataFrame:
             "role": "model" if r["method"] == kind else "baseline",
             "horizon": horizon_words(r["horizon_days"]),
         }
-        | {MEASURES[m][0]: _scaled(r[m], MEASURES[m][1]) for m in present}
+        | {MEASURES[m][0]: _scaled(r[m], MEASURES[m][1]) for m in present if m != "origins"}
+        | ({MEASURES["origins"][0]: int(r["origins"])} if "origins" in present else {})  # a count
         for r in records
     ]
     return pd.DataFrame(rows, columns=["contender", "role", "horizon", *(MEASURES[m][0] for m in present)])

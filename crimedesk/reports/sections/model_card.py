@@ -34,7 +34,9 @@ def model_card(ctx: ReportContext) -> list[Flowable]:
     headline = spec.headline(exp.metrics)
     verdict = f"Verdict: {headline.sentence}"  # it says first, in plain words, when a baseline wins
     return [
-        text(f"{spec.display_name}: {exp.name}", TITLE),
+        text(
+            spec.display_name if exp.name == spec.display_name else f"{spec.display_name}: {exp.name}", TITLE
+        ),
         text(verdict, BODY),
         text(f"Score: {headline.score}", BODY),
         text("Data and settings", HEADING),
@@ -65,7 +67,7 @@ def _settings(ctx: ReportContext, exp: Experiment) -> Flowable:
 def _comparison(spec: KindSpec, exp: Experiment) -> Flowable:
     assert exp.metrics is not None
     frame = spec.comparison_table(exp.metrics)
-    rows: list[list[object]] = [[str(c).capitalize() for c in frame.columns]]
+    rows: list[list[object]] = [[str(c)[:1].upper() + str(c)[1:] for c in frame.columns]]  # PAI stays PAI
     rows += [[text(_cell(v)) for v in row] for row in frame.itertuples(index=False)]
     return table(rows, [WIDTH / len(frame.columns)] * len(frame.columns), font_size=7)
 

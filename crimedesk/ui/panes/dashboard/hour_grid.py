@@ -41,7 +41,7 @@ class HourGrid(ChartBox):
         self.image.setRect(QRectF(0, 0, 24, 7))  # after setImage: the scale depends on the image size
         busiest = np.unravel_index(int(np.argmax(grid)), grid.shape)
         shown = (
-            f"Busiest: {DAYS[busiest[0]]} {busiest[1]:02d}:00 ({top:,.1f}) · darker = more;"
+            f"Busiest: {DAYS[busiest[0]]} {busiest[1]:02d}:00 ({_amount(top)}) · darker = more;"
             f" colour capped at {cap:,.1f} (95th percentile), hover for counts"
             if top
             else "No incidents with a known time"
@@ -60,3 +60,8 @@ def _unknown_note(count: int) -> str:
         return ""
     noun = "incident" if count == 1 else "incidents"
     return f"{count:,} {noun} with unknown time (00:00 placeholder) not shown · "
+
+
+def _amount(value: float) -> str:
+    """A count as a count (192), a share of incidents spread over hours as such (12.4)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
