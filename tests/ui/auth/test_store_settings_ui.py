@@ -4,13 +4,12 @@ the users table, and "Change my password…"."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 
 from crimedesk.auth import audit
 from crimedesk.auth.roles import Role
@@ -23,6 +22,7 @@ from crimedesk.ui.runtime import workers
 from crimedesk.ui.workspace import Workspace
 from tests.auth.server_users import Logins, drop_roles, logins
 from tests.stores import clear_store
+from tests.ui.gui_thread import statements_on_gui_thread
 
 pytestmark = pytest.mark.postgres
 MINUTE_MS = 60_000
@@ -152,19 +152,10 @@ def test_the_store_limit_is_read_off_the_gui_thread(qtbot, as_role, settings_fil
     """A slow server must not freeze the window as it opens: the limit comes from a worker."""
     change_store_setting(as_role[Role.ADMIN], IDLE_LOCK_MAX, 6)
     viewer = as_role[Role.VIEWER]
-    read_on_gui_thread: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if threading.current_thread() is threading.main_thread() and "store_settings" in statement:
-            read_on_gui_thread.append(statement)
-
-    event.listen(viewer, "before_cursor_execute", record)
-    try:
+    with statements_on_gui_thread(viewer) as on_gui_thread:
         workspace = _workspace(qtbot, viewer, settings_file)
         qtbot.waitUntil(lambda: workspace.idle_lock.interval_ms == 6 * MINUTE_MS)
-    finally:
-        event.remove(viewer, "before_cursor_execute", record)
-    assert read_on_gui_thread == []
+    assert [statement for statement in on_gui_thread if "store_settings" in statement] == []
 
 
 def test_the_admin_pane_reads_off_the_gui_thread(qtbot, as_role, settings_file) -> None:
@@ -174,19 +165,10 @@ def test_the_admin_pane_reads_off_the_gui_thread(qtbot, as_role, settings_file) 
     workspace = _workspace(qtbot, admin_engine, settings_file)
     _settled(qtbot)
     assert workspace.admin is not None
-    on_gui_thread: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if threading.current_thread() is threading.main_thread():
-            on_gui_thread.append(statement)
-
-    event.listen(admin_engine, "before_cursor_execute", record)
-    try:
+    with statements_on_gui_thread(admin_engine) as on_gui_thread:
         workspace.admin_action.trigger()
         workspace.admin.filter_button.click()
         _settled(qtbot)
-    finally:
-        event.remove(admin_engine, "before_cursor_execute", record)
     assert on_gui_thread == []
     assert workspace.admin.users_table.rowCount() >= 3
     assert workspace.admin.audit_table.item(0, 3).text() == "change_settings"

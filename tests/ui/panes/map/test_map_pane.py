@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import event, select
 
@@ -16,6 +14,7 @@ from crimedesk.ui.panes.map.map_export import ExportRequest
 from crimedesk.ui.panes.map.map_pane import MapPane, register_map_schemes
 from crimedesk.ui.panes.map.map_scheme import _file_under
 from crimedesk.ui.runtime import workers
+from tests.ui.gui_thread import statements_on_gui_thread
 from tests.ui.panes.map.conftest import on_districts
 from tests.ui.panes.map.mapjs import (
     XSS,
@@ -260,20 +259,11 @@ def test_the_pane_never_queries_on_the_gui_thread(qtbot, districts_store, make_p
     filters = on_districts(districts_store)  # the test's own query, before recording
     with districts_store.connect() as conn:
         xss_id = conn.execute(select(incidents.c.id).where(incidents.c.source_key == "xss")).scalar_one()
-    on_gui_thread: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if threading.current_thread() is threading.main_thread():
-            on_gui_thread.append(statement)
-
-    event.listen(districts_store, "before_cursor_execute", record)
-    try:
+    with statements_on_gui_thread(districts_store) as on_gui_thread:
         pane = make_pane(districts_store, filters)
         assert pane._layer_names == {pane.region_layer_id: "districts"}  # the layers, for the export
         pane.show_incident(xss_id)
         wait_js(qtbot, pane, "!!document.querySelector('.leaflet-popup .cd-popup')")
-    finally:
-        event.remove(districts_store, "before_cursor_execute", record)
     assert on_gui_thread == []
 
 
