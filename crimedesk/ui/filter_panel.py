@@ -87,7 +87,6 @@ class FilterPanel(QWidget):
         self._region_choices = LatestQuery(
             self.regions.set_items, partial(self._failed, "the layer's regions could not be listed"), self
         )
-        self._layers_known = False  # the store's region layers have been listed
         self._basis = LatestQuery(
             self._show_basis, partial(self._failed, "the region filter's basis could not be read"), self
         )
@@ -201,18 +200,17 @@ class FilterPanel(QWidget):
             self.layer.addItem("No region layer", None)
             for layer, label in layers:
                 self.layer.addItem(label, layer)
-        self._layers_known = True
+        chosen = self.state.region_layer_id
+        if chosen is not None and chosen not in {layer for layer, _ in layers}:
+            self._drop_missing_layer(chosen)
         self._select_layer(self.state.region_layer_id)
 
     def _select_layer(self, layer: int | str | None) -> None:
         index = self.layer.findData(layer)
-        if index < 0 and layer is not None:
-            if self._layers_known:  # replaced or deleted since the filter was set (or saved)
-                QTimer.singleShot(0, lambda gone=layer: self._drop_missing_layer(gone))
-                layer, index = None, 0
-            else:  # shown by its id until the layers are listed
-                self.layer.addItem(str(layer), layer)
-                index = self.layer.count() - 1
+        if index < 0 and layer is not None:  # shown by its id until the layers are listed again:
+            self.layer.addItem(str(layer), layer)  # just loaded, or gone (a saved set's, say)
+            index = self.layer.count() - 1
+            self.load_choices()
         with QSignalBlocker(self.layer):
             self.layer.setCurrentIndex(max(index, 0))
         if layer is None:  # no layer's regions listed (a request still running for one is dropped)
@@ -268,10 +266,9 @@ class FilterPanel(QWidget):
         )
 
     def _drop_missing_layer(self, layer: int | str) -> None:
-        """A region filter on a boundary layer the store no longer has (replaced or deleted since
-        the filter was set, restored or saved) selects nothing: it is cleared, and said so."""
-        if self.state.region_layer_id != layer:
-            return
+        """A region filter on a boundary layer the store's latest listing lacks (replaced or deleted
+        since the filter was set, restored or saved) selects nothing: it is cleared, and said so.
+        Only a listing decides: a layer chosen as it is loaded is listed by the reload after it."""
         self.state.update(region_layer_id=None, region_ids=frozenset())
         self.error.emit(
             f"The region filter was cleared: boundary layer {layer} is no longer in the store (replaced"

@@ -147,6 +147,10 @@ def test_a_filter_on_a_layer_no_longer_in_the_store_is_cleared_and_said(
         panel.load_choices()
     assert (state.region_layer_id, state.region_ids) == (None, frozenset())
     assert panel.layer.currentText() == "No region layer" and panel.layer.findData(999) < 0
+    saved_set = "boundary layer 998 is no longer in the store"  # a saved filter set's layer, say
+    with qtbot.waitSignal(panel.error, timeout=10_000, check_params_cb=lambda text: saved_set in text):
+        state.update(region_layer_id=998, region_ids=frozenset({"11"}))
+    assert (state.region_layer_id, state.region_ids) == (None, frozenset())
     panel.layer.setCurrentIndex(panel.layer.findData("district"))
     panel.layer.activated.emit(panel.layer.currentIndex())
     qtbot.waitUntil(lambda: len(panel.regions.items()) > 5, timeout=10_000)
